@@ -1,0 +1,132 @@
+#include "gemm.hpp"
+
+#include <cstring>
+
+namespace cnn {
+namespace gemm {
+
+void pack_a(int64_t M, int64_t K, const float* A, int64_t rs, int64_t cs, float* Ap) {
+  for (int64_t i0 = 0; i0 < M; i0 += MR) {
+    const int64_t rows = M - i0 < MR ? M - i0 : MR;
+    float* dst = Ap + i0 * K;
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t i = 0;
+      for (; i < rows; ++i) dst[k * MR + i] = A[(i0 + i) * rs + k * cs];
+      for (; i < MR; ++i) dst[k * MR + i] = 0.0f;
+    }
+  }
+}
+
+void pack_b(int64_t K, int64_t N, const float* B, int64_t rs, int64_t cs, float* Bp) {
+  for (int64_t j0 = 0; j0 < N; j0 += NR) {
+    const int64_t cols = N - j0 < NR ? N - j0 : NR;
+    float* dst = Bp + j0 * K;
+    if (cs == 1 && cols == NR) {
+      for (int64_t k = 0; k < K; ++k) std::memcpy(dst + k * NR, B + k * rs + j0, sizeof(float) * NR);
+      continue;
+    }
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t j = 0;
+      for (; j < cols; ++j) dst[k * NR + j] = B[k * rs + (j0 + j) * cs];
+      for (; j < NR; ++j) dst[k * NR + j] = 0.0f;
+    }
+  }
+}
+
+namespace {
+
+inline batch apply_act(batch v, Activation act, float slope) {
+  switch (act) {
+    case Activation::None: return v;
+    case Activation::ReLU: return xsimd::max(v, batch(0.0f));
+    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
+  }
+  return v;
+}
+
+// The register tile: ROWS x NV vectors, K steps. a: [K][MR], b: [K][NR].
+template <int ROWS>
+inline void micro_kernel(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+  batch c[ROWS][NV];
+  for (int i = 0; i < ROWS; ++i)
+    for (int v = 0; v < NV; ++v) c[i][v] = batch(0.0f);
+  for (int64_t k = 0; k < K; ++k) {
+    batch bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = batch::load_unaligned(b + v * kWidth);
+    for (int i = 0; i < ROWS; ++i) {
+      const batch ai(a[i]);
+      for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, bv[v], c[i][v]);
+    }
+    a += MR;
+    b += NR;
+  }
+  for (int i = 0; i < ROWS; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = c[i][v];
+}
+
+inline void run_tile(int rows, int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+  switch (rows) {
+    case 1: micro_kernel<1>(K, a, b, acc); break;
+    case 2: micro_kernel<2>(K, a, b, acc); break;
+    case 3: micro_kernel<3>(K, a, b, acc); break;
+    default: micro_kernel<MR>(K, a, b, acc); break;
+  }
+}
+
+}  // namespace
+
+void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
+                 const Epilogue& ep) {
+  static_assert(MR == 4, "run_tile dispatches 1..4 rows");
+  alignas(64) float tile[MR * NR];
+  for (int64_t j0 = 0; j0 < N; j0 += NR) {
+    const int cols = int(N - j0 < NR ? N - j0 : NR);
+    const float* b = Bp + j0 * K;
+    for (int64_t i0 = 0; i0 < M; i0 += MR) {
+      const int rows = int(M - i0 < MR ? M - i0 : MR);
+      batch acc[MR][NV];
+      run_tile(rows, K, Ap + i0 * K, b, acc);
+      if (cols == NR) {
+        for (int i = 0; i < rows; ++i) {
+          float* crow = C + (i0 + i) * ldc + j0;
+          const batch rb(ep.row_bias ? ep.row_bias[i0 + i] : 0.0f);
+          for (int v = 0; v < NV; ++v) {
+            batch x = acc[i][v] + rb;
+            if (ep.col_bias) x += batch::load_unaligned(ep.col_bias + j0 + v * kWidth);
+            if (ep.accumulate) x += batch::load_unaligned(crow + v * kWidth);
+            apply_act(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
+          }
+        }
+      } else {
+        for (int i = 0; i < rows; ++i)
+          for (int v = 0; v < NV; ++v) acc[i][v].store_aligned(tile + i * NR + v * kWidth);
+        for (int i = 0; i < rows; ++i) {
+          float* crow = C + (i0 + i) * ldc + j0;
+          const float rb = ep.row_bias ? ep.row_bias[i0 + i] : 0.0f;
+          for (int j = 0; j < cols; ++j) {
+            float x = tile[i * NR + j] + rb;
+            if (ep.col_bias) x += ep.col_bias[j0 + j];
+            if (ep.accumulate) x += crow[j];
+            crow[j] = activate(x, ep.act, ep.slope);
+          }
+        }
+      }
+    }
+  }
+}
+
+void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,
+              int64_t rsB, int64_t csB, float* C, int64_t ldc, const Epilogue& ep) {
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      float s = 0.0f;
+      for (int64_t k = 0; k < K; ++k) s += A[i * rsA + k * csA] * B[k * rsB + j * csB];
+      if (ep.row_bias) s += ep.row_bias[i];
+      if (ep.col_bias) s += ep.col_bias[j];
+      if (ep.accumulate) s += C[i * ldc + j];
+      C[i * ldc + j] = activate(s, ep.act, ep.slope);
+    }
+}
+
+}  // namespace gemm
+}  // namespace cnn

@@ -1,0 +1,63 @@
+// GEMM shared by conv (im2col) and dense, forward and backward.
+//
+//   C[M,N] (+)= A[M,K] * B[K,N], then an epilogue: + bias per row or per
+//   column, then an optional activation.
+//
+// A is packed into panels of MR rows ([panel][k][MR]), B into panels of NR
+// columns ([panel][k][NR]), both zero-padded, so the micro-kernel reads both
+// contiguously and keeps an MR x NR tile of C in registers. NR is a multiple
+// of the SIMD width (xsimd batch<float>::size), never a hard-coded number.
+#pragma once
+
+#include <cstdint>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../spec.hpp"
+
+namespace cnn {
+namespace gemm {
+
+using batch = xsimd::batch<float>;
+constexpr int kWidth = int(batch::size);
+constexpr int MR = 4;          // rows of the register tile
+constexpr int NV = 2;          // vectors per row of the register tile
+constexpr int NR = NV * kWidth;  // columns of the register tile
+
+inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+inline int64_t packed_a_floats(int64_t M, int64_t K) { return round_up(M, MR) * K; }
+inline int64_t packed_b_floats(int64_t K, int64_t N) { return round_up(N, NR) * K; }
+
+// Pack A (element (i,k) at A[i*rs + k*cs]) into MR-row panels.
+void pack_a(int64_t M, int64_t K, const float* A, int64_t rs, int64_t cs, float* Ap);
+// Pack B (element (k,j) at B[k*rs + j*cs]) into NR-column panels.
+void pack_b(int64_t K, int64_t N, const float* B, int64_t rs, int64_t cs, float* Bp);
+
+struct Epilogue {
+  const float* row_bias = nullptr;  // length M
+  const float* col_bias = nullptr;  // length N
+  Activation act = Activation::None;
+  float slope = 0.0f;               // LeakyReLU
+  bool accumulate = false;          // C += A*B instead of C = A*B
+};
+
+// C[i*ldc + j] for i < M, j < N. Ap, Bp from pack_a / pack_b with the same M, N, K.
+void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
+                 const Epilogue& ep);
+
+// The plain reference: triple loop on unpacked, strided operands.
+void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,
+              int64_t rsB, int64_t csB, float* C, int64_t ldc, const Epilogue& ep);
+
+// Apply an activation to one value (shared by every reference kernel).
+inline float activate(float v, Activation act, float slope) {
+  switch (act) {
+    case Activation::None: return v;
+    case Activation::ReLU: return v > 0.0f ? v : 0.0f;
+    case Activation::LeakyReLU: return v > 0.0f ? v : v * slope;
+  }
+  return v;
+}
+
+}  // namespace gemm
+}  // namespace cnn

@@ -1,0 +1,168 @@
+// MaxPool2d / AvgPool2d forward, PyTorch semantics.
+//   in: N,C,H,W   out: N,C,OH,OW
+// Max pads with -inf (padding never wins); Avg counts padded zeros when
+// count_include_pad, and a window that overhangs the padded input (ceil_mode)
+// is clipped to it before counting, as in PyTorch.
+// *_ref: plain loops. *_simd: per output row, the window's rows are reduced
+//   vertically with SIMD over the whole input width (contiguous), then each
+//   output takes its horizontal window from that row (SIMD too when stride 1).
+#include <algorithm>
+#include <limits>
+
+#include "gemm.hpp"
+#include "kernels.hpp"
+
+namespace cnn {
+
+Pool2dParams pool2d_params(const Geometry& g, const Pool2dSpec& s) {
+  Pool2dParams p;
+  p.n = g.in.n();
+  p.c = g.in.c();
+  p.h = g.in.h();
+  p.w = g.in.w();
+  p.oh = g.out.h();
+  p.ow = g.out.w();
+  p.kh = g.kernel_h;
+  p.kw = g.kernel_w;
+  p.sh = g.stride_h;
+  p.sw = g.stride_w;
+  p.pad_t = g.pad_top;
+  p.pad_l = g.pad_left;
+  p.count_include_pad = s.count_include_pad;
+  return p;
+}
+
+namespace {
+
+using gemm::batch;
+constexpr int64_t W = gemm::kWidth;
+
+struct Window {
+  int64_t y0, y1, x0, x1;  // clipped to the input
+  int64_t divisor;         // for average pooling
+};
+
+inline Window window(const Pool2dParams& p, int64_t oy, int64_t ox) {
+  int64_t y0 = oy * p.sh - p.pad_t, x0 = ox * p.sw - p.pad_l;
+  int64_t y1 = std::min(y0 + p.kh, p.h + p.pad_t), x1 = std::min(x0 + p.kw, p.w + p.pad_l);
+  const int64_t padded_size = (y1 - y0) * (x1 - x0);
+  y0 = std::max<int64_t>(y0, 0);
+  x0 = std::max<int64_t>(x0, 0);
+  y1 = std::min(y1, p.h);
+  x1 = std::min(x1, p.w);
+  const int64_t real_size = (y1 - y0) * (x1 - x0);
+  return {y0, y1, x0, x1, p.count_include_pad ? padded_size : real_size};
+}
+
+void maxpool2d_forward_ref(const Pool2dParams& p, const float* in, float* out, float*) {
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    float* dst = out + plane * p.oh * p.ow;
+    for (int64_t oy = 0; oy < p.oh; ++oy)
+      for (int64_t ox = 0; ox < p.ow; ++ox) {
+        const Window win = window(p, oy, ox);
+        float m = -std::numeric_limits<float>::infinity();
+        for (int64_t y = win.y0; y < win.y1; ++y)
+          for (int64_t x = win.x0; x < win.x1; ++x) m = std::max(m, src[y * p.w + x]);
+        dst[oy * p.ow + ox] = m;
+      }
+  }
+}
+
+void avgpool2d_forward_ref(const Pool2dParams& p, const float* in, float* out, float*) {
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    float* dst = out + plane * p.oh * p.ow;
+    for (int64_t oy = 0; oy < p.oh; ++oy)
+      for (int64_t ox = 0; ox < p.ow; ++ox) {
+        const Window win = window(p, oy, ox);
+        float s = 0.0f;
+        for (int64_t y = win.y0; y < win.y1; ++y)
+          for (int64_t x = win.x0; x < win.x1; ++x) s += src[y * p.w + x];
+        dst[oy * p.ow + ox] = win.divisor > 0 ? s / float(win.divisor) : 0.0f;
+      }
+  }
+}
+
+int64_t row_scratch(const Pool2dParams& p) { return gemm::round_up(p.w, W); }
+int64_t no_scratch(const Pool2dParams&) { return 0; }
+
+// Reduce rows [y0, y1) of a plane into `row` (width p.w), SIMD across x.
+template <bool IsMax>
+inline void reduce_rows(const Pool2dParams& p, const float* src, int64_t y0, int64_t y1, float* row) {
+  int64_t x = 0;
+  for (; x + W <= p.w; x += W) {
+    batch acc = batch::load_unaligned(src + y0 * p.w + x);
+    for (int64_t y = y0 + 1; y < y1; ++y) {
+      const batch v = batch::load_unaligned(src + y * p.w + x);
+      acc = IsMax ? xsimd::max(acc, v) : acc + v;
+    }
+    acc.store_unaligned(row + x);
+  }
+  for (; x < p.w; ++x) {
+    float acc = src[y0 * p.w + x];
+    for (int64_t y = y0 + 1; y < y1; ++y) acc = IsMax ? std::max(acc, src[y * p.w + x]) : acc + src[y * p.w + x];
+    row[x] = acc;
+  }
+}
+
+template <bool IsMax>
+void pool2d_forward_simd(const Pool2dParams& p, const float* in, float* out, float* row) {
+  // Output columns whose whole window lies inside the input (no clipping):
+  // with stride 1 they are computed W at a time from shifted loads of `row`.
+  int64_t full_lo = (p.pad_l + p.sw - 1) / p.sw;
+  int64_t full_hi = p.w - p.kw + p.pad_l >= 0 ? (p.w - p.kw + p.pad_l) / p.sw + 1 : 0;
+  full_hi = std::min(full_hi, p.ow);
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    float* dst = out + plane * p.oh * p.ow;
+    for (int64_t oy = 0; oy < p.oh; ++oy) {
+      const Window rows = window(p, oy, 0);
+      reduce_rows<IsMax>(p, src, rows.y0, rows.y1, row);
+      float* drow = dst + oy * p.ow;
+      int64_t ox = 0;
+      auto scalar = [&](int64_t o) {
+        const Window win = window(p, oy, o);
+        float acc = row[win.x0];
+        for (int64_t x = win.x0 + 1; x < win.x1; ++x) acc = IsMax ? std::max(acc, row[x]) : acc + row[x];
+        drow[o] = IsMax ? acc : (win.divisor > 0 ? acc / float(win.divisor) : 0.0f);
+      };
+      if (p.sw == 1 && full_hi > full_lo) {
+        for (; ox < full_lo; ++ox) scalar(ox);
+        // Every full window in this row has the same divisor.
+        const float inv = 1.0f / float(window(p, oy, full_lo).divisor);
+        for (; ox + W <= full_hi; ox += W) {
+          const float* base = row + ox - p.pad_l;
+          batch acc = batch::load_unaligned(base);
+          for (int64_t kx = 1; kx < p.kw; ++kx) {
+            const batch v = batch::load_unaligned(base + kx);
+            acc = IsMax ? xsimd::max(acc, v) : acc + v;
+          }
+          if (!IsMax) acc *= batch(inv);
+          acc.store_unaligned(drow + ox);
+        }
+      }
+      for (; ox < p.ow; ++ox) scalar(ox);
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<Pool2dKernel>& maxpool2d_forward_kernels() {
+  static const std::vector<Pool2dKernel> list = {
+      {"maxpool2d_forward_ref", Variant::Ref, maxpool2d_forward_ref, no_scratch},
+      {"maxpool2d_forward_simd", Variant::Simd, pool2d_forward_simd<true>, row_scratch},
+  };
+  return list;
+}
+
+const std::vector<Pool2dKernel>& avgpool2d_forward_kernels() {
+  static const std::vector<Pool2dKernel> list = {
+      {"avgpool2d_forward_ref", Variant::Ref, avgpool2d_forward_ref, no_scratch},
+      {"avgpool2d_forward_simd", Variant::Simd, pool2d_forward_simd<false>, row_scratch},
+  };
+  return list;
+}
+
+}  // namespace cnn

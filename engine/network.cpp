@@ -1,0 +1,326 @@
+#include "network.hpp"
+
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstring>
+
+namespace cnn {
+
+std::string layer_context(int index, LayerKind kind) {
+  return "layer " + std::to_string(index) + " (" + kind_name(kind) + "): ";
+}
+
+namespace {
+
+// Keep every buffer carved from an arena 64-byte aligned.
+constexpr int64_t kAlignFloats = 16;
+int64_t aligned(int64_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
+
+// Conv params that only depend on the spec (enough to pack weights).
+Conv2dParams conv_weight_params(const Conv2dSpec& s) {
+  Conv2dParams p;
+  p.c = s.in_channels;
+  p.oc = s.out_channels;
+  p.kh = s.kernel_h;
+  p.kw = s.kernel_w;
+  p.groups = s.groups;
+  return p;
+}
+
+DenseParams dense_weight_params(const DenseSpec& s) {
+  DenseParams p;
+  p.in = s.in_features;
+  p.out = s.out_features;
+  return p;
+}
+
+ActKind act_kind(LayerKind k) {
+  switch (k) {
+    case LayerKind::LeakyReLU: return ActKind::LeakyReLU;
+    case LayerKind::Sigmoid: return ActKind::Sigmoid;
+    case LayerKind::Tanh: return ActKind::Tanh;
+    default: return ActKind::ReLU;
+  }
+}
+
+// splitmix64: a tiny, portable generator, so a seed means the same weights everywhere.
+struct SplitMix64 {
+  uint64_t s;
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, 1) with 24 bits, exactly representable in float.
+  float uniform() { return float(next() >> 40) * (1.0f / 16777216.0f); }
+};
+
+}  // namespace
+
+Status Network::create(const std::vector<LayerSpec>& specs, std::unique_ptr<Network>* out) {
+  if (specs.empty()) return Status::error("a network needs at least one layer, but the list of layers is empty");
+  if (specs.size() > 4096) return Status::error("a network may have at most 4096 layers, got %zu", specs.size());
+  std::unique_ptr<Network> net(new Network());
+  int64_t offset = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const LayerSpec& s = specs[i];
+    if (!kind_is_valid(int32_t(s.kind)))
+      return Status::error("layer %zu: unknown layer kind %d", i, int(s.kind));
+    CNN_RETURN_IF_ERROR(validate_spec(s).with_context(layer_context(int(i), s.kind)));
+    Layer l;
+    l.spec = s;
+    if (s.kind == LayerKind::Conv2d) {
+      l.weight_count = int64_t(s.conv.out_channels) * (s.conv.in_channels / s.conv.groups) * s.conv.kernel_h * s.conv.kernel_w;
+      l.bias_count = s.conv.bias ? s.conv.out_channels : 0;
+    } else if (s.kind == LayerKind::Dense) {
+      l.weight_count = int64_t(s.dense.out_features) * s.dense.in_features;
+      l.bias_count = s.dense.bias ? s.dense.out_features : 0;
+    }
+    if (l.weight_count > kMaxElements)
+      return Status::error("%sits %" PRId64 " weights exceed the limit of %" PRId64,
+                           layer_context(int(i), s.kind).c_str(), l.weight_count, kMaxElements);
+    l.weight_offset = offset;
+    offset += l.weight_count;
+    l.bias_offset = offset;
+    offset += l.bias_count;
+    if (offset > kMaxElements)
+      return Status::error("the network's parameters exceed the limit of %" PRId64 " values", kMaxElements);
+    net->layers_.push_back(l);
+  }
+  CNN_RETURN_IF_ERROR(net->params_.resize(offset).with_context("parameters: "));
+  CNN_RETURN_IF_ERROR(net->select_kernels_and_pack());
+  *out = std::move(net);
+  return Status::ok();
+}
+
+std::vector<LayerSpec> Network::specs() const {
+  std::vector<LayerSpec> v;
+  for (const Layer& l : layers_) v.push_back(l.spec);
+  return v;
+}
+
+std::vector<int64_t> Network::weight_shape(int i) const {
+  const LayerSpec& s = layers_[i].spec;
+  if (s.kind == LayerKind::Conv2d)
+    return {s.conv.out_channels, s.conv.in_channels / s.conv.groups, s.conv.kernel_h, s.conv.kernel_w};
+  if (s.kind == LayerKind::Dense) return {s.dense.out_features, s.dense.in_features};
+  return {};
+}
+
+Status Network::select_kernels_and_pack() {
+  int64_t packed_total = 0;
+  for (Layer& l : layers_) {
+    l.packed_count = 0;
+    switch (l.spec.kind) {
+      case LayerKind::Conv2d:
+        l.conv_k = &select_kernel(conv2d_forward_kernels(), variant_);
+        l.kernel_name = l.conv_k->name;
+        l.packed_count = l.conv_k->packed_floats(conv_weight_params(l.spec.conv));
+        break;
+      case LayerKind::Dense:
+        l.dense_k = &select_kernel(dense_forward_kernels(), variant_);
+        l.kernel_name = l.dense_k->name;
+        l.packed_count = l.dense_k->packed_floats(dense_weight_params(l.spec.dense));
+        break;
+      case LayerKind::MaxPool2d:
+        l.pool_k = &select_kernel(maxpool2d_forward_kernels(), variant_);
+        l.kernel_name = l.pool_k->name;
+        break;
+      case LayerKind::AvgPool2d:
+        l.pool_k = &select_kernel(avgpool2d_forward_kernels(), variant_);
+        l.kernel_name = l.pool_k->name;
+        break;
+      case LayerKind::ReLU:
+      case LayerKind::LeakyReLU:
+      case LayerKind::Sigmoid:
+      case LayerKind::Tanh:
+        l.act_k = &select_kernel(activation_forward_kernels(), variant_);
+        l.kernel_name = l.act_k->name;
+        break;
+      case LayerKind::Softmax:
+        l.softmax_k = &select_kernel(softmax_forward_kernels(), variant_);
+        l.kernel_name = l.softmax_k->name;
+        break;
+      case LayerKind::Flatten: l.kernel_name = "flatten (no copy)"; break;
+    }
+    if (l.packed_count > kMaxElements) return Status::error("packed weights exceed the engine's limit");
+    l.packed_offset = packed_total;
+    packed_total += aligned(l.packed_count);
+  }
+  CNN_RETURN_IF_ERROR(packed_.resize(packed_total).with_context("packed weights: "));
+  params_changed();
+  return Status::ok();
+}
+
+void Network::params_changed() {
+  for (Layer& l : layers_) {
+    if (!l.packed_count) continue;
+    float* dst = packed_.data() + l.packed_offset;
+    const float* w = params_.data() + l.weight_offset;
+    if (l.spec.kind == LayerKind::Conv2d) l.conv_k->pack(conv_weight_params(l.spec.conv), w, dst);
+    if (l.spec.kind == LayerKind::Dense) l.dense_k->pack(dense_weight_params(l.spec.dense), w, dst);
+  }
+}
+
+Status Network::set_variant(Variant v) {
+  if (v != Variant::Ref && v != Variant::Simd) return Status::error("unknown kernel variant %d", int(v));
+  const Variant old = variant_;
+  variant_ = v;
+  Status st = select_kernels_and_pack();
+  if (!st) {
+    variant_ = old;
+    select_kernels_and_pack();
+    return st;
+  }
+  if (planned_) {
+    const Shape s = input_shape_;
+    planned_ = false;  // force a full re-plan (scratch sizes differ by variant)
+    return plan(s);
+  }
+  return Status::ok();
+}
+
+void Network::init_params(uint64_t seed) {
+  SplitMix64 rng{seed};
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Layer& l = layers_[i];
+    if (!l.weight_count) continue;
+    int64_t fan_in = l.spec.kind == LayerKind::Conv2d
+                         ? int64_t(l.spec.conv.in_channels / l.spec.conv.groups) * l.spec.conv.kernel_h * l.spec.conv.kernel_w
+                         : l.spec.dense.in_features;
+    const float bound = 1.0f / std::sqrt(float(fan_in));
+    float* w = params_.data() + l.weight_offset;
+    for (int64_t k = 0; k < l.weight_count; ++k) w[k] = (2.0f * rng.uniform() - 1.0f) * bound;
+    float* b = params_.data() + l.bias_offset;
+    for (int64_t k = 0; k < l.bias_count; ++k) b[k] = (2.0f * rng.uniform() - 1.0f) * bound;
+  }
+  params_changed();
+}
+
+Status Network::plan(const Shape& input) {
+  if (planned_ && input == input_shape_) return Status::ok();
+  if (input.empty()) return Status::error("the input shape is empty");
+  std::vector<Layer> next = layers_;
+  Shape cur = input;
+  int64_t offset = aligned(input.elements());
+  int64_t scratch = 0;
+  for (size_t i = 0; i < next.size(); ++i) {
+    Layer& l = next[i];
+    CNN_RETURN_IF_ERROR(layer_geometry(cur, l.spec, &l.geom).with_context(layer_context(int(i), l.spec.kind)));
+    int64_t need = 0;
+    switch (l.spec.kind) {
+      case LayerKind::Conv2d:
+        l.conv = conv2d_params(l.geom, l.spec.conv);
+        need = l.conv_k->scratch_floats(l.conv);
+        break;
+      case LayerKind::Dense:
+        l.dense.n = cur.n();
+        l.dense.in = l.spec.dense.in_features;
+        l.dense.out = l.spec.dense.out_features;
+        need = l.dense_k->scratch_floats(l.dense);
+        break;
+      case LayerKind::MaxPool2d:
+      case LayerKind::AvgPool2d:
+        l.pool = pool2d_params(l.geom, l.spec.pool);
+        need = l.pool_k->scratch_floats(l.pool);
+        break;
+      default: break;
+    }
+    if (need > kMaxElements)
+      return Status::error("%sits working buffer would need %" PRId64 " values, more than the limit %" PRId64,
+                           layer_context(int(i), l.spec.kind).c_str(), need, kMaxElements);
+    scratch = std::max(scratch, need);
+    l.aliases_input = l.spec.kind == LayerKind::Flatten;
+    if (l.aliases_input) {
+      l.out_offset = i == 0 ? 0 : next[i - 1].out_offset;
+    } else {
+      l.out_offset = offset;
+      offset += aligned(l.geom.out.elements());
+    }
+    if (offset > 2 * kMaxElements)
+      return Status::error("%sthe activations of the whole network would need more than %" PRId64
+                           " values (2 GiB); use a smaller batch or input",
+                           layer_context(int(i), l.spec.kind).c_str(), 2 * kMaxElements);
+    cur = l.geom.out;
+  }
+  const int64_t scratch_offset = offset;
+  offset += aligned(scratch);
+  AlignedBuffer arena;
+  CNN_RETURN_IF_ERROR(arena.resize(offset).with_context("planning the network: "));
+  arena_ = std::move(arena);
+  layers_ = std::move(next);
+  scratch_offset_ = scratch_offset;
+  input_shape_ = input;
+  planned_ = true;
+  return Status::ok();
+}
+
+int64_t Network::total_macs() const {
+  int64_t t = 0;
+  for (const Layer& l : layers_) t += l.geom.macs;
+  return t;
+}
+
+TensorView Network::activation(int i) const {
+  if (!planned_ || i < -1 || i >= num_layers()) return {};
+  float* base = const_cast<float*>(arena_.data());
+  if (i == -1) return {input_shape_, base};
+  return {layers_[i].geom.out, base + layers_[i].out_offset};
+}
+
+void Network::run_layer(int i) {
+  Layer& l = layers_[i];
+  float* base = arena_.data();
+  const float* in = i == 0 ? base : base + layers_[i - 1].out_offset;
+  float* out = base + l.out_offset;
+  float* scratch = base + scratch_offset_;
+  const float* packed = packed_.data() + l.packed_offset;
+  const float* w = params_.data() + l.weight_offset;
+  const float* b = l.bias_count ? params_.data() + l.bias_offset : nullptr;
+  switch (l.spec.kind) {
+    case LayerKind::Conv2d: l.conv_k->forward(l.conv, in, w, packed, b, out, scratch); break;
+    case LayerKind::Dense: l.dense_k->forward(l.dense, in, w, packed, b, out, scratch); break;
+    case LayerKind::MaxPool2d:
+    case LayerKind::AvgPool2d: l.pool_k->forward(l.pool, in, out, scratch); break;
+    case LayerKind::ReLU:
+    case LayerKind::LeakyReLU:
+    case LayerKind::Sigmoid:
+    case LayerKind::Tanh:
+      l.act_k->forward(act_kind(l.spec.kind), l.spec.negative_slope, l.geom.out.elements(), in, out);
+      break;
+    case LayerKind::Softmax: {
+      const Shape& s = l.geom.out;
+      l.softmax_k->forward(s.n(), s.c(), s.h() * s.w(), in, out);
+      break;
+    }
+    case LayerKind::Flatten: break;  // aliases its input
+  }
+}
+
+Status Network::forward() {
+  if (!planned_) return Status::error("the network has no input shape yet: call plan() first");
+  using clock = std::chrono::steady_clock;
+  for (int i = 0; i < num_layers(); ++i) {
+    if (profiling_) {
+      const auto t0 = clock::now();
+      run_layer(i);
+      layers_[i].ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    } else {
+      run_layer(i);
+    }
+  }
+  return Status::ok();
+}
+
+Status Network::forward(const float* data, int64_t count) {
+  if (!planned_) return Status::error("the network has no input shape yet: call plan() first");
+  if (count != input_shape_.elements())
+    return Status::error("the input has %" PRId64 " values, but the network was planned for %s = %" PRId64,
+                         count, input_shape_.str(true).c_str(), input_shape_.elements());
+  std::memcpy(arena_.data(), data, sizeof(float) * size_t(count));
+  return forward();
+}
+
+}  // namespace cnn

@@ -1,0 +1,345 @@
+// The C ABI exported to JavaScript: numbers and handles only.
+//
+// Every function that can fail returns a status (0 ok, -1 error) or a handle
+// (> 0 ok, 0 error); the message of the last failure is cnn_last_error().
+// Nothing here aborts on bad input: the wasm build has exceptions off, so
+// every check is a value.
+//
+// A layer spec crosses the boundary as a record of kSpecFields doubles (see
+// the table below; web/src/engine/spec.js writes the same layout). Doubles
+// keep every int exact and let the engine refuse NaN, fractions and
+// out-of-range numbers with a message instead of truncating them.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../geometry.hpp"
+#include "../network.hpp"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+#else
+#define CNN_EXPORT extern "C"
+#endif
+
+using namespace cnn;
+
+namespace {
+
+enum SpecField {
+  kKind = 0,
+  kInChannels,
+  kOutChannels,
+  kKernelH,
+  kKernelW,
+  kStrideH,
+  kStrideW,
+  kPaddingMode,
+  kPadH,
+  kPadW,
+  kDilationH,
+  kDilationW,
+  kGroups,
+  kBias,
+  kCeilMode,
+  kCountIncludePad,
+  kInFeatures,
+  kOutFeatures,
+  kNegativeSlope,
+  kSpecFields = 20,
+};
+
+const char* const kFieldNames[kSpecFields] = {
+    "kind",      "in_channels", "out_channels", "kernel_h",    "kernel_w",          "stride_h",
+    "stride_w",  "padding",     "pad_h",        "pad_w",       "dilation_h",        "dilation_w",
+    "groups",    "bias",        "ceil_mode",    "count_include_pad", "in_features", "out_features",
+    "negative_slope", "reserved"};
+
+std::string g_last_error;
+std::vector<std::unique_ptr<Network>> g_nets;  // handle h -> g_nets[h - 1]
+
+int fail(const Status& st) {
+  g_last_error = st.message();
+  return -1;
+}
+
+Status int_field(const double* r, int f, int32_t* out) {
+  const double v = r[f];
+  if (!std::isfinite(v) || v != std::floor(v) || v < -2147483648.0 || v > 2147483647.0)
+    return Status::error("%s must be a whole number, got %g", kFieldNames[f], v);
+  *out = int32_t(v);
+  return Status::ok();
+}
+
+Status decode_spec(const double* r, LayerSpec* out) {
+  if (!r) return Status::error("no layer spec given");
+  int32_t v[kSpecFields] = {0};
+  for (int f = 0; f < kNegativeSlope; ++f) CNN_RETURN_IF_ERROR(int_field(r, f, &v[f]));
+  if (!kind_is_valid(v[kKind])) return Status::error("unknown layer kind %d", v[kKind]);
+  LayerSpec s;
+  s.kind = LayerKind(v[kKind]);
+  s.conv.in_channels = v[kInChannels];
+  s.conv.out_channels = v[kOutChannels];
+  s.conv.kernel_h = s.pool.kernel_h = v[kKernelH];
+  s.conv.kernel_w = s.pool.kernel_w = v[kKernelW];
+  s.conv.stride_h = s.pool.stride_h = v[kStrideH];
+  s.conv.stride_w = s.pool.stride_w = v[kStrideW];
+  s.conv.padding = Padding(v[kPaddingMode]);
+  s.conv.pad_h = s.pool.pad_h = v[kPadH];
+  s.conv.pad_w = s.pool.pad_w = v[kPadW];
+  s.conv.dilation_h = v[kDilationH];
+  s.conv.dilation_w = v[kDilationW];
+  s.conv.groups = v[kGroups];
+  s.conv.bias = s.dense.bias = v[kBias] != 0;
+  s.pool.ceil_mode = v[kCeilMode] != 0;
+  s.pool.count_include_pad = v[kCountIncludePad] != 0;
+  s.dense.in_features = v[kInFeatures];
+  s.dense.out_features = v[kOutFeatures];
+  if (!std::isfinite(r[kNegativeSlope])) return Status::error("negative_slope must be a finite number");
+  s.negative_slope = float(r[kNegativeSlope]);
+  *out = s;
+  return Status::ok();
+}
+
+Status get_net(int h, Network** out) {
+  if (h < 1 || size_t(h) > g_nets.size() || !g_nets[size_t(h - 1)])
+    return Status::error("there is no network with handle %d (destroyed, or never created)", h);
+  *out = g_nets[size_t(h - 1)].get();
+  return Status::ok();
+}
+
+Status make_shape(int n, int c, int h, int w, Shape* s) {
+  // c/h/w of 0 with h == w == 0 means a flat N,F input of c features.
+  if (h == 0 && w == 0) return Shape::nf(n, c, s);
+  return Shape::nchw(n, c, h, w, s);
+}
+
+// Geometry as doubles: [params, weights, macs, pad_top, pad_bottom, pad_left,
+// pad_right, unused_rows, unused_cols, out_rank, out_n, out_c, out_h, out_w,
+// kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w]
+constexpr int kInfoFields = 20;
+void write_info(const Geometry& g, double* out) {
+  const double v[kInfoFields] = {double(g.params),      double(g.weights),     double(g.macs),
+                                 double(g.pad_top),     double(g.pad_bottom),  double(g.pad_left),
+                                 double(g.pad_right),   double(g.unused_rows), double(g.unused_cols),
+                                 double(g.out.rank()),  double(g.out.n()),     double(g.out.c()),
+                                 double(g.out.h()),     double(g.out.w()),     double(g.kernel_h),
+                                 double(g.kernel_w),    double(g.stride_h),    double(g.stride_w),
+                                 double(g.dilation_h),  double(g.dilation_w)};
+  std::memcpy(out, v, sizeof v);
+}
+
+}  // namespace
+
+CNN_EXPORT const char* cnn_last_error() { return g_last_error.c_str(); }
+CNN_EXPORT const char* cnn_version() { return CNN_VERSION; }
+CNN_EXPORT const char* cnn_simd_arch() { return xsimd::default_arch::name(); }
+CNN_EXPORT int cnn_simd_width() { return int(xsimd::batch<float>::size); }
+CNN_EXPORT int cnn_spec_fields() { return kSpecFields; }
+CNN_EXPORT int cnn_info_fields() { return kInfoFields; }
+
+// ---- one layer on its own (the lab) -----------------------------------------
+
+// Geometry of one layer for an input shape; writes kInfoFields doubles.
+CNN_EXPORT int cnn_layer_geometry(const double* record, int n, int c, int h, int w, double* info_out) {
+  LayerSpec s;
+  Status st = decode_spec(record, &s);
+  if (!st) return fail(st);
+  Shape in;
+  st = make_shape(n, c, h, w, &in);
+  if (!st) return fail(st.with_context("input: "));
+  Geometry g;
+  st = layer_geometry(in, s, &g);
+  if (!st) return fail(st);
+  if (info_out) write_info(g, info_out);
+  return 0;
+}
+
+// ---- networks ---------------------------------------------------------------------
+
+CNN_EXPORT int cnn_net_create(const double* records, int count) {
+  if (count < 0 || count > 4096) return fail(Status::error("layer count %d is out of range", count)), 0;
+  std::vector<LayerSpec> specs;
+  for (int i = 0; i < count; ++i) {
+    LayerSpec s;
+    const Status st = decode_spec(records + size_t(i) * kSpecFields, &s);
+    if (!st) return fail(st.with_context("layer " + std::to_string(i) + ": ")), 0;
+    specs.push_back(s);
+  }
+  std::unique_ptr<Network> net;
+  const Status st = Network::create(specs, &net);
+  if (!st) return fail(st), 0;
+  for (size_t i = 0; i < g_nets.size(); ++i)
+    if (!g_nets[i]) {
+      g_nets[i] = std::move(net);
+      return int(i + 1);
+    }
+  g_nets.push_back(std::move(net));
+  return int(g_nets.size());
+}
+
+CNN_EXPORT void cnn_net_destroy(int h) {
+  if (h >= 1 && size_t(h) <= g_nets.size()) g_nets[size_t(h - 1)].reset();
+}
+
+CNN_EXPORT int cnn_net_num_layers(int h) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  return st ? net->num_layers() : fail(st);
+}
+
+CNN_EXPORT int cnn_net_plan(int h, int n, int c, int hh, int w) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  Shape in;
+  st = make_shape(n, c, hh, w, &in);
+  if (!st) return fail(st.with_context("input: "));
+  st = net->plan(in);
+  return st ? 0 : fail(st);
+}
+
+CNN_EXPORT float* cnn_net_input(int h) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st), nullptr;
+  if (!net->planned()) return fail(Status::error("the network has no input shape yet: plan it first")), nullptr;
+  return net->input();
+}
+
+CNN_EXPORT int cnn_net_forward(int h) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  st = net->forward();
+  return st ? 0 : fail(st);
+}
+
+// Layer i's output (i = -1: the input). Writes [rank, d0, d1, d2, d3] to dims.
+CNN_EXPORT float* cnn_net_activation(int h, int i, int* dims) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st), nullptr;
+  if (!net->planned()) return fail(Status::error("the network has no input shape yet: plan it first")), nullptr;
+  if (i < -1 || i >= net->num_layers())
+    return fail(Status::error("layer %d does not exist (the network has %d layers)", i, net->num_layers())), nullptr;
+  const TensorView v = net->activation(i);
+  if (dims) {
+    dims[0] = v.shape.rank();
+    for (int k = 0; k < 4; ++k) dims[1 + k] = k < v.shape.rank() ? int(v.shape.dim(k)) : 1;
+  }
+  return v.data;
+}
+
+// Geometry of layer i for the planned input (kInfoFields doubles) plus its last time in ms.
+CNN_EXPORT int cnn_net_layer_info(int h, int i, double* info_out, double* ms_out) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (i < 0 || i >= net->num_layers())
+    return fail(Status::error("layer %d does not exist (the network has %d layers)", i, net->num_layers()));
+  if (!net->planned()) return fail(Status::error("the network has no input shape yet: plan it first"));
+  if (info_out) write_info(net->geometry(i), info_out);
+  if (ms_out) *ms_out = net->layer_ms(i);
+  return 0;
+}
+
+CNN_EXPORT int cnn_net_layer_kind(int h, int i) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (i < 0 || i >= net->num_layers()) return fail(Status::error("layer %d does not exist", i));
+  return int(net->spec(i).kind);
+}
+
+CNN_EXPORT const char* cnn_net_kernel_name(int h, int i) {
+  Network* net;
+  if (!get_net(h, &net) || i < 0 || i >= net->num_layers()) return "";
+  return net->kernel_name(i);
+}
+
+CNN_EXPORT float* cnn_net_params(int h) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  return st ? net->params() : (fail(st), nullptr);
+}
+
+CNN_EXPORT double cnn_net_param_count(int h) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  return st ? double(net->param_count()) : double(fail(st));
+}
+
+// Offsets (in floats, into cnn_net_params) and counts of layer i's weight and bias.
+CNN_EXPORT int cnn_net_param_layout(int h, int i, double* out4) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (i < 0 || i >= net->num_layers()) return fail(Status::error("layer %d does not exist", i));
+  out4[0] = double(net->weight_offset(i));
+  out4[1] = double(net->weight_count(i));
+  out4[2] = double(net->bias_offset(i));
+  out4[3] = double(net->bias_count(i));
+  return 0;
+}
+
+CNN_EXPORT int cnn_net_params_changed(int h) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  net->params_changed();
+  return 0;
+}
+
+CNN_EXPORT int cnn_net_init_params(int h, double seed) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (!std::isfinite(seed) || seed < 0) return fail(Status::error("seed must be a non-negative number"));
+  net->init_params(uint64_t(seed));
+  return 0;
+}
+
+CNN_EXPORT int cnn_net_set_variant(int h, int variant) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (variant != 0 && variant != 1) return fail(Status::error("variant must be 0 (ref) or 1 (simd), got %d", variant));
+  st = net->set_variant(Variant(variant));
+  return st ? 0 : fail(st);
+}
+
+CNN_EXPORT int cnn_net_set_profiling(int h, int on) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  net->set_profiling(on != 0);
+  return 0;
+}
+
+// Bytes of wasm memory the engine holds (heap size), for diagnostics.
+CNN_EXPORT double cnn_heap_bytes() {
+#ifdef __EMSCRIPTEN__
+  return double(__builtin_wasm_memory_size(0)) * 65536.0;
+#else
+  return 0.0;
+#endif
+}
+
+// Allocation helpers for the JS client (return 0 when memory cannot grow).
+CNN_EXPORT void* cnn_alloc(double bytes) {
+  if (!(bytes >= 0) || bytes > 1.5e9) {
+    fail(Status::error("cannot allocate %.0f bytes", bytes));
+    return nullptr;
+  }
+  void* p = std::malloc(size_t(bytes) + (bytes == 0));
+  if (!p) fail(Status::error("out of memory: could not allocate %.1f MB", bytes / 1048576.0));
+  return p;
+}
+CNN_EXPORT void cnn_free(void* p) { std::free(p); }

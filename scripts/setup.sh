@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, skipping what is there:
+# Debian packages (apt-get, as root) and the npm packages of package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# emscripten: C++ -> wasm; libxsimd-dev: SIMD; catch2: engine tests;
+# chromium: browser tests; wabt: wasm inspection; libclang-rt-14-dev + clang:
+# libFuzzer and sanitizers; dataset-fashion-mnist: the second data set;
+# cmake, g++: the native build.
+PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: install when node_modules is missing or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,269 @@
+// The JavaScript client of the wasm engine: loads the module (browser, worker
+// or Node), wraps the C ABI, and turns error statuses into EngineErrors that
+// carry the engine's message.
+//
+// Views over wasm memory: every Float32Array this client returns is made
+// fresh from the current memory buffer, because after memory grows an old
+// view silently reads zeros. Keep a view only until the next call that may
+// allocate (createNetwork, plan, loadModel); take a new one after.
+
+import { encodeSpec, SPEC_FIELDS, LAYER_KINDS } from './spec.js';
+
+export class EngineError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+const INFO_FIELDS = 20;
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+/**
+ * Loads the engine. Options:
+ *   moduleUrl:  URL of cnn.js (default: web/build/cnn.js beside this file's tree)
+ *   wasmBinary: the .wasm bytes, if already at hand (e.g. inlined)
+ */
+export async function loadEngine(options = {}) {
+  const moduleUrl = options.moduleUrl ?? new URL('../../build/cnn.js', import.meta.url).href;
+  const { default: createCnnModule } = await import(/* @vite-ignore */ moduleUrl);
+  const config = {};
+  if (options.wasmBinary) {
+    config.wasmBinary = options.wasmBinary;
+  } else if (isNode) {
+    const { readFile } = await import('node:fs/promises');
+    config.wasmBinary = await readFile(new URL('cnn.wasm', moduleUrl));
+  } else if (options.wasmUrl) {
+    config.locateFile = () => options.wasmUrl;
+  }
+  let module;
+  try {
+    module = await createCnnModule(config);
+  } catch (e) {
+    throw new EngineError(`the engine could not start: ${e?.message ?? e}`);
+  }
+  return new Engine(module);
+}
+
+export class Engine {
+  constructor(module) {
+    this.m = module;
+    this.version = module.UTF8ToString(module._cnn_version());
+    this.simdArch = module.UTF8ToString(module._cnn_simd_arch());
+    this.simdWidth = module._cnn_simd_width();
+    if (module._cnn_spec_fields() !== SPEC_FIELDS) throw new EngineError('engine and client disagree on the spec layout');
+  }
+
+  lastError() {
+    return this.m.UTF8ToString(this.m._cnn_last_error());
+  }
+
+  /** Throws an EngineError with the engine's message when status < 0. */
+  check(status) {
+    if (status < 0) throw new EngineError(this.lastError());
+    return status;
+  }
+
+  f32(ptr, count) {
+    return new Float32Array(this.m.HEAPF32.buffer, ptr, count);
+  }
+
+  f64(ptr, count) {
+    return new Float64Array(this.m.HEAPF64.buffer, ptr, count);
+  }
+
+  /** Runs fn(ptr) with `bytes` of scratch wasm memory, freed afterwards. */
+  withScratch(bytes, fn) {
+    const ptr = this.m._cnn_alloc(bytes);
+    if (!ptr) throw new EngineError(this.lastError());
+    try {
+      return fn(ptr);
+    } finally {
+      this.m._cnn_free(ptr);
+    }
+  }
+
+  withSpecs(specs, fn) {
+    const count = specs.length;
+    return this.withScratch(Math.max(1, count) * SPEC_FIELDS * 8, (ptr) => {
+      for (let i = 0; i < count; i++) {
+        try {
+          encodeSpec(specs[i], this.f64(ptr, count * SPEC_FIELDS), i * SPEC_FIELDS);
+        } catch (e) {
+          throw new EngineError(`layer ${i}: ${e.message}`);
+        }
+      }
+      return fn(ptr, count);
+    });
+  }
+
+  /** Geometry of one layer for an input shape [n, c, h, w] (or [n, f]). */
+  layerGeometry(spec, inputShape) {
+    const [n, c, h, w] = shapeArgs(inputShape);
+    return this.withSpecs([spec], (rec) =>
+      this.withScratch(INFO_FIELDS * 8, (info) => {
+        this.check(this.m._cnn_layer_geometry(rec, n, c, h, w, info));
+        return decodeInfo(this.f64(info, INFO_FIELDS));
+      }));
+  }
+
+  /** A network from a list of layer specs. Call destroy() when done. */
+  createNetwork(specs) {
+    if (!Array.isArray(specs)) throw new EngineError('a network needs an array of layer specs');
+    const handle = this.withSpecs(specs, (rec, count) => this.m._cnn_net_create(rec, count));
+    if (!handle) throw new EngineError(this.lastError());
+    return new Network(this, handle, specs.map((s) => ({ ...s })));
+  }
+}
+
+function shapeArgs(shape) {
+  if (!Array.isArray(shape) || (shape.length !== 4 && shape.length !== 2)) {
+    throw new EngineError('an input shape is [n, c, h, w] or [n, features]');
+  }
+  const nums = shape.map((x) => {
+    const v = Number(x);
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new EngineError(`shape entry ${JSON.stringify(x)} is not a whole number in range`);
+    return v;
+  });
+  return nums.length === 4 ? nums : [nums[0], nums[1], 0, 0];
+}
+
+function decodeInfo(v) {
+  const rank = v[9];
+  const out = rank === 4 ? [v[10], v[11], v[12], v[13]] : [v[10], v[11]];
+  return {
+    params: v[0], weights: v[1], macs: v[2],
+    pad: { top: v[3], bottom: v[4], left: v[5], right: v[6] },
+    unusedRows: v[7], unusedCols: v[8],
+    outShape: out,
+    kernel: [v[14], v[15]], stride: [v[16], v[17]], dilation: [v[18], v[19]],
+  };
+}
+
+export class Network {
+  constructor(engine, handle, specs) {
+    this.engine = engine;
+    this.m = engine.m;
+    this.handle = handle;
+    this.specs = specs;
+    this.numLayers = this.m._cnn_net_num_layers(handle);
+    this.inputShape = null;
+  }
+
+  assertAlive() {
+    if (!this.handle) throw new EngineError('this network has been destroyed');
+  }
+
+  /** Plans for an input shape [n, c, h, w]; on error the previous plan stays. */
+  plan(shape) {
+    this.assertAlive();
+    const [n, c, h, w] = shapeArgs(shape);
+    this.engine.check(this.m._cnn_net_plan(this.handle, n, c, h, w));
+    this.inputShape = shape.slice();
+    return this;
+  }
+
+  /** A fresh view of the planned input buffer: write the input here. */
+  input() {
+    this.assertAlive();
+    const ptr = this.m._cnn_net_input(this.handle);
+    if (!ptr) throw new EngineError(this.engine.lastError());
+    return this.engine.f32(ptr, this.inputShape.reduce((a, b) => a * b, 1));
+  }
+
+  /** Runs forward; `data` (optional) is copied into the input first. */
+  forward(data) {
+    this.assertAlive();
+    if (data !== undefined) {
+      const input = this.input();
+      if (data.length !== input.length) {
+        throw new EngineError(`the input has ${data.length} values, but the network was planned for ${this.inputShape.join('x')} = ${input.length}`);
+      }
+      input.set(data);
+    }
+    this.engine.check(this.m._cnn_net_forward(this.handle));
+    return this;
+  }
+
+  /** Layer i's output (i = -1: the input) as { shape, data } with a fresh view. */
+  activation(i) {
+    this.assertAlive();
+    return this.engine.withScratch(5 * 4, (dims) => {
+      const ptr = this.m._cnn_net_activation(this.handle, i, dims);
+      if (!ptr) throw new EngineError(this.engine.lastError());
+      const d = new Int32Array(this.m.HEAP32.buffer, dims, 5);
+      const shape = Array.from(d.subarray(1, 1 + d[0]));
+      return { shape, data: this.engine.f32(ptr, shape.reduce((a, b) => a * b, 1)) };
+    });
+  }
+
+  output() {
+    return this.activation(this.numLayers - 1);
+  }
+
+  /** Kind, geometry, kernel and last time (ms) of layer i, for the planned input. */
+  layerInfo(i) {
+    this.assertAlive();
+    return this.engine.withScratch((INFO_FIELDS + 1) * 8, (info) => {
+      this.engine.check(this.m._cnn_net_layer_info(this.handle, i, info, info + INFO_FIELDS * 8));
+      const g = decodeInfo(this.engine.f64(info, INFO_FIELDS));
+      const kind = LAYER_KINDS[this.engine.check(this.m._cnn_net_layer_kind(this.handle, i))];
+      return { index: i, kind, ...g, ms: this.engine.f64(info + INFO_FIELDS * 8, 1)[0],
+               kernelName: this.m.UTF8ToString(this.m._cnn_net_kernel_name(this.handle, i)) };
+    });
+  }
+
+  get paramCount() {
+    this.assertAlive();
+    return this.m._cnn_net_param_count(this.handle);
+  }
+
+  /** All parameters (layer by layer, weight then bias), as a fresh view. */
+  params() {
+    this.assertAlive();
+    return this.engine.f32(this.m._cnn_net_params(this.handle), this.paramCount);
+  }
+
+  /** { weight, bias } views of layer i's parameters (null when it has none). */
+  layerParams(i) {
+    this.assertAlive();
+    return this.engine.withScratch(4 * 8, (out) => {
+      this.engine.check(this.m._cnn_net_param_layout(this.handle, i, out));
+      const [wo, wc, bo, bc] = this.engine.f64(out, 4);
+      const all = this.params();
+      return {
+        weight: wc ? all.subarray(wo, wo + wc) : null,
+        bias: bc ? all.subarray(bo, bo + bc) : null,
+      };
+    });
+  }
+
+  /** Call after writing into params() or layerParams(): repacks the weights. */
+  paramsChanged() {
+    this.assertAlive();
+    this.engine.check(this.m._cnn_net_params_changed(this.handle));
+  }
+
+  initParams(seed = 0) {
+    this.assertAlive();
+    this.engine.check(this.m._cnn_net_init_params(this.handle, seed));
+  }
+
+  /** 'simd' (default) or 'ref' (the scalar reference kernels). */
+  setVariant(name) {
+    this.assertAlive();
+    const v = { ref: 0, simd: 1 }[name];
+    if (v === undefined) throw new EngineError(`variant must be 'ref' or 'simd', not ${JSON.stringify(name)}`);
+    this.engine.check(this.m._cnn_net_set_variant(this.handle, v));
+  }
+
+  setProfiling(on) {
+    this.assertAlive();
+    this.engine.check(this.m._cnn_net_set_profiling(this.handle, on ? 1 : 0));
+  }
+
+  destroy() {
+    if (this.handle) this.m._cnn_net_destroy(this.handle);
+    this.handle = 0;
+  }
+}

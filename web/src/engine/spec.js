@@ -1,0 +1,56 @@
+// Layer specs in JavaScript, with PyTorch's names, and their encoding into
+// the engine's record of doubles (the layout of engine/wasm/api.cpp).
+// Only the structure is checked here; every numeric rule (strides, sizes,
+// channel counts) is the engine's, and its messages come back as errors.
+
+export const LAYER_KINDS = Object.freeze([
+  'conv2d', 'maxpool2d', 'avgpool2d', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'flatten', 'dense', 'softmax',
+]);
+
+export const SPEC_FIELDS = 20;
+const PADDING_MODES = { valid: 1, same: 2 };
+
+function pair(value, name) {
+  if (Array.isArray(value)) {
+    if (value.length !== 2) throw new TypeError(`${name} must be a number or a pair [h, w]`);
+    return [Number(value[0]), Number(value[1])];
+  }
+  const v = Number(value);
+  return [v, v];
+}
+
+/** Encodes one spec object into `out` (a Float64Array view) at `offset`. */
+export function encodeSpec(spec, out, offset = 0) {
+  if (!spec || typeof spec !== 'object') throw new TypeError('a layer spec must be an object');
+  const kind = LAYER_KINDS.indexOf(spec.type);
+  if (kind < 0) {
+    throw new TypeError(`unknown layer type ${JSON.stringify(String(spec.type))}; expected one of ${LAYER_KINDS.join(', ')}`);
+  }
+  const r = new Float64Array(SPEC_FIELDS);
+  r[0] = kind;
+  const isPool = spec.type === 'maxpool2d' || spec.type === 'avgpool2d';
+  const [kh, kw] = pair(spec.kernel_size ?? (isPool ? 2 : 3), 'kernel_size');
+  const [sh, sw] = pair(spec.stride ?? (isPool ? 0 : 1), 'stride');
+  let mode = 0;
+  let [ph, pw] = [0, 0];
+  if (typeof spec.padding === 'string') {
+    if (!(spec.padding in PADDING_MODES)) throw new TypeError(`padding must be a number, 'valid' or 'same', not ${JSON.stringify(spec.padding)}`);
+    mode = PADDING_MODES[spec.padding];
+  } else {
+    [ph, pw] = pair(spec.padding ?? 0, 'padding');
+  }
+  const [dh, dw] = pair(spec.dilation ?? 1, 'dilation');
+  r.set([
+    kind,
+    Number(spec.in_channels ?? 1), Number(spec.out_channels ?? 1),
+    kh, kw, sh, sw, mode, ph, pw, dh, dw,
+    Number(spec.groups ?? 1),
+    spec.bias === false ? 0 : 1,
+    spec.ceil_mode ? 1 : 0,
+    spec.count_include_pad === false ? 0 : 1,
+    Number(spec.in_features ?? 1), Number(spec.out_features ?? 1),
+    Number(spec.negative_slope ?? 0.01),
+    0,
+  ]);
+  out.set(r, offset);
+}
