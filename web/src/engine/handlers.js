@@ -1,0 +1,138 @@
+// The engine operations the Worker serves, as plain functions of an Engine,
+// so they run (and are tested) the same in a Worker and in Node.
+// Each handler takes a payload object and returns { result, transfer }.
+// Networks live in a table owned by this handler set (no module state), so
+// several widgets sharing one Worker each keep their own networks.
+
+import { EngineError } from './engine.js';
+
+export function createHandlers(engine) {
+  const nets = new Map();
+  let nextId = 1;
+
+  function getNet(id) {
+    const net = nets.get(id);
+    if (!net) throw new EngineError(`there is no network ${id} in the worker`);
+    return net;
+  }
+
+  function describe(net) {
+    const layers = [];
+    if (net.inputShape) for (let i = 0; i < net.numLayers; i++) layers.push(net.layerInfo(i));
+    return { numLayers: net.numLayers, paramCount: net.paramCount, inputShape: net.inputShape, layers };
+  }
+
+  function copy(view) {
+    return { shape: view.shape, data: Float32Array.from(view.data) };
+  }
+
+  return {
+    info() {
+      return { result: { version: engine.version, simdArch: engine.simdArch, simdWidth: engine.simdWidth } };
+    },
+
+    /** { specs, inputShape?, seed?, params? } -> { id, numLayers, paramCount, layers } */
+    createNetwork({ specs, inputShape, seed, params }) {
+      const net = engine.createNetwork(specs);
+      try {
+        if (params) {
+          const all = net.params();
+          if (params.length !== all.length) {
+            throw new EngineError(`the network has ${all.length} parameters, but ${params.length} were given`);
+          }
+          all.set(params);
+          net.paramsChanged();
+        } else {
+          net.initParams(seed ?? 0);
+        }
+        if (inputShape) net.plan(inputShape);
+      } catch (e) {
+        net.destroy();
+        throw e;
+      }
+      const id = nextId++;
+      nets.set(id, net);
+      return { result: { id, ...describe(net) } };
+    },
+
+    destroyNetwork({ id }) {
+      const net = nets.get(id);
+      if (net) net.destroy();
+      nets.delete(id);
+      return { result: true };
+    },
+
+    /** { id } -> all parameters (a copy) and the per-layer layout */
+    getParams({ id }) {
+      const net = getNet(id);
+      const params = Float32Array.from(net.params());
+      return { result: { params }, transfer: [params.buffer] };
+    },
+
+    /** { id, shape } -> the network's description for that input shape */
+    plan({ id, shape }) {
+      const net = getNet(id);
+      net.plan(shape);
+      return { result: describe(net) };
+    },
+
+    /**
+     * { id, input, shape?, activations?, profile? } ->
+     * { output, activations?, layers (with ms), totalMs }
+     */
+    run({ id, input, shape, activations = false, profile = false }) {
+      const net = getNet(id);
+      if (shape) net.plan(shape);
+      if (!net.inputShape) throw new EngineError('the network has no input shape yet: give one with the input');
+      net.setProfiling(profile);
+      const t0 = performance.now();
+      net.forward(input);
+      const totalMs = performance.now() - t0;
+      const output = copy(net.output());
+      const transfer = [output.data.buffer];
+      const result = { output, totalMs };
+      if (activations) {
+        result.activations = [];
+        for (let i = -1; i < net.numLayers; i++) {
+          const a = copy(net.activation(i));
+          result.activations.push(a);
+          transfer.push(a.data.buffer);
+        }
+      }
+      if (profile) result.layers = describe(net).layers;
+      return { result, transfer };
+    },
+
+    /** { spec, shape } -> geometry of one layer */
+    layerGeometry({ spec, shape }) {
+      return { result: engine.layerGeometry(spec, shape) };
+    },
+
+    /**
+     * One layer on its own: { spec, shape, input, weight?, bias? } ->
+     * { geometry, output }. Weight and bias default to the seeded init.
+     */
+    runLayer({ spec, shape, input, weight, bias, seed = 0 }) {
+      const geometry = engine.layerGeometry(spec, shape);
+      const net = engine.createNetwork([spec]);
+      try {
+        net.initParams(seed);
+        const p = net.layerParams(0);
+        for (const [name, given, view] of [['weight', weight, p.weight], ['bias', bias, p.bias]]) {
+          if (!given) continue;
+          if (!view || view.length !== given.length) {
+            throw new EngineError(`the layer's ${name} has ${view ? view.length : 0} values, but ${given.length} were given`);
+          }
+          view.set(given);
+        }
+        net.paramsChanged();
+        net.plan(shape);
+        net.forward(input);
+        const output = copy(net.output());
+        return { result: { geometry, output }, transfer: [output.data.buffer] };
+      } finally {
+        net.destroy();
+      }
+    },
+  };
+}
