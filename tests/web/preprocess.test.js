@@ -74,14 +74,16 @@ test('mnistPreprocess: a 10x10 square in the corner of a pad becomes a centred 2
   assert.deepEqual([r.fitted.w, r.fitted.h], [20, 20]);
   assert.ok(r.fitted.data.every((v) => Math.abs(v - 1) < 1e-6));
   assert.deepEqual(r.com, { x: 9.5, y: 9.5 });
-  // 13.5 - 9.5 = 4: the square fills rows and columns 4..23, centre of mass 13.5
-  assert.deepEqual(r.offset, { x: 4, y: 4 });
-  assert.deepEqual(r.comAfter, { x: 13.5, y: 13.5 });
+  // round(14 - 9.5) = 5: the square fills rows and columns 5..24, centre of mass 14.5
+  assert.deepEqual(r.offset, { x: 5, y: 5 });
+  assert.deepEqual(r.comAfter, { x: 14.5, y: 14.5 });
   assert.equal(r.image.length, 784);
-  assert.equal(r.image[4 * 28 + 4], 1);
-  assert.equal(r.image[3 * 28 + 4], 0);
-  assert.equal(r.image[23 * 28 + 23], 1);
-  assert.equal(r.image[24 * 28 + 23], 0);
+  assert.equal(r.image[5 * 28 + 5], 1);
+  assert.equal(r.image[4 * 28 + 5], 0);
+  assert.equal(r.image[24 * 28 + 24], 1);
+  assert.equal(r.image[25 * 28 + 24], 0);
+  // centred on the geometric centre instead: round(13.5 - 9.5) = 4
+  assert.deepEqual(mnistPreprocess(ink, w, h, { centreAt: 13.5 }).offset, { x: 4, y: 4 });
 });
 
 test('mnistPreprocess: the centre of mass, not the box, goes to the centre', () => {
@@ -101,8 +103,13 @@ test('mnistPreprocess: the centre of mass, not the box, goes to the centre', () 
   // mass: 19*0.5 + 0.75 + 19*0.5 = 19.75; x-moment: 0.5 * (1+...+19) = 95
   close(r.com.x, 95 / 19.75);
   close(r.com.y, (0.5 * (0 + 18) * 19 / 2 + 19 * 0.75 + 19 * 0.5 * 19) / 19.75);
-  assert.deepEqual(r.offset, { x: Math.round(13.5 - 95 / 19.75), y: Math.round(13.5 - r.com.y) });
-  assert.ok(Math.abs(r.comAfter.x - 13.5) <= 0.5 && Math.abs(r.comAfter.y - 13.5) <= 0.5);
+  // x: round(14 - 4.81) = 9, y: round(14 - 14.19) = 0; fitted (0,0) lands at (9,0)
+  assert.deepEqual(r.offset, { x: 9, y: 0 });
+  close(r.image[9], 0.5);
+  close(r.image[19 * 28 + 9], 0.75);
+  // the foot's last column would land at x = 28: it falls outside and is dropped
+  close(r.image[19 * 28 + 27], 0.5);
+  assert.ok(r.comAfter.x < 14 && r.comAfter.x > 13);
 });
 
 test('mnistPreprocess without centring shrinks the whole pad; an empty pad gives zeros', () => {

@@ -6,7 +6,9 @@
 //
 // Coordinates: pixel (x, y) is the square [x, x+1) x [y, y+1); positions such
 // as the centre of mass are in pixel-index units (pixel x's centre is at x),
-// so the centre of a 28-wide image is 13.5.
+// so the geometric centre of a 28-wide image is 13.5. MNIST itself puts the
+// centre of mass at 14 (the mean over its digits is (14.0, 14.0) in these
+// units: the shift was round(14 - com)), so that is the default here too.
 
 /** The smallest box holding every value above `threshold`: { x, y, w, h }, or null. */
 export function inkBoundingBox(img, w, h, threshold = 0) {
@@ -103,11 +105,12 @@ export function paste(img, w, h, size, ox, oy) {
  * The whole recipe, with every stage kept for display. `ink` is a w x h image.
  * Options: centre (default true) — false skips the recipe and just shrinks
  * the whole pad to size x size, the way a naive demo would; box (20) and
- * size (28); threshold (ink above it counts for the bounding box).
+ * size (28); threshold (ink above it counts for the bounding box); centreAt
+ * (size / 2: where the centre of mass goes, as in MNIST).
  * Returns { empty, box, fitted: { w, h, data }, com, offset, comAfter, image }.
  */
 export function mnistPreprocess(ink, w, h, options = {}) {
-  const { centre = true, box: boxSize = 20, size = 28, threshold = 0 } = options;
+  const { centre = true, box: boxSize = 20, size = 28, threshold = 0, centreAt = size / 2 } = options;
   const box = inkBoundingBox(ink, w, h, threshold);
   if (!box) {
     return { empty: true, centred: centre, box: null, fitted: null, com: null, offset: null, comAfter: null, image: new Float32Array(size * size) };
@@ -119,8 +122,7 @@ export function mnistPreprocess(ink, w, h, options = {}) {
   const fit = fitSize(box.w, box.h, boxSize);
   const data = resampleArea(ink, w, box, fit.w, fit.h);
   const com = centreOfMass(data, fit.w, fit.h) ?? { x: (fit.w - 1) / 2, y: (fit.h - 1) / 2 };
-  const mid = (size - 1) / 2;
-  const offset = { x: Math.round(mid - com.x), y: Math.round(mid - com.y) };
+  const offset = { x: Math.round(centreAt - com.x) || 0, y: Math.round(centreAt - com.y) || 0 };  // never -0
   const image = paste(data, fit.w, fit.h, size, offset.x, offset.y);
   return {
     empty: false, centred: true, box, fitted: { w: fit.w, h: fit.h, data }, com, offset,
