@@ -52,3 +52,23 @@ test('createNetwork refuses a wrong parameter count and leaves nothing behind', 
   assert.throws(() => h.createNetwork({ specs: [{ type: 'dense', in_features: 2, out_features: 2 }], params: new Float32Array(5) }),
     /has 6 parameters, but 5 were given/);
 });
+
+test('layerParams returns a conv layer\'s weights with their shape, and refuses a bad index', () => {
+  const specs = [
+    { type: 'conv2d', in_channels: 1, out_channels: 3, kernel_size: 5, padding: 2 },
+    { type: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', in_features: 3 * 6 * 6, out_features: 4 },
+  ];
+  const { result: net } = h.createNetwork({ specs, inputShape: [1, 1, 6, 6], seed: 5 });
+  const { result: conv } = h.layerParams({ id: net.id, index: 0 });
+  assert.deepEqual(conv.weightShape, [3, 1, 5, 5]);
+  assert.equal(conv.weight.length, 75);
+  assert.equal(conv.bias.length, 3);
+  const { result: relu } = h.layerParams({ id: net.id, index: 1 });
+  assert.equal(relu.weight, null);
+  const { result: dense } = h.layerParams({ id: net.id, index: 3 });
+  assert.deepEqual(dense.weightShape, [4, 108]);
+  assert.throws(() => h.layerParams({ id: net.id, index: 4 }), /not one of the network's 4 layers/);
+  h.destroyNetwork({ id: net.id });
+});

@@ -69,6 +69,29 @@ export function createHandlers(engine) {
       return { result: { params }, transfer: [params.buffer] };
     },
 
+    /**
+     * { id, index } -> layer `index`'s { weight, bias, weightShape } (copies;
+     * null when it has none). weightShape is [out, in/groups, kh, kw] for a
+     * conv layer and [out, in] for a dense one, read from the planned geometry.
+     */
+    layerParams({ id, index }) {
+      const net = getNet(id);
+      if (!Number.isInteger(index) || index < 0 || index >= net.numLayers) {
+        throw new EngineError(`layer index ${JSON.stringify(index)} is not one of the network's ${net.numLayers} layers`);
+      }
+      const p = net.layerParams(index);
+      const weight = p.weight ? Float32Array.from(p.weight) : null;
+      const bias = p.bias ? Float32Array.from(p.bias) : null;
+      let weightShape = null;
+      if (weight && net.inputShape) {
+        const info = net.layerInfo(index);
+        const out = info.outShape[1];
+        const [kh, kw] = info.kind === 'conv2d' ? info.kernel : [1, 1];
+        weightShape = info.kind === 'conv2d' ? [out, weight.length / (out * kh * kw), kh, kw] : [out, weight.length / out];
+      }
+      return { result: { weight, bias, weightShape }, transfer: [weight?.buffer, bias?.buffer].filter(Boolean) };
+    },
+
     /** { id, shape } -> the network's description for that input shape */
     plan({ id, shape }) {
       const net = getNet(id);
