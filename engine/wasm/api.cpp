@@ -18,6 +18,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "../explain.hpp"
 #include "../geometry.hpp"
 #include "../network.hpp"
 
@@ -159,6 +160,55 @@ CNN_EXPORT int cnn_layer_geometry(const double* record, int n, int c, int h, int
   if (!st) return fail(st);
   if (info_out) write_info(g, info_out);
   return 0;
+}
+
+// One output cell of one conv or pooling layer, explained (engine/explain.hpp).
+// Returns the number of terms (or -1) and writes kExplainFields doubles:
+// [kind, sum, bias, has_bias, output, winner, divisor, window_y, window_x,
+//  window_h, window_w, terms]. The terms, kTermFields doubles each
+// [channel, y, x, ky, kx, padding, value, weight, product], are at
+// cnn_explain_terms() until the next explain call. Pooling takes no weight
+// or bias (null, count 0).
+namespace {
+constexpr int kExplainFields = 12;
+constexpr int kTermFields = 9;
+std::vector<double> g_explain_terms;
+}  // namespace
+
+CNN_EXPORT int cnn_explain_fields() { return kExplainFields; }
+CNN_EXPORT int cnn_explain_term_fields() { return kTermFields; }
+CNN_EXPORT const double* cnn_explain_terms() { return g_explain_terms.data(); }
+
+CNN_EXPORT int cnn_explain_cell(const double* record, int n, int c, int h, int w, const float* input,
+                                int input_count, const float* weight, int weight_count, const float* bias,
+                                int bias_count, int cell_n, int cell_c, int cell_y, int cell_x, double* summary_out) {
+  LayerSpec s;
+  Status st = decode_spec(record, &s);
+  if (!st) return fail(st);
+  Shape in;
+  st = make_shape(n, c, h, w, &in);
+  if (!st) return fail(st.with_context("input: "));
+  CellExplanation e;
+  st = explain_cell(in, s, input, input_count, weight, weight_count, bias, bias_count, cell_n, cell_c, cell_y, cell_x,
+                    &e);
+  if (!st) return fail(st);
+  g_explain_terms.assign(e.terms.size() * kTermFields, 0.0);
+  double* t = g_explain_terms.data();
+  for (const ExplainTerm& term : e.terms) {
+    const double v[kTermFields] = {double(term.channel), double(term.y),      double(term.x),
+                                   double(term.ky),      double(term.kx),     term.padding ? 1.0 : 0.0,
+                                   double(term.value),   double(term.weight), double(term.product)};
+    std::memcpy(t, v, sizeof v);
+    t += kTermFields;
+  }
+  if (summary_out) {
+    const double v[kExplainFields] = {double(int32_t(e.kind)), double(e.sum),      double(e.bias),
+                                      e.has_bias ? 1.0 : 0.0, double(e.output),   double(e.winner),
+                                      double(e.divisor),      double(e.window_y), double(e.window_x),
+                                      double(e.window_h),     double(e.window_w), double(e.terms.size())};
+    std::memcpy(summary_out, v, sizeof v);
+  }
+  return int(e.terms.size());
 }
 
 // ---- networks ---------------------------------------------------------------------

@@ -107,6 +107,64 @@ export class Engine {
       }));
   }
 
+  /**
+   * One output cell of one conv or pooling layer, explained by the engine:
+   * the receptive field, every value x weight product and their sum, the
+   * bias; for pooling the winner or the sum and divisor. `cell` is
+   * [n, c, y, x] of the output; weight/bias are the layer's (conv only).
+   * Adding the products of the non-padding terms in order, then the bias,
+   * gives exactly the reference forward output (`output`).
+   */
+  explainCell(spec, inputShape, input, weight, bias, cell) {
+    const [n, c, h, w] = shapeArgs(inputShape);
+    if (!Array.isArray(cell) || cell.length !== 4) throw new EngineError('an output cell is [n, c, y, x]');
+    const [cn, cc, cy, cx] = cell.map((v) => {
+      const x = Number(v);
+      if (!Number.isInteger(x) || x < -0x80000000 || x > 0x7fffffff) throw new EngineError(`cell entry ${JSON.stringify(v)} is not a whole number in range`);
+      return x;
+    });
+    const arrays = [input, weight, bias].map((a, i) => {
+      if (a == null) return null;
+      if (!ArrayBuffer.isView(a) && !Array.isArray(a)) throw new EngineError(`the ${['input', 'weight', 'bias'][i]} must be an array of numbers`);
+      return a;
+    });
+    if (!arrays[0]) throw new EngineError('no input given');
+    const fields = this.m._cnn_explain_fields();
+    const termFields = this.m._cnn_explain_term_fields();
+    const bytes = (a) => (a ? Math.max(1, a.length) * 4 : 0);
+    return this.withSpecs([spec], (rec) =>
+      this.withScratch(fields * 8 + bytes(arrays[0]) + bytes(arrays[1]) + bytes(arrays[2]), (base) => {
+        const ptrs = [];
+        let at = base + fields * 8;
+        for (const a of arrays) {
+          if (!a) { ptrs.push(0); continue; }
+          this.f32(at, a.length).set(a);
+          ptrs.push(at);
+          at += bytes(a);
+        }
+        const len = (a) => (a ? a.length : 0);
+        const count = this.check(this.m._cnn_explain_cell(rec, n, c, h, w,
+          ptrs[0], len(arrays[0]), ptrs[1], len(arrays[1]), ptrs[2], len(arrays[2]), cn, cc, cy, cx, base));
+        const s = this.f64(base, fields);
+        const t = this.f64(this.m._cnn_explain_terms(), count * termFields);
+        const terms = [];
+        for (let i = 0; i < count; i++) {
+          const o = i * termFields;
+          terms.push({
+            channel: t[o], y: t[o + 1], x: t[o + 2], ky: t[o + 3], kx: t[o + 4], padding: t[o + 5] !== 0,
+            value: t[o + 6], weight: t[o + 7], product: t[o + 8],
+          });
+        }
+        return {
+          kind: LAYER_KINDS[s[0]], cell: [cn, cc, cy, cx],
+          sum: s[1], bias: s[2], hasBias: s[3] !== 0, output: s[4],
+          winner: s[5], divisor: s[6],
+          window: { y: s[7], x: s[8], height: s[9], width: s[10] },
+          terms,
+        };
+      }));
+  }
+
   /** A network from a list of layer specs. Call destroy() when done. */
   createNetwork(specs) {
     if (!Array.isArray(specs)) throw new EngineError('a network needs an array of layer specs');

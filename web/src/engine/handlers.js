@@ -132,13 +132,16 @@ export function createHandlers(engine) {
     },
 
     /**
-     * One layer on its own: { spec, shape, input, weight?, bias? } ->
-     * { geometry, output }. Weight and bias default to the seeded init.
+     * One layer on its own: { spec, shape, input, weight?, bias?, variant? } ->
+     * { geometry, output }. Weight and bias default to the seeded init;
+     * variant 'ref' runs the scalar reference kernel, whose output explainCell
+     * reproduces bit for bit.
      */
-    runLayer({ spec, shape, input, weight, bias, seed = 0 }) {
+    runLayer({ spec, shape, input, weight, bias, seed = 0, variant }) {
       const geometry = engine.layerGeometry(spec, shape);
       const net = engine.createNetwork([spec]);
       try {
+        if (variant !== undefined) net.setVariant(variant);
         net.initParams(seed);
         const p = net.layerParams(0);
         for (const [name, given, view] of [['weight', weight, p.weight], ['bias', bias, p.bias]]) {
@@ -156,6 +159,16 @@ export function createHandlers(engine) {
       } finally {
         net.destroy();
       }
+    },
+
+    /**
+     * One output cell of one conv or pooling layer, explained:
+     * { spec, shape, input, weight?, bias?, cell: [n, c, y, x] } ->
+     * { kind, cell, terms: [{ channel, y, x, ky, kx, padding, value, weight, product }],
+     *   sum, bias, hasBias, output, winner, divisor, window: { y, x, height, width } }
+     */
+    explainCell({ spec, shape, input, weight, bias, cell }) {
+      return { result: engine.explainCell(spec, shape, input, weight, bias, cell) };
     },
   };
 }
