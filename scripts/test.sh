@@ -14,4 +14,6 @@ run() {
 run ./build/native/engine_tests
 run node --no-experimental-fetch build/wasm/engine_tests.js
 run node --test tests/web/
+# the page end to end in headless Chromium (screenshots in test-results/)
+run node --test --test-concurrency=1 tests/e2e/
 exit $status

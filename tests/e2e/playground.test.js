@@ -1,0 +1,222 @@
+// The playground page end to end, in headless Chromium (Debian's, driven by
+// playwright-core; no browser is ever downloaded). It draws digits with the
+// mouse the way a person does — strokes of many small moves at about 120
+// moves a second — and checks what the page predicts and shows.
+//
+// To add a digit: write its strokes in pad units (0..1, y down) in DIGITS.
+// Screenshots go to test-results/ (look at them). The stroke-to-update
+// latency is printed, never asserted: speed belongs to benchmarks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync'];
+const OUT = new URL('../../test-results/', import.meta.url);
+const MOVE_MS = 8;  // a pointer reports about every 8 ms
+
+const arc = (cx, cy, rx, ry, from, to, n = 24) => Array.from({ length: n + 1 }, (_, i) => {
+  const a = from + ((to - from) * i) / n;
+  return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)];
+});
+const line = (x0, y0, x1, y1, n = 10) => Array.from({ length: n + 1 }, (_, i) => [x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * i) / n]);
+const D = Math.PI / 180;
+
+// Each digit: strokes, as a person draws it (a 0 starts at the top and goes
+// anticlockwise, a 7 is one stroke with a corner, an 8 is one stroke crossing itself).
+const DIGITS = {
+  0: [arc(0.5, 0.5, 0.2, 0.3, -90 * D, -450 * D, 36)],
+  1: [[...line(0.44, 0.28, 0.53, 0.2, 4), ...line(0.53, 0.2, 0.52, 0.8, 14)]],
+  3: [[...arc(0.48, 0.34, 0.17, 0.14, -160 * D, 90 * D, 20), ...arc(0.48, 0.64, 0.19, 0.16, -90 * D, 160 * D, 22)]],
+  7: [[...line(0.3, 0.24, 0.7, 0.24, 10), ...line(0.7, 0.24, 0.45, 0.8, 14)]],
+  8: [Array.from({ length: 49 }, (_, i) => {
+    const a = (2 * Math.PI * i) / 48;
+    return [0.5 - 0.17 * Math.sin(2 * a) * 0.9, 0.5 - 0.3 * Math.cos(a)];
+  })],
+};
+
+let server, context, page, base, profile;
+const latencies = [];
+
+async function openPage(p, query = '') {
+  await p.goto(`${base}/${query}`);
+  await p.waitForFunction(() => globalThis.cnnPlayground);
+}
+
+async function modelReady(p) {
+  await p.waitForFunction(() => {
+    const pg = globalThis.cnnPlayground;
+    return pg?.net && !pg.inFlight && pg.root.dataset.state;
+  }, null, { timeout: 30000 });
+  return p.evaluate(() => globalThis.cnnPlayground.net.trained);
+}
+
+/** Draws strokes given in pad units with the mouse, move by move. */
+async function draw(p, strokes) {
+  const box = await p.locator('[data-testid=drawpad]').boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  for (const stroke of strokes) {
+    await p.mouse.move(...at(stroke[0]));
+    await p.mouse.down();
+    for (const pt of stroke.slice(1)) {
+      await p.mouse.move(...at(pt), { steps: 2 });
+      await p.waitForTimeout(MOVE_MS);
+    }
+    await p.mouse.up();
+  }
+}
+
+/** Waits until the page has shown the result of the latest drawing. */
+async function settled(p) {
+  await p.waitForTimeout(50);
+  await p.waitForFunction(() => {
+    const pg = globalThis.cnnPlayground;
+    return !pg.inFlight && !pg.dirty && pg.since === null;
+  });
+  await p.waitForTimeout(30);
+}
+
+before(async () => {
+  server = await startServer(0);
+  base = `http://127.0.0.1:${server.address().port}`;
+  profile = mkdtempSync(join(tmpdir(), 'cnn-e2e-'));  // a fresh --user-data-dir
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  await openPage(page);
+  await page.evaluate(() => {
+    globalThis.__latencies = [];
+    globalThis.cnnPlayground.addEventListener('update', (e) => globalThis.__latencies.push(e.detail));
+  });
+  mkdirSync(OUT, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  try { rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); } catch { /* only a temp dir */ }
+});
+
+test('an empty pad asks for a digit, and every layer is described', async () => {
+  await modelReady(page);
+  assert.match(await page.locator('[data-testid=prediction]').textContent(), /draw a digit/i);
+  const shapes = await page.locator('[data-testid=layer-shape]').allTextContents();
+  assert.deepEqual(shapes.slice(0, 4), ['1 × 28 × 28', '8 × 28 × 28', '8 × 28 × 28', '8 × 14 × 14']);
+  assert.equal(shapes.length, 12);  // the input and eleven layers
+  assert.match(await page.locator('[data-testid=cost-totals]').textContent(), /29,738 parameters/);
+  assert.equal(await page.locator('.filters canvas').count(), 8);
+  assert.equal(await page.locator('.drawpad-canvas').evaluate((c) => getComputedStyle(c).touchAction), 'none');
+});
+
+for (const [digit, strokes] of Object.entries(DIGITS)) {
+  test(`a hand-drawn ${digit} is read as ${digit}`, async (t) => {
+    const trained = await modelReady(page);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=clear]').click();
+    await settled(page);
+    await page.evaluate(() => { globalThis.__latencies.length = 0; });
+    await draw(page, strokes);
+    await settled(page);
+    const lat = await page.evaluate(() => globalThis.__latencies.filter((d) => !d.empty));
+    latencies.push(...lat.map((d) => d.latencyMs));
+    const predicted = await page.locator('[data-testid=prediction]').getAttribute('data-class');
+    const probs = await page.evaluate(() => Array.from(globalThis.cnnPlayground.probs.last.probs, (p) => +p.toFixed(3)));
+    console.log(`drew ${digit}: predicted ${predicted}, probabilities ${probs.join(' ')}, ${lat.length} updates while drawing`);
+    await page.screenshot({ path: new URL(`digit-${digit}.png`, OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+    assert.ok(lat.length >= 5, 'the prediction updated while the digit was being drawn');
+    if (!trained) {
+      t.skip('no trained model is shipped yet: the guess of random weights is not checked');
+      return;
+    }
+    assert.equal(predicted, digit);
+  });
+}
+
+test('undo removes the last stroke; Escape clears the pad', async () => {
+  await modelReady(page);
+  await page.locator('[data-testid=clear]').click();
+  await draw(page, [line(0.3, 0.3, 0.7, 0.3), line(0.5, 0.3, 0.5, 0.8)]);
+  await settled(page);
+  assert.equal(await page.evaluate(() => globalThis.cnnPlayground.pad.strokes.length), 2);
+  await page.locator('[data-testid=undo]').click();
+  await settled(page);
+  assert.equal(await page.evaluate(() => globalThis.cnnPlayground.pad.strokes.length), 1);
+  await page.locator('[data-testid=drawpad]').focus();
+  await page.keyboard.press('Escape');
+  await settled(page);
+  assert.equal(await page.evaluate(() => globalThis.cnnPlayground.pad.isEmpty), true);
+  assert.match(await page.locator('[data-testid=prediction]').textContent(), /draw a digit/i);
+});
+
+test('turning preprocessing off feeds the whole pad, shrunk', async () => {
+  await modelReady(page);
+  await page.locator('[data-testid=clear]').click();
+  await draw(page, DIGITS[7].map((s) => s.map(([x, y]) => [0.1 + x * 0.35, 0.05 + y * 0.35])));  // small, in a corner
+  await settled(page);
+  const centred = await page.evaluate(() => globalThis.cnnPlayground.prep.last.result.comAfter);
+  assert.ok(Math.abs(centred.x - 14) <= 0.5 && Math.abs(centred.y - 14) <= 0.5, 'centre of mass moved to the centre');
+  await page.locator('[data-testid=preprocess-toggle]').uncheck();
+  await settled(page);
+  const raw = await page.evaluate(() => globalThis.cnnPlayground.prep.last.result.comAfter);
+  assert.ok(raw.x < 10 && raw.y < 10, `without preprocessing the digit stays in the corner (${raw.x}, ${raw.y})`);
+  assert.match(await page.locator('.prep-input figcaption').textContent(), /off/i);
+  await page.locator('[data-testid=preprocess-toggle]').check();
+  await settled(page);
+});
+
+test('the page in Korean, and a screenshot of it all', async () => {
+  await modelReady(page);
+  await page.locator('[data-testid=clear]').click();
+  await draw(page, DIGITS[3]);
+  await settled(page);
+  await page.locator('[data-testid=network] .map-btn, .layer-conv2d .map-btn').nth(2).hover();
+  await page.screenshot({ path: new URL('playground.png', OUT).pathname, fullPage: true });
+  await page.selectOption('#lang', 'ko');
+  assert.equal(await page.locator('#draw-title').textContent(), '그리고 분류하기');
+  assert.match(await page.locator('.layer-conv2d .layer-kind').first().textContent(), /합성곱/);
+  await page.screenshot({ path: new URL('playground-ko.png', OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+  await page.selectOption('#lang', 'en');
+});
+
+test('a phone-sized screen: the pad fits and a vertical stroke draws without scrolling', async () => {
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 780 });
+  await openPage(phone);
+  await modelReady(phone);
+  const box = await phone.locator('[data-testid=drawpad]').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the pad fits the screen');
+  const before = await phone.evaluate(() => scrollY);
+  await draw(phone, [line(0.5, 0.15, 0.5, 0.85, 20)]);
+  await settled(phone);
+  assert.equal(await phone.evaluate(() => scrollY), before);
+  assert.equal(await phone.evaluate(() => globalThis.cnnPlayground.pad.strokes.length), 1);
+  await phone.screenshot({ path: new URL('phone.png', OUT).pathname, fullPage: false });
+  await phone.close();
+});
+
+test('a model that cannot load says so on the page', async () => {
+  const p = await context.newPage();
+  await p.route('**/build/cnn.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await p.goto(`${base}/`);
+  const status = p.locator('[data-testid=status]');
+  await status.filter({ hasText: /failed/ }).waitFor({ timeout: 30000 });
+  assert.match(await status.textContent(), /The engine failed to load/);
+  assert.match(await p.locator('.netview').textContent(), /failed to load/);
+  await p.close();
+});
+
+test('stroke-to-update latency (printed, not asserted)', () => {
+  const s = latencies.slice().sort((a, b) => a - b);
+  const q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))];
+  if (!s.length) return;
+  console.log(`stroke-to-update latency over ${s.length} updates while drawing: median ${q(0.5).toFixed(1)} ms, ` +
+    `90th percentile ${q(0.9).toFixed(1)} ms, max ${s.at(-1).toFixed(1)} ms, ` +
+    `${(100 * s.filter((x) => x <= 16).length / s.length).toFixed(0)}% within 16 ms`);
+});

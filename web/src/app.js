@@ -1,0 +1,66 @@
+// The playground page's glue: picks the language (?lang=, else the
+// browser's), fills the page's own text, and mounts each piece into its
+// section's [data-slot]. Pieces are classes given containers and options
+// (web/src/ui/); this file is the only one that looks the page up by id.
+//
+// To add a piece: give it a <section> with a [data-slot] in index.html and an
+// entry in PIECES below. mount(slots, ctx) returns an object with
+// setLang(lang) (and may return a promise of it).
+import { t, pickLang } from './ui/i18n.js';
+import { Playground } from './ui/playground.js';
+
+const PIECES = [
+  {
+    slots: ['draw', 'network', 'cost'],
+    mount(slots, { lang }) {
+      const playground = new Playground({ draw: slots.draw, network: slots.network, cost: slots.cost }, { lang });
+      globalThis.cnnPlayground = playground;  // for the end-to-end tests and the console
+      playground.start();
+      return playground;
+    },
+  },
+];
+
+function initialLang() {
+  const fromUrl = new URLSearchParams(location.search).get('lang');
+  return pickLang(fromUrl ?? navigator.language);
+}
+
+function translatePage(lang) {
+  document.documentElement.lang = lang;
+  document.title = t(lang, 'app.title');
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(lang, node.dataset.i18n);
+}
+
+function showPageError(message) {
+  const status = document.getElementById('page-status');
+  status.hidden = false;
+  status.textContent = message;
+}
+
+async function main() {
+  let lang = initialLang();
+  translatePage(lang);
+  const mounted = [];
+  for (const piece of PIECES) {
+    const slots = Object.fromEntries(piece.slots.map((name) => [name, document.querySelector(`[data-slot="${name}"]`)]));
+    if (Object.values(slots).some((s) => !s)) continue;
+    try {
+      mounted.push(await piece.mount(slots, { lang }));
+    } catch (e) {
+      showPageError(t(lang, 'engine.failed', { message: e?.message ?? String(e) }));
+    }
+  }
+  const picker = document.getElementById('lang');
+  picker.value = lang;
+  picker.addEventListener('change', () => {
+    lang = pickLang(picker.value);
+    translatePage(lang);
+    for (const piece of mounted) piece?.setLang?.(lang);
+    const url = new URL(location.href);
+    url.searchParams.set('lang', lang);
+    history.replaceState(null, '', url);
+  });
+}
+
+main().catch((e) => showPageError(`${e?.message ?? e}`));

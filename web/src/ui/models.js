@@ -1,0 +1,53 @@
+// The models the playground can show, and how to open one in the engine
+// Worker. A catalogue entry names a model file (the engine's model format,
+// opened by the worker's loadModel) and, until a trained file is shipped, may
+// instead give layer specs for a seeded, untrained network of the same shape.
+
+/** The digits LeNet: CONV-RELU-POOL twice, then two dense layers. */
+export const LENET_SPECS = Object.freeze([
+  { type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, padding: 2 },
+  { type: 'relu' },
+  { type: 'maxpool2d', kernel_size: 2 },
+  { type: 'conv2d', in_channels: 8, out_channels: 16, kernel_size: 5 },
+  { type: 'relu' },
+  { type: 'maxpool2d', kernel_size: 2 },
+  { type: 'flatten' },
+  { type: 'dense', in_features: 400, out_features: 64 },
+  { type: 'relu' },
+  { type: 'dense', in_features: 64, out_features: 10 },
+  { type: 'softmax' },
+]);
+
+export const INPUT_SHAPE = Object.freeze([1, 1, 28, 28]);
+
+export const MODEL_CATALOGUE = Object.freeze([
+  { key: 'digits', dataset: 'mnist', specs: LENET_SPECS, seed: 1 },
+]);
+
+/**
+ * Opens a catalogue entry in the worker: { id, layers, paramCount, inputShape,
+ * metadata, trained }. `base` resolves the entry's url (the page's URL by default).
+ */
+export async function openModel(client, entry, base = globalThis.location?.href) {
+  let net;
+  let metadata = entry.metadata ?? {};
+  let trained = false;
+  if (entry.url) {
+    const url = new URL(entry.url, base);
+    let bytes;
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`.trim());
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      throw new Error(`${url.pathname}: ${e.message}`);
+    }
+    net = await client.request('loadModel', { bytes }, [bytes.buffer]);
+    metadata = { ...metadata, ...(net.metadata ?? {}) };
+    trained = true;
+  } else {
+    net = await client.request('createNetwork', { specs: entry.specs, inputShape: INPUT_SHAPE, seed: entry.seed ?? 0 });
+  }
+  if (!net.layers?.length) Object.assign(net, await client.request('plan', { id: net.id, shape: INPUT_SHAPE }));
+  return { ...net, inputShape: net.inputShape ?? INPUT_SHAPE.slice(), metadata, trained, entry };
+}

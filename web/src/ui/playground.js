@@ -1,0 +1,342 @@
+// Draw, classify, see every layer: the glue between the draw pad, the
+// preprocessing, the engine Worker and the views. It holds no module state;
+// each instance is given its containers and options, so several can share a
+// page (and, through EngineClient.shared(), one Worker).
+//
+// The loop: a pointer event marks the drawing dirty; at the next animation
+// frame the ink is preprocessed and sent to the Worker, unless a run is still
+// in flight, in which case the newest drawing goes as soon as it returns (so
+// the Worker never queues stale frames). The latency reported is from the
+// first pointer event of a frame to the views being updated with its result.
+//
+// Events: 'update' { latencyMs, engineMs, top, probabilities }, 'model'
+// { key, trained }, 'error' { message }.
+import { EngineClient } from '../engine/client.js';
+import { DrawPad } from './drawpad.js';
+import { mnistPreprocess } from './preprocess.js';
+import { PreprocessView } from './preprocess-view.js';
+import { ProbabilityView } from './probabilities.js';
+import { NetworkView } from './network-view.js';
+import { CostView } from './cost-view.js';
+import { MODEL_CATALOGUE, openModel } from './models.js';
+import { el, pixelCanvas, paintCanvas } from './dom.js';
+import { colourTable } from './colormap.js';
+import { t } from './i18n.js';
+
+const START_TIMEOUT_MS = 20000;
+
+export class Playground extends EventTarget {
+  /**
+   * containers: { draw, network?, cost? } elements to fill.
+   * options: lang, client (an EngineClient; the page's shared one by default),
+   * models (catalogue entries), model (key of the first), centre (preprocessing on).
+   */
+  constructor(containers, options = {}) {
+    super();
+    this.lang = options.lang ?? 'en';
+    this.client = options.client ?? null;
+    this.models = options.models ?? MODEL_CATALOGUE;
+    this.modelKey = options.model ?? this.models[0]?.key;
+    this.centre = options.centre ?? true;
+    this.containers = containers;
+    this.net = null;          // the open model (see models.js openModel)
+    this.sample = null;       // { data, label } when a shipped image is shown
+    this.samples = null;      // { images: [{ data, label }], labels } for the current model
+    this.inFlight = false;
+    this.dirty = false;
+    this.since = null;        // time of the first change not yet sent
+    this.raf = 0;
+    this.sentThisFrame = false;
+    this.generation = 0;      // bumps on model switch: late results are dropped
+    this.build();
+  }
+
+  build() {
+    const L = this.lang;
+    const root = (this.root = el('div', { class: 'dc', onkeydown: (e) => this.onKey(e) }));
+    this.status = el('p', { class: 'dc-status', role: 'status', 'data-testid': 'status' });
+    this.modelSelect = el('select', { class: 'dc-model', 'data-testid': 'model-select', onchange: () => this.switchModel(this.modelSelect.value) });
+    const padBox = el('div', { class: 'dc-pad' });
+    this.pad = new DrawPad(padBox, { label: t(L, 'pad.label') });
+    this.pad.canvas.dataset.testid = 'drawpad';
+    this.pad.addEventListener('change', (e) => this.changed(e.detail.time));
+    this.clearBtn = el('button', { type: 'button', 'data-testid': 'clear', onclick: () => { this.pad.clear(); this.pad.canvas.focus(); } });
+    this.undoBtn = el('button', { type: 'button', 'data-testid': 'undo', onclick: () => this.pad.undo() });
+    this.hint = el('p', { class: 'dc-hint' });
+    this.padTitle = el('h3');
+    const prepBox = el('div', { class: 'dc-prep' });
+    this.prep = new PreprocessView(prepBox, { lang: L, centre: this.centre, onToggle: (on) => { this.centre = on; this.changed(performance.now()); } });
+    const probBox = el('div', { class: 'dc-probs' });
+    this.probs = new ProbabilityView(probBox, { lang: L, labels: [] });
+    this.samplesTitle = el('h3');
+    this.samplesNote = el('p', { class: 'dc-samples-note' });
+    this.sampleList = el('div', { class: 'dc-sample-list', 'data-testid': 'samples' });
+    this.modelLabel = el('label', { class: 'dc-model-label' });
+    root.append(
+      el('div', { class: 'dc-toolbar' }, this.modelLabel, this.modelSelect, this.status),
+      el('div', { class: 'dc-main' },
+        el('div', { class: 'dc-pad-col' }, this.padTitle, padBox,
+          el('div', { class: 'dc-buttons' }, this.clearBtn, this.undoBtn), this.hint),
+        prepBox, probBox),
+      el('div', { class: 'dc-samples' }, this.samplesTitle, this.samplesNote, this.sampleList));
+    this.containers.draw.append(root);
+    if (this.containers.network) this.network = new NetworkView(this.containers.network, { lang: L });
+    if (this.containers.cost) this.cost = new CostView(this.containers.cost, { lang: L });
+    this.texts();
+  }
+
+  texts() {
+    const L = this.lang;
+    this.padTitle.textContent = t(L, 'pad.title');
+    this.pad.setLabel(t(L, 'pad.label'));
+    this.clearBtn.textContent = t(L, 'pad.clear');
+    this.undoBtn.textContent = t(L, 'pad.undo');
+    this.hint.textContent = t(L, 'pad.hint');
+    this.modelLabel.textContent = t(L, 'model.label');
+    this.modelSelect.replaceChildren(...this.models.map((m) =>
+      el('option', { value: m.key, text: t(L, `model.${m.key}`), selected: m.key === this.modelKey })));
+    this.samplesTitle.textContent = t(L, this.net?.metadata?.dataset === 'fashion-mnist' ? 'samples.titleFashion' : 'samples.title');
+    this.samplesNote.textContent = this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
+    this.renderSamples();
+    this.probs.setLabels(this.labels());
+    this.showStatus();
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.prep.setLang(lang);
+    this.probs.setLang(lang);
+    this.network?.setLang(lang);
+    this.cost?.setLang(lang);
+    this.texts();
+  }
+
+  /** Class names: the language's own for known data sets, else the model's. */
+  labels() {
+    const meta = this.net?.metadata ?? {};
+    const n = this.net?.layers?.at(-1)?.outShape?.[1] ?? 10;
+    const key = meta.dataset === 'fashion-mnist' ? 'labels.fashion' : null;
+    return Array.from({ length: n }, (_, k) => {
+      if (key) {
+        const s = t(this.lang, `${key}.${k}`);
+        if (s !== `${key}.${k}`) return s;
+      }
+      return String(meta.labels?.[k] ?? k);
+    });
+  }
+
+  setStatus(kind, key, params = {}) {
+    this.statusState = { kind, key, params };
+    this.showStatus();
+  }
+
+  showStatus() {
+    const s = this.statusState;
+    this.status.textContent = s ? t(this.lang, s.key, s.params) : '';
+    this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
+    this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
+  }
+
+  /** Starts the engine and opens the first model. Errors end up on the page. */
+  async start() {
+    this.setStatus('info', 'engine.loading');
+    this.changed(performance.now());
+    try {
+      this.client ??= EngineClient.shared();
+      await withTimeout(this.client.request('info'), START_TIMEOUT_MS, 'the engine did not answer');
+    } catch (e) {
+      this.fail('engine.failed', e);
+      return;
+    }
+    await this.switchModel(this.modelKey);
+  }
+
+  fail(key, e) {
+    const message = e?.message ?? String(e);
+    this.setStatus('error', key, { message });
+    this.network?.showError(t(this.lang, key, { message }));
+    this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+  }
+
+  async switchModel(key) {
+    const entry = this.models.find((m) => m.key === key);
+    if (!entry) return;
+    this.modelKey = key;
+    const gen = ++this.generation;
+    const old = this.net;
+    this.net = null;
+    this.setStatus('info', 'model.loading', { name: t(this.lang, `model.${key}`) });
+    let net;
+    try {
+      net = await openModel(this.client, entry);
+    } catch (e) {
+      if (gen === this.generation) this.fail('model.failed', e);
+      return;
+    } finally {
+      if (old) this.client.request('destroyNetwork', { id: old.id }).catch(() => {});
+    }
+    if (gen !== this.generation) {
+      this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
+      return;
+    }
+    this.net = net;
+    this.sample = null;
+    this.samples = null;
+    this.network?.setModel({ layers: net.layers, inputShape: net.inputShape });
+    this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
+    this.setStatus(net.trained ? 'info' : 'warn', net.trained ? 'model.ready' : 'model.untrained',
+      { name: t(this.lang, `model.${key}`) });
+    this.texts();
+    this.dispatchEvent(new CustomEvent('model', { detail: { key, trained: net.trained } }));
+    this.loadFilters(net, gen);
+    this.loadSamples(entry, gen);
+    this.inFlight = false;
+    this.changed(performance.now());
+  }
+
+  async loadFilters(net, gen) {
+    const first = net.layers.findIndex((l) => l.kind === 'conv2d');
+    if (first < 0 || !this.network) return;
+    try {
+      const p = await this.client.request('layerParams', { id: net.id, index: first });
+      if (gen === this.generation && p.weight && p.weightShape) this.network.setFilters(first + 1, p.weight, p.weightShape);
+    } catch { /* filters are an extra: the maps still show */ }
+  }
+
+  async loadSamples(entry, gen) {
+    if (!entry.samples) return;
+    try {
+      const samples = await entry.samples();
+      if (gen !== this.generation) return;
+      this.samples = samples;
+    } catch (e) {
+      if (gen === this.generation) this.samples = { images: [], error: e.message };
+    }
+    this.texts();
+  }
+
+  renderSamples() {
+    const images = this.samples?.images ?? [];
+    const gray = colourTable('gray');
+    const labels = this.labels();
+    this.sampleList.replaceChildren(...images.map((img, i) => {
+      const c = pixelCanvas(28, 28, 'sample');
+      paintCanvas(c, img.data, 0, 28, 28, gray, 0, 1);
+      const name = labels[img.label] ?? String(img.label);
+      return el('button', { type: 'button', class: 'sample-btn', 'data-label': img.label, title: name,
+        'aria-label': t(this.lang, 'samples.pick', { n: i + 1, label: name }),
+        onclick: () => this.showSample(img) }, c);
+    }));
+  }
+
+  showSample(img) {
+    this.sample = img;
+    this.pad.setImage(img.data, 28, 28);  // fires 'change'
+  }
+
+  onKey(e) {
+    if (e.target.closest?.('input, select, textarea')) return;
+    if (e.key === 'Escape' || e.key === 'Delete') {
+      this.pad.clear();
+      e.preventDefault();
+    } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
+      this.pad.undo();
+      e.preventDefault();
+    }
+  }
+
+  /**
+   * The drawing changed at `time`. Sends it at once when the Worker is idle
+   * and nothing was sent yet in this animation frame (Chromium delivers
+   * pointer moves once per frame, so this is one run per frame at most);
+   * otherwise it goes when the running one returns or at the next frame.
+   */
+  changed(time) {
+    if (this.since === null) this.since = time;
+    this.dirty = true;
+    if (!this.inFlight && !this.sentThisFrame) this.tick();
+    if (!this.raf) {
+      this.raf = requestAnimationFrame(() => {
+        this.raf = 0;
+        this.sentThisFrame = false;
+        if (this.dirty && !this.inFlight) this.tick();
+      });
+    }
+  }
+
+  /** The network's input for what the pad shows, and the stages to display. */
+  input() {
+    if (!this.pad.image) this.sample = null;
+    if (this.sample) return { image: this.sample.data, stages: { empty: false, image: this.sample.data, comAfter: null }, sample: true };
+    const ink = this.pad.ink();
+    const stages = mnistPreprocess(ink, this.pad.inkSize, this.pad.inkSize, { centre: this.centre });
+    return { image: stages.image, stages, ink, sample: false };
+  }
+
+  tick() {
+    if (this.inFlight) return;
+    this.dirty = false;
+    const tickStart = performance.now();
+    const { image, stages, ink, sample } = this.input();
+    this.pad.setOverlay(stages.centred && stages.box ? { box: stages.box } : null);
+    this.prep.update(stages, ink, this.pad.inkSize, sample);
+    if (!this.net) return;  // drawn before the model is ready: it runs once it is
+    this.sentThisFrame = true;
+    const since = this.since ?? performance.now();
+    this.since = null;
+    this.marks = { tick: tickStart - since, prep: performance.now() - tickStart };
+    this.run(image, stages.empty, since);
+  }
+
+  async run(image, empty, since) {
+    const net = this.net;
+    const gen = this.generation;
+    this.inFlight = true;
+    const sent = performance.now();
+    let res;
+    try {
+      const input = normalise(image, net.metadata);
+      res = await this.client.request('run', { id: net.id, input, activations: true, profile: true }, [input.buffer]);
+    } catch (e) {
+      this.inFlight = false;
+      if (gen === this.generation) this.fail('run.failed', e);
+      return;
+    }
+    this.inFlight = false;
+    if (gen !== this.generation) return;
+    const received = performance.now();
+    const probabilities = res.output.data;
+    // the input the views show is the image drawn, not its normalised copy
+    res.activations[0] = { shape: res.activations[0].shape, data: image };
+    this.network?.update(res.activations);
+    this.cost?.update({ layers: res.layers, totalMs: res.totalMs });
+    const latencyMs = performance.now() - since;
+    const timing = { latencyMs, engineMs: res.totalMs };
+    const parts = { ...this.marks, worker: received - sent, render: performance.now() - received };
+    this.probs.update(probabilities, empty, timing);
+    if (this.statusState?.key === 'run.failed') this.setStatus('info', 'model.ready', { name: t(this.lang, `model.${this.modelKey}`) });
+    let top = -1;
+    if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
+    this.root.dataset.state = empty ? 'empty' : 'predicted';
+    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty } }));
+    if (this.dirty) this.changed(performance.now());  // keeps the time of the first change made meanwhile
+  }
+}
+
+/** The model's input scaling (metadata.normalize { mean, std }), applied to a copy. */
+function normalise(image, metadata) {
+  const out = Float32Array.from(image);
+  const n = metadata?.normalize;
+  if (n && Number.isFinite(n.mean) && Number.isFinite(n.std) && n.std > 0) {
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
+  }
+  return out;
+}
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+  ]);
+}

@@ -1,0 +1,73 @@
+// The prediction: the top class large, a bar per class, and the time the
+// last update took. Given a container and options { lang, labels }.
+import { el, formatNumber } from './dom.js';
+import { t } from './i18n.js';
+
+export class ProbabilityView {
+  constructor(container, options = {}) {
+    this.lang = options.lang ?? 'en';
+    this.labels = options.labels ?? [];
+    this.root = el('div', { class: 'probs' });
+    container.append(this.root);
+    this.last = null;
+    this.build();
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.build();
+  }
+
+  setLabels(labels) {
+    this.labels = labels.slice();
+    this.build();
+  }
+
+  build() {
+    this.root.replaceChildren();
+    this.top = el('div', { class: 'probs-top', 'aria-live': 'polite' });
+    this.topLabel = el('span', { class: 'probs-top-label', 'data-testid': 'prediction' });
+    this.topProb = el('span', { class: 'probs-top-prob' });
+    this.top.append(this.topLabel, this.topProb);
+    this.bars = el('ol', { class: 'probs-bars', 'aria-label': t(this.lang, 'probs.bars') });
+    this.rows = this.labels.map((label, k) => {
+      const fill = el('span', { class: 'probs-fill' });
+      const value = el('span', { class: 'probs-value' });
+      const row = el('li', { class: 'probs-row', 'data-class': k },
+        el('span', { class: 'probs-label', text: label }),
+        el('span', { class: 'probs-track' }, fill), value);
+      this.bars.append(row);
+      return { row, fill, value };
+    });
+    this.timing = el('p', { class: 'probs-timing', 'data-testid': 'latency' });
+    this.root.append(el('h3', { text: t(this.lang, 'probs.title') }), this.top, this.bars, this.timing);
+    if (this.last) this.update(this.last.probs, this.last.empty, this.last.timing);
+    else this.update(null, true, null);
+  }
+
+  /** probs: Float32Array per class (or null); empty: nothing drawn; timing: { latencyMs, engineMs }. */
+  update(probs, empty, timing) {
+    this.last = { probs, empty, timing };
+    let best = -1;
+    if (probs && !empty) for (let k = 0; k < probs.length; k++) if (best < 0 || probs[k] > probs[best]) best = k;
+    this.root.classList.toggle('is-empty', best < 0);
+    if (best < 0) {
+      this.topLabel.textContent = t(this.lang, 'probs.empty');
+      this.topLabel.dataset.class = '';
+      this.topProb.textContent = '';
+    } else {
+      this.topLabel.textContent = this.labels[best] ?? String(best);
+      this.topLabel.dataset.class = String(best);
+      this.topProb.textContent = t(this.lang, 'probs.sure', { percent: formatNumber(100 * probs[best], this.lang, 1) });
+    }
+    this.rows.forEach(({ row, fill, value }, k) => {
+      const p = best < 0 ? 0 : probs[k] ?? 0;
+      fill.style.width = `${(100 * p).toFixed(1)}%`;
+      value.textContent = best < 0 ? '' : `${formatNumber(100 * p, this.lang, 1)}%`;
+      row.classList.toggle('is-top', k === best);
+    });
+    this.timing.textContent = timing
+      ? t(this.lang, 'probs.timing', { total: formatNumber(timing.latencyMs, this.lang, 1), engine: formatNumber(timing.engineMs, this.lang, 2) })
+      : '';
+  }
+}
