@@ -128,7 +128,10 @@ for (const [digit, strokes] of Object.entries(DIGITS)) {
     latencies.push(...lat.map((d) => d.latencyMs));
     const predicted = await page.locator('[data-testid=prediction]').getAttribute('data-class');
     const probs = await page.evaluate(() => Array.from(globalThis.cnnPlayground.probs.last.probs, (p) => +p.toFixed(3)));
-    console.log(`drew ${digit}: predicted ${predicted}, probabilities ${probs.join(' ')}, ${lat.length} updates while drawing`);
+    // total ink of the 28x28 input: MNIST's digits average about 103
+    const ink = await page.evaluate(() => globalThis.cnnPlayground.prep.last.result.image.reduce((a, b) => a + b, 0));
+    console.log(`drew ${digit}: predicted ${predicted}, probabilities ${probs.join(' ')}, ` +
+      `${lat.length} updates while drawing, ink ${ink.toFixed(0)}`);
     await page.screenshot({ path: new URL(`digit-${digit}.png`, OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
     assert.ok(lat.length >= 5, 'the prediction updated while the digit was being drawn');
     if (!trained) {
@@ -176,7 +179,10 @@ test('the page in Korean, and a screenshot of it all', async () => {
   await page.locator('[data-testid=clear]').click();
   await draw(page, DIGITS[3]);
   await settled(page);
-  await page.locator('[data-testid=network] .map-btn, .layer-conv2d .map-btn').nth(2).hover();
+  // point at the third map of the first conv layer: the zoom panel shows it
+  const atlas = page.locator('.layer-conv2d .atlas').first();
+  await atlas.hover({ position: { x: 2 * 58 + 20, y: 20 } });
+  assert.match(await page.locator('.zoom-title').textContent(), /map 3 of 8/);
   await page.screenshot({ path: new URL('playground.png', OUT).pathname, fullPage: true });
   await page.selectOption('#lang', 'ko');
   assert.equal(await page.locator('#draw-title').textContent(), '그리고 분류하기');

@@ -82,10 +82,19 @@ export class CostView {
     if (!layers) return;
     this.history.push({ ms: layers.map((l) => l.ms), totalMs });
     if (this.history.length > HISTORY) this.history.shift();
+    // a mean over many runs: redrawing it a few times a second is enough
+    const now = performance.now();
+    if (this.history.length > 1 && now - (this.shownAt ?? 0) < 250) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.show(), 250);
+      return;
+    }
     this.show();
   }
 
   show() {
+    this.shownAt = performance.now();
+    clearTimeout(this.timer);
     if (!this.msCells) return;
     const n = this.history.length;
     const mean = this.msCells.map((_, i) => this.history.reduce((a, h) => a + (h.ms[i] ?? 0), 0) / n);

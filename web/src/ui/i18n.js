@@ -74,7 +74,7 @@ export const STRINGS = {
 
     'net.waiting': 'The layers appear here once the model has loaded.',
     'net.params': '{n} parameters',
-    'net.mapLabel': 'Layer {layer}, map {map} of {maps}',
+    'net.mapsLabel': 'Layer {layer} ({name}): {maps} feature maps. Arrow keys pick one, Enter keeps it enlarged.',
     'net.filters': 'The {n} filters ({k} weights each): map k below is filter k slid over the input',
 
     'layer.input': 'Input',
@@ -187,7 +187,7 @@ export const STRINGS = {
 
     'net.waiting': '모델을 불러오면 여기에 층들이 나타납니다.',
     'net.params': '매개변수 {n}개',
-    'net.mapLabel': '{layer}층, 특성 맵 {maps}개 중 {map}번',
+    'net.mapsLabel': '{layer}층 ({name}): 특성 맵 {maps}개. 화살표 키로 고르고 Enter로 확대를 고정합니다.',
     'net.filters': '필터 {n}개 (각각 {k} 가중치): 아래의 k번 특성 맵은 k번 필터를 입력 위로 밀며 얻은 것입니다',
 
     'layer.input': '입력',

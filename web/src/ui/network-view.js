@@ -9,7 +9,10 @@
 // layers?) repaints them from a run's result. Nothing is recomputed here.
 import { el, pixelCanvas, paintCanvas, formatNumber, formatValue } from './dom.js';
 import { colourTable, cssGradient, valueRange } from './colormap.js';
+import { MapAtlas } from './map-atlas.js';
 import { t } from './i18n.js';
+
+const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
 
 const NONNEG_KINDS = new Set(['relu', 'sigmoid', 'softmax']);
 const KEEPS_SIGN = new Set(['maxpool2d', 'avgpool2d', 'flatten']);
@@ -76,6 +79,7 @@ export class NetworkView {
   }
 
   build() {
+    for (const card of this.cards ?? []) card.atlas.destroy();
     this.root.replaceChildren();
     this.cards = [];
     const L = this.lang;
@@ -122,21 +126,7 @@ export class NetworkView {
       lo, el('span', { class: 'legend-bar', style: { background: cssGradient(mode) } }), hi,
       el('span', { class: 'legend-note', text: t(L, mode === 'diverging' ? 'legend.diverging' : mode === 'gray' ? 'legend.gray' : 'legend.sequential') }));
     const maps = el('div', { class: `maps${grid.vector ? ' maps-vector' : ''}` });
-    const px = grid.vector ? null : `${Math.max(30, Math.min(64, grid.h * 2.2))}px`;
-    const canvases = [];
-    for (let m = 0; m < grid.maps; m++) {
-      const c = pixelCanvas(grid.w, grid.h, 'map');
-      if (px) c.style.width = px;
-      else c.style.width = `${Math.min(100, grid.w * 10)}%`;
-      const btn = el('button', { type: 'button', class: 'map-btn',
-        'aria-label': t(L, 'net.mapLabel', { layer: i, map: m + 1, maps: grid.maps }),
-        onpointerenter: () => this.select(i, m, false),
-        onfocus: () => this.select(i, m, false),
-        onpointerleave: () => this.unhover(),
-        onclick: () => this.select(i, m, true) }, c);
-      maps.append(btn);
-      canvases.push(c);
-    }
+    const scale = grid.vector ? clamp(Math.floor(320 / grid.w), 2, 16) : clamp(Math.round(48 / grid.h), 2, 8);
     const card = el('li', { class: `layer layer-${layer ? layer.kind : 'input'}`, 'data-layer': i },
       el('div', { class: 'layer-head' },
         el('span', { class: 'layer-index', text: i === 0 ? '' : `${i}` }),
@@ -147,7 +137,14 @@ export class NetworkView {
     if (this.filters && layer && this.filters.layer === i) card.append(this.buildFilters());
     card.append(legend, maps);
     this.list.append(card);
-    return { i, grid, mode, canvases, lo, hi };
+    const atlas = new MapAtlas(maps, {
+      maps: grid.maps, w: grid.w, h: grid.h, scale,
+      label: t(L, 'net.mapsLabel', { layer: i, name: kindName, maps: grid.maps }),
+      onHover: (m) => this.select(i, m, false),
+      onLeave: () => this.unhover(),
+      onPick: (m) => this.select(i, m, true),
+    });
+    return { i, grid, mode, atlas, lo, hi };
   }
 
   buildFilters() {
@@ -183,15 +180,7 @@ export class NetworkView {
       card.lo.textContent = formatValue(lo);
       card.hi.textContent = formatValue(hi);
       const { w, h } = card.grid;
-      card.canvases.forEach((c, m) => {
-        if (card.grid.vector) {
-          const padded = new Float32Array(w * h).fill(card.mode === 'diverging' ? 0 : lo);
-          padded.set(data.subarray(0, Math.min(data.length, w * h)));
-          paintCanvas(c, padded, 0, w, h, lut, lo, hi);
-        } else {
-          paintCanvas(c, data, m * w * h, w, h, lut, lo, hi);
-        }
-      });
+      card.atlas.paint(card.grid.vector ? padTo(data, w * h) : data, lut, lo, hi);
     });
     this.refreshZoom();
   }
@@ -230,8 +219,7 @@ export class NetworkView {
     const z = this.zoom;
     const sel = this.selected ?? (this.cards.length > 1 ? { layer: 1, map: 0 } : null);
     const card = sel && this.cards[sel.layer];
-    this.cards.forEach((c) => c.canvases.forEach((cv, m) => cv.parentElement.classList.toggle('is-selected',
-      !!sel && c.i === sel.layer && m === sel.map)));
+    this.cards.forEach((c) => c.atlas.mark(sel && c.i === sel.layer ? sel.map : -1));
     if (!card || !this.activations) {
       z.title.textContent = t(this.lang, 'zoom.none');
       this.zoomState = null;

@@ -9,7 +9,8 @@
 // the Worker never queues stale frames). The latency reported is from the
 // first pointer event of a frame to the views being updated with its result.
 //
-// Events: 'update' { latencyMs, engineMs, top, probabilities }, 'model'
+// Events: 'update' { latencyMs, engineMs, top, probabilities, empty, image
+// (the 28x28 input shown) }, 'model'
 // { key, trained }, 'error' { message }.
 import { EngineClient } from '../engine/client.js';
 import { DrawPad } from './drawpad.js';
@@ -278,14 +279,16 @@ export class Playground extends EventTarget {
     this.dirty = false;
     const tickStart = performance.now();
     const { image, stages, ink, sample } = this.input();
+    if (this.net) {  // drawn before the model is ready: it runs once it is
+      this.sentThisFrame = true;
+      const since = this.since ?? tickStart;
+      this.since = null;
+      this.marks = { tick: tickStart - since, prep: performance.now() - tickStart };
+      this.run(image, stages.empty, since);
+    }
+    // the stages are drawn while the Worker computes
     this.pad.setOverlay(stages.centred && stages.box ? { box: stages.box } : null);
     this.prep.update(stages, ink, this.pad.inkSize, sample);
-    if (!this.net) return;  // drawn before the model is ready: it runs once it is
-    this.sentThisFrame = true;
-    const since = this.since ?? performance.now();
-    this.since = null;
-    this.marks = { tick: tickStart - since, prep: performance.now() - tickStart };
-    this.run(image, stages.empty, since);
   }
 
   async run(image, empty, since) {
@@ -318,7 +321,7 @@ export class Playground extends EventTarget {
     let top = -1;
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
     this.root.dataset.state = empty ? 'empty' : 'predicted';
-    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty } }));
+    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image } }));
     if (this.dirty) this.changed(performance.now());  // keeps the time of the first change made meanwhile
   }
 }
