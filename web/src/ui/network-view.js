@@ -134,7 +134,7 @@ export class NetworkView {
         el('span', { class: 'layer-shape', 'data-testid': 'layer-shape', text: dims }),
         el('span', { class: 'layer-params', text: layer ? t(L, 'net.params', { n: formatNumber(layer.params, L) }) : '' })),
       el('p', { class: 'layer-about', text: this.describe(layer, prevShape) }));
-    if (this.filters && layer && this.filters.layer === i) card.append(this.buildFilters());
+    if (this.filters && layer && this.filters.layer === i) card.append(this.buildFilters(grid.w * scale, scale));
     card.append(legend, maps);
     this.list.append(card);
     const atlas = new MapAtlas(maps, {
@@ -147,14 +147,16 @@ export class NetworkView {
     return { i, grid, mode, atlas, lo, hi };
   }
 
-  buildFilters() {
+  /** The filters as images, each as wide as (and above) the map it makes: size px, gap px apart. */
+  buildFilters(size, gap) {
     const L = this.lang;
     const { weight, shape } = this.filters;
     const [out, inC, kh, kw] = shape;
     const [lo, hi] = valueRange(weight, true);
-    const row = el('div', { class: 'filters' });
+    const row = el('div', { class: 'filters', style: { gap: `${gap}px` } });
     for (let o = 0; o < out; o++) {
       const c = pixelCanvas(kw, kh, 'filter');
+      c.style.width = c.style.height = `${size}px`;
       paintCanvas(c, weight, o * inC * kh * kw, kw, kh, this.luts.diverging, lo, hi);
       row.append(c);
     }

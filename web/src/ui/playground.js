@@ -9,8 +9,9 @@
 // the Worker never queues stale frames). The latency reported is from the
 // first pointer event of a frame to the views being updated with its result.
 //
-// Events: 'update' { latencyMs, engineMs, top, probabilities, empty, image
-// (the 28x28 input shown) }, 'model'
+// Events: 'update' { latencyMs, engineMs, parts, top, probabilities, empty,
+// image (the 28x28 input shown), startedAt } (parts: where the time went:
+// tick = pointer event to handler, prep, worker round trip, render), 'model'
 // { key, trained }, 'error' { message }.
 import { EngineClient } from '../engine/client.js';
 import { DrawPad } from './drawpad.js';
@@ -321,7 +322,7 @@ export class Playground extends EventTarget {
     let top = -1;
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
     this.root.dataset.state = empty ? 'empty' : 'predicted';
-    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image } }));
+    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since } }));
     if (this.dirty) this.changed(performance.now());  // keeps the time of the first change made meanwhile
   }
 }
