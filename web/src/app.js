@@ -5,9 +5,11 @@
 //
 // To add a piece: give it a <section> with a [data-slot] in index.html and an
 // entry in PIECES below. mount(slots, ctx) returns an object with
-// setLang(lang) (and may return a promise of it).
+// setLang(lang) (and may return a promise of it); ctx is { lang, mounted }
+// (the pieces mounted before it).
 import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
+import { mountLab } from './ui/lab/mount.js';
 
 const PIECES = [
   {
@@ -17,6 +19,15 @@ const PIECES = [
       globalThis.cnnPlayground = playground;  // for the end-to-end tests and the console
       playground.start();
       return playground;
+    },
+  },
+  {
+    slots: ['lab'],
+    mount(slots, { lang, mounted }) {
+      const playground = mounted.find((p) => p instanceof Playground);
+      const piece = mountLab(slots.lab, { lang, playground });
+      globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
+      return piece;
     },
   },
 ];
@@ -46,7 +57,7 @@ async function main() {
     const slots = Object.fromEntries(piece.slots.map((name) => [name, document.querySelector(`[data-slot="${name}"]`)]));
     if (Object.values(slots).some((s) => !s)) continue;
     try {
-      mounted.push(await piece.mount(slots, { lang }));
+      mounted.push(await piece.mount(slots, { lang, mounted }));
     } catch (e) {
       showPageError(t(lang, 'engine.failed', { message: e?.message ?? String(e) }));
     }

@@ -1,0 +1,253 @@
+// The convolution and pooling lab on the playground page, end to end in
+// headless Chromium (Debian's, driven by playwright-core; no browser is ever
+// downloaded). It moves the lab's controls as a learner would and checks
+// what the page shows: the output size and the formula with its numbers, the
+// products that add up to a clicked cell, the engine's message for settings
+// that cannot work, the keyboard, and the lab's settings on the real network.
+//
+// To add a case: move controls with set()/click, wait with settled(), then
+// read the page through its data-testid attributes. Screenshots go to
+// test-results/ (look at them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync'];
+const OUT = new URL('../../test-results/', import.meta.url);
+
+let server, context, page, base, profile;
+const errors = [];
+
+const $ = (id) => page.locator(`[data-testid=${id}]`);
+
+/** Sets a range input or select the way a learner's drag or pick would. */
+async function set(id, value) {
+  await $(id).evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  }, value);
+  await settled();
+}
+
+/** Waits until the lab shows the result of its current settings and explanation. */
+async function settled() {
+  await page.waitForFunction(() => {
+    const lab = globalThis.cnnLab;
+    return lab && !lab.inFlight && !lab.dirty && lab.result && lab.result.state === lab.state
+      && (!lab.result.ok || (lab.explanation && !lab.explaining));
+  }, null, { timeout: 20000 });
+}
+
+async function openLab(query = '') {
+  await page.goto(`${base}/${query}`);
+  await page.waitForFunction(() => globalThis.cnnLab, null, { timeout: 30000 });
+  await settled();
+}
+
+/** The output cells of map `map` as [{ text, value }], row by row. */
+async function outputCells(map = 0) {
+  return $(`lab-output-${map}`).locator('button').evaluateAll((els) => els.map((el) => ({ text: el.textContent, value: Number(el.dataset.value) })));
+}
+
+before(async () => {
+  server = await startServer(0);
+  base = `http://127.0.0.1:${server.address().port}`;
+  profile = mkdtempSync(join(tmpdir(), 'cnn-e2e-lab-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  mkdirSync(OUT, { recursive: true });
+  await openLab();
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  try { rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); } catch { /* only a temp dir */ }
+});
+
+test('stride 2 and padding 1: the output size and the formula with its numbers', async () => {
+  assert.match(await $('lab-out-shape').textContent(), /1 × 3 × 3/);  // 5x5, 3x3 kernel, no padding
+  await set('lab-stride', 2);
+  await set('lab-padding', 1);
+  assert.equal(await $('lab-stride-value').textContent(), '2');
+  assert.equal(await $('lab-padding-value').textContent(), '1');
+  assert.equal((await outputCells()).length, 9);
+  assert.match(await $('lab-out-shape').textContent(), /1 × 3 × 3/);
+  assert.match(await $('lab-formula-h').textContent(), /⌊\(5 \+ 2·1 − 1·\(3 − 1\) − 1\) \/ 2⌋ \+ 1 = 3/);
+  assert.match(await $('lab-params').textContent(), /\(3·3·1 \+ 1\)·1 = 10/);
+  assert.match(await $('lab-macs').textContent(), /= 81$/);
+  assert.equal(await $('lab-pytorch').textContent(), 'nn.Conv2d(1, 1, kernel_size=3, stride=2, padding=1)');
+  // the padding is drawn around the 5x5 input: 7x7 cells, 24 of them padding
+  assert.equal(await $('lab-input-0').locator('.lab-cell').count(), 49);
+  assert.equal(await $('lab-input-0').locator('.lab-pad').count(), 24);
+  await page.locator('#lab').screenshot({ path: new URL('lab-stride2-pad1.png', OUT).pathname });
+  // stride 2 on a 6x6 grid with no padding leaves the last row and column unused
+  await set('lab-padding', 0);
+  await set('lab-size', 6);
+  assert.match(await $('lab-formula-h').textContent(), /⌊\(6 \+ 2·0 − 1·\(3 − 1\) − 1\) \/ 2⌋ \+ 1 = 2/);
+  assert.match(await $('lab-unused').textContent(), /stride 2/);
+  assert.equal(await $('lab-input-0').locator('.lab-unused').count(), 11);  // one row + one column of 6
+  await set('lab-size', 5);
+  await set('lab-padding', 1);
+});
+
+test('clicking an output cell lists products that add up to the cell\'s value', async () => {
+  const cells = await outputCells();
+  for (const i of [4, 0, 8]) {
+    await $('lab-output-0').locator('button').nth(i).click();
+    await settled();
+    const shown = await $('lab-explain-result').textContent();
+    const value = Number(await $('lab-explain-result').getAttribute('data-value'));
+    assert.equal(shown, cells[i].text, `cell ${i}`);
+    assert.equal(value, cells[i].value, `cell ${i}`);
+    // the listed products, added in float32 as the engine does, give the same number
+    const products = await $('lab-explain').locator('tr[data-product]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.product)));
+    let sum = Math.fround(0);
+    for (const p of products) sum = Math.fround(sum + p);
+    assert.equal(sum, cells[i].value, `cell ${i}`);  // bias 0
+    assert.match(await $('lab-equation').textContent(), new RegExp(`= ${shown.replace(/[−.]/g, '\\$&')}$`));
+  }
+  // the receptive field is marked on the input: 9 taps, some of them padding for a corner cell
+  assert.equal(await $('lab-input-0').locator('.lab-tap').count(), 9);
+
+  // three channels, two filters, a bias: the same holds for every listed sum
+  await $('lab-input-rgb').check();
+  await settled();
+  await set('lab-filters', 2);
+  await $('lab-bias-1').fill('0.5');
+  await $('lab-bias-1').press('Enter');
+  await settled();
+  const rgb = await outputCells(1);
+  await $('lab-output-1').locator('button').nth(5).click();
+  await settled();
+  assert.equal(await $('lab-explain-result').textContent(), rgb[5].text);
+  assert.equal(Number(await $('lab-explain-result').getAttribute('data-value')), rgb[5].value);
+  assert.equal(await $('lab-explain').locator('tbody tr').count(), 27);  // 3 channels x 3 x 3
+  assert.match(await $('lab-channels').textContent(), /3 slice/);
+  assert.match(await $('lab-params').textContent(), /\(3·3·3 \+ 1\)·2 = 56/);
+
+  // pooling: the winner of a max-pool window is its value
+  await $('lab-input-grid').check();
+  await $('lab-mode-pool').check();
+  await settled();
+  const pooled = await outputCells();
+  await $('lab-output-0').locator('button').nth(1).click();
+  await settled();
+  assert.equal(await $('lab-explain-result').textContent(), pooled[1].text);
+  assert.match(await $('lab-explain').locator('.lab-winner-row').textContent(), new RegExp(pooled[1].text));
+  await $('lab-mode-conv').check();
+  await set('lab-filters', 1);
+});
+
+test('impossible settings show the engine\'s message in place of the output, and a valid setting brings it back', async () => {
+  await set('lab-kernel', 7);
+  await set('lab-padding', 0);
+  await assert.doesNotReject($('lab-error').waitFor({ state: 'visible' }));
+  assert.match(await $('lab-error').textContent(), /7-tall kernel does not fit in the padded input, which is only 5 tall/);
+  assert.equal(await $('lab-output').isVisible(), false);
+  assert.match(await $('lab-formula').textContent(), /engine refuses/);
+  // every control stays usable meanwhile
+  await $('lab-step').click();
+  await $('lab-play').click();
+  await $('lab-play').click();
+  await set('lab-kernel', 3);
+  assert.equal(await $('lab-error').isVisible(), false);
+  assert.equal((await outputCells()).length, 4);  // 5x5, stride 2, no padding: 2x2
+  // 'same' padding refuses a stride above 1, as PyTorch does
+  await $('lab-pad-same').click();
+  await settled();
+  assert.match(await $('lab-error').textContent(), /padding 'same'/);
+  await set('lab-stride', 1);
+  assert.equal(await $('lab-error').isVisible(), false);
+  assert.equal((await outputCells()).length, 25);  // same size as the input
+  assert.match(await $('lab-pytorch').textContent(), /padding='same'/);
+  // a dilated kernel that spans more than the padded input
+  await set('lab-padding', 0);
+  await set('lab-dilation', 3);
+  assert.match(await $('lab-error').textContent(), /dilation 3 spans 7 pixels/);
+  await set('lab-dilation', 1);
+  assert.equal(await $('lab-error').isVisible(), false);
+  assert.deepEqual(errors, []);
+});
+
+test('the kernel steps and plays; the keyboard moves it, and the products are read out', async () => {
+  await set('lab-stride', 2);
+  await set('lab-padding', 1);
+  await $('lab-step').click();
+  await settled();
+  assert.match(await $('lab-position').textContent(), /position 1 of 9/);
+  await $('lab-step').click();
+  await settled();
+  assert.match(await $('lab-position').textContent(), /position 2 of 9: output row 1, column 2/);
+  // cells after the kernel's position are not filled in yet, as in the classic animations
+  assert.equal(await $('lab-output-0').locator('.lab-hidden').count(), 7);
+  await set('lab-speed', 5);
+  await $('lab-play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-position]').textContent.includes('position 5 of 9'), null, { timeout: 10000 });
+  await $('lab-play').click();  // pause
+  await $('lab-show-all').click();
+  assert.equal(await $('lab-output-0').locator('.lab-hidden').count(), 0);
+  // keyboard: the output grid has one tab stop; arrows move the kernel
+  await $('lab-output-0').locator('button').nth(0).click();
+  await settled();
+  await page.keyboard.press('ArrowRight');
+  await settled();
+  await page.keyboard.press('ArrowDown');
+  await settled();
+  assert.match(await $('lab-explain-title').textContent(), /row 2, column 2/);
+  const spoken = await $('lab-explain-live').textContent();
+  assert.match(spoken, /Output row 2, column 2: 9 products/);
+  assert.match(spoken, /with the bias 0 the output is/);
+  assert.equal(await $('lab-explain-live').getAttribute('aria-live'), 'polite');
+  // the scrubber is a plain range input: arrow keys step it
+  await $('lab-scrub').focus();
+  await page.keyboard.press('ArrowRight');
+  await settled();
+  assert.match(await $('lab-position').textContent(), /position 6 of 9/);
+});
+
+test('the lab\'s settings on the real network: a mismatch is said with its numbers, and no prediction stays', async () => {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-net-status]').textContent.includes('not loaded'), null, { timeout: 30000 });
+  await set('lab-stride', 2);
+  await set('lab-padding', 1);
+  await $('lab-net-apply').check();
+  await $('lab-net-message').waitFor({ state: 'visible', timeout: 20000 });
+  const message = await $('lab-net-message').textContent();
+  assert.match(message, /The dense layer expects 400 inputs, but with stride 2 and padding 1 the conv stack now gives 16: the network would have to be retrained/);
+  assert.equal(await $('lab-net-prediction').textContent(), '');
+  assert.equal(await $('lab-net-maps').locator('canvas').count(), 0);
+  // the network's own settings (stride 1, padding 2) fit again: maps and a prediction
+  await set('lab-stride', 1);
+  await set('lab-padding', 2);
+  await $('lab-net-after').waitFor({ state: 'visible', timeout: 20000 });
+  assert.equal(await $('lab-net-message').isVisible(), false);
+  assert.equal(await $('lab-net-maps').locator('canvas').count(), 8 + 8);  // first conv and first pool
+  // padding 'same' keeps 28x28 for the 5x5 kernel too
+  await $('lab-pad-same').click();
+  await $('lab-net-after').waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await $('lab-net-lines').textContent(), /padding='same'/);
+  await page.locator('#lab').screenshot({ path: new URL('lab-network.png', OUT).pathname });
+  await $('lab-net-apply').uncheck();
+});
+
+test('the lab in Korean', async () => {
+  await openLab('?lang=ko');
+  assert.match(await page.locator('#lab h2').textContent(), /합성곱·풀링 실험실/);
+  assert.match(await $('lab').textContent(), /스트라이드/);
+  assert.match(await $('lab').textContent(), /패딩/);
+  assert.match(await $('lab').textContent(), /특성 맵/);
+  await set('lab-stride', 2);
+  await set('lab-padding', 1);
+  assert.match(await $('lab-formula-h').textContent(), /높이와 너비/);
+  await page.locator('#lab').screenshot({ path: new URL('lab-ko.png', OUT).pathname });
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,146 @@
+// The lab's state table and its mapping to engine requests (web/src/ui/lab/
+// state.js, layer.js, presets.js), under Node with the real engine where a
+// number matters. To add a case: build a state with parseState, then check
+// what the lab would send (labLayer, pytorchLines, adaptNetwork) or what the
+// engine answers for it.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from '../../web/src/engine/engine.js';
+import { createHandlers } from '../../web/src/engine/handlers.js';
+import { parseState, defaultState, toQuery, fromQuery, withField, FIELDS } from '../../web/src/ui/lab/state.js';
+import { labLayer, labWeights, flipKernels, pytorchLines, pytorchLayer, adaptNetwork } from '../../web/src/ui/lab/layer.js';
+import { presetKernel, sampleDigit, defaultGrid, rgbImage } from '../../web/src/ui/lab/presets.js';
+import { STRINGS } from '../../web/src/ui/i18n.js';
+
+let h;
+before(async () => {
+  h = createHandlers(await loadEngine());
+});
+
+test('the state table refuses unknown keys and out-of-range values, naming the field', () => {
+  assert.deepEqual(parseState({}), defaultState());
+  assert.equal(parseState({ stride: '2' }).stride, 2);
+  assert.throws(() => parseState({ stride: -1 }), /stride: -1 is outside 1 to 4/);
+  assert.throws(() => parseState({ kernel: '1e9' }), /kernel/);
+  assert.throws(() => parseState({ padding: '<img src=x onerror=alert(1)>' }), /padding: expected a whole number/);
+  assert.throws(() => parseState({ padMode: 'circular' }), /padMode: expected one of explicit, valid, same/);
+  assert.throws(() => parseState({ nope: 1 }), /unknown setting "nope"/);
+  assert.throws(() => parseState({ weights: [1, NaN] }), /weights/);
+  assert.throws(() => parseState({ presets: ['edge', 'evil'] }), /presets/);
+  assert.throws(() => parseState({ __proto__: 1, constructor: 1 }), /unknown setting/);
+  const s = withField(defaultState(), 'flip', 'true');
+  assert.equal(s.flip, true);
+});
+
+test('a state survives the trip through a URL query, and only changes are written', () => {
+  const s = parseState({ stride: 2, padding: 1, input: 'rgb', filters: 2, presets: ['custom', 'blur'], weights: [1, 2, 3], flip: true });
+  const q = toQuery(s);
+  assert.match(q, /s=2/);
+  assert.match(q, /p=1/);
+  assert.doesNotMatch(q, /k=3/);  // the default kernel is left out
+  assert.deepEqual(fromQuery(q), s);
+  assert.equal(toQuery(defaultState()), '');
+  assert.throws(() => fromQuery('s=2&zz=1'), /unknown setting "zz"/);
+  assert.throws(() => fromQuery('s=%E0%A4%A'), /stride/);
+  // every field has its own URL name
+  const names = Object.values(FIELDS).map((f) => f.url);
+  assert.equal(new Set(names).size, names.length);
+});
+
+test('presets: identity, blur, sharpen and edge kernels', () => {
+  assert.deepEqual(Array.from(presetKernel('identity', 3)), [0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.deepEqual(Array.from(presetKernel('sharpen', 3)), [0, -1, 0, -1, 5, -1, 0, -1, 0]);
+  assert.deepEqual(Array.from(presetKernel('edge', 3)), [-1, -1, -1, -1, 8, -1, -1, -1, -1]);
+  assert.ok(presetKernel('blur', 5).every((v) => v === Math.fround(1 / 25)));
+  assert.throws(() => presetKernel('nope', 3), /unknown filter preset/);
+  assert.equal(sampleDigit().length, 784);
+  assert.ok(sampleDigit().every((v) => v >= 0 && v <= 1));
+  assert.equal(defaultGrid(9).length, 81);
+  assert.equal(rgbImage().length, 3 * 8 * 8);
+});
+
+test('weights: one preset per filter, the same in every channel; custom ones from the state', () => {
+  const s = parseState({ filters: 2, kernel: 3, presets: ['identity', 'edge'] });
+  const w = labWeights(s, 3);
+  assert.equal(w.length, 2 * 3 * 9);
+  assert.deepEqual(Array.from(w.subarray(9, 18)), Array.from(presetKernel('identity', 3)));
+  assert.deepEqual(Array.from(w.subarray(27, 36)), Array.from(presetKernel('edge', 3)));
+  const custom = parseState({ filters: 1, kernel: 1, presets: ['custom'], weights: [1, -1, 0] });
+  assert.deepEqual(Array.from(labWeights(custom, 3)), [1, -1, 0]);
+  // a custom list of the wrong length falls back to identity, never to garbage
+  assert.deepEqual(Array.from(labWeights(parseState({ kernel: 1, presets: ['custom'], weights: [1, 2] }), 1)), [1]);
+  assert.deepEqual(Array.from(flipKernels(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 0, 0, 0]), 3)).slice(0, 9),
+    [9, 8, 7, 6, 5, 4, 3, 2, 1]);
+});
+
+test('the lab\'s layer at stride 2, padding 1: what the engine answers', () => {
+  const s = parseState({ stride: 2, padding: 1 });
+  const layer = labLayer(s, null);
+  assert.deepEqual(layer.shape, [1, 1, 5, 5]);
+  assert.deepEqual(pytorchLines(s, 1), ['nn.Conv2d(1, 1, kernel_size=3, stride=2, padding=1)']);
+  const { result } = h.runLayer({ ...layer, variant: 'ref' });
+  assert.deepEqual(result.geometry.outShape, [1, 1, 3, 3]);
+  assert.equal(result.geometry.params, 10);
+  assert.equal(result.geometry.macs, 81);
+});
+
+test('true convolution: the flipped kernel slid as a correlation', () => {
+  const s = parseState({ presets: ['custom'], weights: [1, 2, 0, 0, 0, 0, 0, 0, 0], flip: true });
+  const flipped = labLayer(s, null);
+  const plain = labLayer({ ...s, flip: false }, null);
+  assert.deepEqual(Array.from(flipped.weight), [0, 0, 0, 0, 0, 0, 0, 2, 1]);
+  assert.deepEqual(Array.from(flipped.shownWeight), Array.from(plain.weight));
+  const a = h.runLayer({ ...flipped, variant: 'ref' }).result.output.data;
+  const b = h.runLayer({ ...plain, variant: 'ref' }).result.output.data;
+  assert.notDeepEqual(Array.from(a), Array.from(b));
+});
+
+test('pooling and activations map to PyTorch lines', () => {
+  assert.deepEqual(pytorchLines(parseState({ mode: 'pool', pool: 'avg', poolWindow: 3, poolStride: 2, poolPadding: 1 }), 1),
+    ['nn.AvgPool2d(kernel_size=3, stride=2, padding=1)']);
+  assert.deepEqual(pytorchLines(parseState({ mode: 'pool' }), 1), ['nn.MaxPool2d(kernel_size=2)']);
+  assert.deepEqual(pytorchLines(parseState({ padMode: 'same', dilation: 2, activation: 'relu', filters: 4 }), 3),
+    ["nn.Conv2d(3, 4, kernel_size=3, padding='same', dilation=2)", 'nn.ReLU()']);
+  assert.equal(pytorchLayer({ type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, padding: 2 }),
+    'nn.Conv2d(1, 8, kernel_size=5, padding=2)');
+});
+
+const LENET = [
+  { type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, padding: 2 },
+  { type: 'relu' },
+  { type: 'maxpool2d', kernel_size: 2 },
+  { type: 'conv2d', in_channels: 8, out_channels: 16, kernel_size: 5 },
+  { type: 'relu' },
+  { type: 'maxpool2d', kernel_size: 2 },
+  { type: 'flatten' },
+  { type: 'dense', in_features: 400, out_features: 10 },
+];
+
+test('the lab\'s settings on a network: only the first conv and pool change, and the changes are listed', () => {
+  const a = adaptNetwork(LENET, parseState({ stride: 2, padding: 2, pool: 'avg' }));
+  assert.equal(a.conv, 0);
+  assert.equal(a.pool, 2);
+  assert.equal(a.denseIndex, 7);
+  assert.deepEqual(a.changes.map((c) => c.key), ['stride', 'pool']);
+  assert.equal(a.specs[0].stride, 2);
+  assert.equal(a.specs[2].type, 'avgpool2d');
+  assert.equal(a.specs[3].stride, undefined);  // later layers untouched
+  assert.equal(LENET[0].stride, undefined);    // the original is not modified
+  // the engine's geometry of the changed conv stack: 28 -> 14 -> 7 -> 3 -> 1, so 16 values, not 400
+  const { result } = h.createNetwork({ specs: a.specs.slice(0, 7), inputShape: [1, 1, 28, 28] });
+  assert.deepEqual(result.layers.at(-1).outShape, [1, 16]);
+  h.destroyNetwork({ id: result.id });
+  assert.deepEqual(adaptNetwork(LENET, parseState({ padding: 2 })).changes, []);
+});
+
+test('every lab string exists in English and Korean', () => {
+  const en = Object.keys(STRINGS.en).filter((k) => k.startsWith('lab.'));
+  assert.ok(en.length > 100);
+  for (const k of en) assert.ok(STRINGS.ko[k], k);
+  assert.match(STRINGS.ko['lab.stride'], /스트라이드/);
+  assert.match(STRINGS.ko['lab.padding'], /패딩/);
+  assert.match(STRINGS.ko['lab.mode.conv'], /합성곱/);
+  assert.match(STRINGS.ko['lab.mode.pool'], /풀링/);
+  assert.match(STRINGS.ko['lab.featureMap'], /특성 맵/);
+  assert.match(STRINGS.ko['lab.filterN'], /필터/);
+});

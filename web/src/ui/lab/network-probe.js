@@ -1,0 +1,250 @@
+// The lab's settings on the real network: the lab's stride, padding and
+// dilation go onto the network's first conv layer and its pooling onto the
+// first pooling layer, and the digit runs through the changed network, so
+// the learner sees its real feature maps change. When the new shapes no
+// longer fit the dense layer, it says so with the numbers (from the engine's
+// own geometry), and no prediction is left on screen.
+//
+// A class given a container and options (client, lang, model, digit); no
+// module state; all text from i18n.js.
+import { t } from '../i18n.js';
+import { h, maxAbs } from './dom.js';
+import { adaptNetwork, pytorchLayer } from './layer.js';
+import { sampleDigit } from './presets.js';
+
+const INPUT_SHAPE = [1, 1, 28, 28];
+
+export class NetworkProbe {
+  /** options: client, lang, model ({ specs, params, metadata, trained } or null), digit */
+  constructor(container, options = {}) {
+    this.client = options.client;
+    this.lang = options.lang ?? 'en';
+    this.model = null;
+    this.digit = options.digit ?? null;
+    this.state = null;
+    this.enabled = false;
+    this.gen = 0;
+    this.original = null;   // { id } of the network as trained
+    this.view = null;       // what is on screen: { kind: 'idle' | 'maps' | 'mismatch' | 'broken', ... }
+    this.inFlight = false;
+    this.dirty = false;
+    this.build(container);
+    this.setModel(options.model ?? null);
+  }
+
+  build(container) {
+    this.title = h('h3');
+    this.intro = h('p', { class: 'lab-net-intro' });
+    this.toggle = h('input', { type: 'checkbox', 'data-testid': 'lab-net-apply', onchange: () => { this.enabled = this.toggle.checked; this.update(); } });
+    this.toggleText = h('span');
+    this.status = h('p', { class: 'lab-net-status', 'data-testid': 'lab-net-status' });
+    this.lines = h('div', { class: 'lab-net-lines', 'data-testid': 'lab-net-lines' });
+    this.message = h('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-net-message', hidden: true });
+    this.prediction = h('div', { class: 'lab-net-prediction', 'data-testid': 'lab-net-prediction', 'aria-live': 'polite' });
+    this.maps = h('div', { class: 'lab-net-maps', 'data-testid': 'lab-net-maps' });
+    this.root = h('section', { class: 'lab-net', 'data-testid': 'lab-net' }, this.title, this.intro,
+      h('label', { class: 'lab-check' }, this.toggle, this.toggleText), this.status, this.lines, this.message, this.prediction, this.maps);
+    container.append(this.root);
+    this.texts();
+  }
+
+  texts() {
+    const L = this.lang;
+    this.title.textContent = t(L, 'lab.net.title');
+    this.intro.textContent = t(L, 'lab.net.intro');
+    this.toggleText.textContent = t(L, 'lab.net.apply');
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.texts();
+    this.render();
+  }
+
+  /** The network to probe: { specs, params, metadata, trained } (or null while none is loaded). */
+  setModel(model) {
+    if (this.original) this.client.request('destroyNetwork', { id: this.original.id }).catch(() => {});
+    this.original = null;
+    this.model = model && Array.isArray(model.specs) && model.params ? model : null;
+    this.update();
+  }
+
+  setDigit(image) {
+    this.digit = image;
+    if (this.enabled) this.update();
+  }
+
+  setState(state) {
+    this.state = state;
+    if (this.enabled) this.update(); else this.render();
+  }
+
+  destroy() {
+    this.gen++;
+    if (this.original) this.client.request('destroyNetwork', { id: this.original.id }).catch(() => {});
+    this.original = null;
+    this.root.remove();
+  }
+
+  input() {
+    const image = this.digit && this.digit.length === 784 ? this.digit : sampleDigit();
+    const out = Float32Array.from(image);
+    const n = this.model?.metadata?.normalize;
+    if (n && Number.isFinite(n.mean) && Number.isFinite(n.std) && n.std > 0) {
+      for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
+    }
+    return out;
+  }
+
+  async update() {
+    if (this.inFlight) { this.dirty = true; return; }
+    const gen = ++this.gen;
+    if (!this.model || !this.state || !this.enabled) {
+      this.view = { kind: 'idle' };
+      this.render();
+      return;
+    }
+    // Nothing stale stays on screen while the new result is computed.
+    this.root.classList.add('lab-stale');
+    this.prediction.replaceChildren();
+    this.inFlight = true;
+    let view;
+    try {
+      view = await this.compute();
+    } catch (e) {
+      view = { kind: 'broken', message: e?.message ?? String(e) };
+    }
+    this.inFlight = false;
+    if (this.dirty) {
+      this.dirty = false;
+      this.update();
+      return;
+    }
+    if (gen !== this.gen) return;
+    this.view = view;
+    this.root.classList.remove('lab-stale');
+    this.render();
+  }
+
+  async compute() {
+    const { specs, params } = this.model;
+    const adapted = adaptNetwork(specs, this.state);
+    const base = { adapted, original: specs };
+    // The conv stack alone: does it still run, and how many values does it give the dense layer?
+    if (adapted.denseIndex > 0) {
+      const stack = adapted.specs.slice(0, adapted.denseIndex);
+      if (stack.at(-1).type !== 'flatten') stack.push({ type: 'flatten' });
+      let net;
+      try {
+        net = await this.client.request('createNetwork', { specs: stack, inputShape: INPUT_SHAPE, seed: 0 });
+      } catch (e) {
+        return { ...base, kind: 'broken', message: e?.message ?? String(e) };
+      }
+      this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
+      const got = net.layers.at(-1).outShape[1];
+      const expected = adapted.specs[adapted.denseIndex].in_features;
+      if (got !== expected) return { ...base, kind: 'mismatch', got, expected };
+    }
+    const input = this.input();
+    this.original ??= await this.client.request('createNetwork', { specs, params, inputShape: INPUT_SHAPE });
+    const before = await this.client.request('run', { id: this.original.id, input: Float32Array.from(input) });
+    const net = await this.client.request('createNetwork', { specs: adapted.specs, params, inputShape: INPUT_SHAPE });
+    try {
+      const after = await this.client.request('run', { id: net.id, input, activations: true });
+      const maps = [];
+      for (const i of [adapted.conv, adapted.pool]) if (i >= 0) maps.push({ index: i, ...after.activations[i + 1] });
+      return { ...base, kind: 'maps', maps, before: before.output.data, after: after.output.data };
+    } finally {
+      this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
+    }
+  }
+
+  describeChanges(changes) {
+    const L = this.lang;
+    const parts = changes.map((c) => t(L, `lab.net.change.${c.key}`, { v: c.key === 'pool' ? t(L, `lab.net.poolKind.${c.to}`) : pad(c.to, L) }));
+    return parts.length ? parts.join(t(L, 'lab.net.and')) : t(L, 'lab.net.noChange');
+  }
+
+  render() {
+    const L = this.lang;
+    const v = this.view ?? { kind: 'idle' };
+    this.message.hidden = true;
+    this.lines.replaceChildren();
+    if (!this.model) {
+      this.status.textContent = t(L, 'lab.net.noModel');
+      this.prediction.replaceChildren();
+      this.maps.replaceChildren();
+      return;
+    }
+    this.status.textContent = this.model.trained ? '' : t(L, 'lab.net.untrained');
+    if (v.kind === 'idle') {
+      this.prediction.replaceChildren();
+      this.maps.replaceChildren();
+      if (!this.enabled) this.status.textContent = [this.status.textContent, t(L, 'lab.net.off')].filter(Boolean).join(' ');
+      return;
+    }
+    const { adapted, original } = v;
+    const layerLines = [];
+    for (const i of [adapted.conv, adapted.pool]) {
+      if (i < 0) continue;
+      layerLines.push(h('li', {}, h('code', { text: pytorchLayer(original[i]) }), ' → ', h('code', { text: pytorchLayer(adapted.specs[i]) })));
+    }
+    this.lines.replaceChildren(h('p', { text: t(L, 'lab.net.changed') }), h('ul', {}, layerLines));
+    if (v.kind === 'mismatch' || v.kind === 'broken') {
+      this.message.hidden = false;
+      this.message.textContent = v.kind === 'mismatch'
+        ? t(L, 'lab.net.mismatch', { expected: v.expected, got: v.got, changes: this.describeChanges(adapted.changes) })
+        : t(L, 'lab.net.broken', { changes: this.describeChanges(adapted.changes), message: v.message });
+      this.prediction.replaceChildren();
+      this.maps.replaceChildren();
+      return;
+    }
+    const labels = this.model.metadata?.labels;
+    const top = (p) => {
+      let k = 0;
+      for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
+      return { label: String(labels?.[k] ?? k), percent: Math.round(p[k] * 100) };
+    };
+    const b = top(v.before), a = top(v.after);
+    this.prediction.replaceChildren(
+      h('p', { text: t(L, 'lab.net.before', b) }),
+      h('p', { class: 'lab-net-after', 'data-testid': 'lab-net-after', text: t(L, 'lab.net.after', a) }));
+    this.maps.replaceChildren(...v.maps.map((m) => {
+      const [, c, hh, w] = m.shape;
+      const range = maxAbs(m.data);
+      const kind = adapted.specs[m.index].type;
+      return h('figure', { class: 'lab-net-layer' },
+        h('figcaption', { text: t(L, kind === 'conv2d' ? 'lab.net.convMaps' : 'lab.net.poolMaps', { c, h: hh, w }) }),
+        h('div', { class: 'lab-net-row' }, Array.from({ length: c }, (_, ch) => paintMap(m.data, ch * hh * w, w, hh, range,
+          t(L, 'lab.net.mapLabel', { n: ch + 1 })))));
+    }));
+  }
+}
+
+function pad(v, lang) {
+  return typeof v === 'string' ? t(lang, `lab.padding.${v}`) : String(v);
+}
+
+/** A w x h map on a canvas (blue–white–orange around 0), scaled up by CSS. */
+function paintMap(data, offset, w, h0, m, label) {
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h0;
+  canvas.className = 'lab-net-map';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h0);
+  for (let i = 0; i < w * h0; i++) {
+    const v = data[offset + i];
+    const f = Number.isFinite(v) ? Math.max(-1, Math.min(1, v / m)) : 0;
+    const [r, g, b] = f < 0 ? [33, 102, 172] : [224, 130, 20];
+    const a = Math.abs(f);
+    img.data[i * 4] = 247 + (r - 247) * a;
+    img.data[i * 4 + 1] = 247 + (g - 247) * a;
+    img.data[i * 4 + 2] = 247 + (b - 247) * a;
+    img.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
