@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 # emscripten: C++ -> wasm; libxsimd-dev: SIMD; catch2: engine tests;
 # chromium: browser tests; wabt: wasm inspection; libclang-rt-14-dev + clang:
 # libFuzzer and sanitizers; dataset-fashion-mnist: the second data set;
-# cmake, g++: the native build.
-PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++)
+# cmake, g++: the native build; fonts-nanum: Korean text in the browser
+# tests' screenshots (Chromium shows empty boxes without a Korean font).
+PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -190,6 +190,7 @@ test('the page in Korean, and a screenshot of it all', async () => {
   assert.match(await page.locator('.zoom-title').textContent(), /map 3 of 8/);
   await page.screenshot({ path: new URL('playground.png', OUT).pathname, fullPage: true });
   await page.selectOption('#lang', 'ko');
+  await page.evaluate(() => scrollTo(0, 0));
   assert.equal(await page.locator('#draw-title').textContent(), '그리고 분류하기');
   assert.match(await page.locator('.layer-conv2d .layer-kind').first().textContent(), /합성곱/);
   await page.screenshot({ path: new URL('playground-ko.png', OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });

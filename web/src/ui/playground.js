@@ -134,7 +134,9 @@ export class Playground extends EventTarget {
 
   showStatus() {
     const s = this.statusState;
-    this.status.textContent = s ? t(this.lang, s.key, s.params) : '';
+    // a model's name is kept as its key, so it follows a change of language
+    const params = s?.params?.modelKey ? { ...s.params, name: t(this.lang, `model.${s.params.modelKey}`) } : s?.params;
+    this.status.textContent = s ? t(this.lang, s.key, params) : '';
     this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
     this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
   }
@@ -167,7 +169,7 @@ export class Playground extends EventTarget {
     const gen = ++this.generation;
     const old = this.net;
     this.net = null;
-    this.setStatus('info', 'model.loading', { name: t(this.lang, `model.${key}`) });
+    this.setStatus('info', 'model.loading', { modelKey: key });
     let net;
     try {
       net = await openModel(this.client, entry);
@@ -187,7 +189,7 @@ export class Playground extends EventTarget {
     this.network?.setModel({ layers: net.layers, inputShape: net.inputShape });
     this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
     this.setStatus(net.trained ? 'info' : 'warn', net.trained ? 'model.ready' : 'model.untrained',
-      { name: t(this.lang, `model.${key}`) });
+      { modelKey: key });
     this.texts();
     this.dispatchEvent(new CustomEvent('model', { detail: { key, trained: net.trained } }));
     this.loadFilters(net, gen);
@@ -318,7 +320,7 @@ export class Playground extends EventTarget {
     const timing = { latencyMs, engineMs: res.totalMs };
     const parts = { ...this.marks, worker: received - sent, render: performance.now() - received };
     this.probs.update(probabilities, empty, timing);
-    if (this.statusState?.key === 'run.failed') this.setStatus('info', 'model.ready', { name: t(this.lang, `model.${this.modelKey}`) });
+    if (this.statusState?.key === 'run.failed') this.setStatus('info', 'model.ready', { modelKey: this.modelKey });
     let top = -1;
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
     this.root.dataset.state = empty ? 'empty' : 'predicted';
