@@ -179,6 +179,34 @@ test('impossible settings show the engine\'s message in place of the output, and
   assert.deepEqual(errors, []);
 });
 
+test('numbers typed into the grid or a filter change the output; text that is not a number is refused', async () => {
+  const before = await outputCells();
+  assert.equal(before.length, 9);  // 5x5, 3x3 kernel, stride 1, no padding
+  const cell = $('lab-input-0').locator('input').nth(0);  // row 1, column 1
+  await cell.fill('9');
+  await cell.press('Enter');
+  await settled();
+  const after = await outputCells();
+  assert.notEqual(after[0].value, before[0].value);
+  await $('lab-output-0').locator('button').nth(0).click();
+  await settled();
+  assert.match(await $('lab-equation').textContent(), /^9×\(−1\)/);
+  assert.equal(await $('lab-explain-result').textContent(), after[0].text);
+  await cell.fill('abc');
+  await cell.press('Enter');
+  await settled();
+  assert.equal(await cell.inputValue(), '9');
+  const weight = $('lab-weight-0-0').locator('input').nth(4);  // the centre of the edge kernel
+  await weight.fill('4');
+  await weight.press('Enter');
+  await settled();
+  assert.equal(await $('lab-preset-0').inputValue(), 'custom');
+  assert.notEqual((await outputCells())[0].value, after[0].value);
+  await $('lab-preset-0').selectOption('edge');
+  await settled();
+  assert.deepEqual(errors, []);
+});
+
 test('the kernel steps and plays; the keyboard moves it, and the products are read out', async () => {
   await set('lab-stride', 2);
   await set('lab-padding', 1);

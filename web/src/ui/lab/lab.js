@@ -901,10 +901,14 @@ export class ConvLab extends EventTarget {
         h('tfoot', {}, foot.map(([label, value, id, raw]) => h('tr', {}, h('th', { scope: 'row', text: label }),
           h('td', { 'data-testid': id, 'data-value': raw === undefined ? null : String(raw), text: value })))));
       const real = e.terms.filter((tt) => !tt.padding);
+      // the average divides by every value it counts: with count_include_pad, the padding zeros too
+      const counted = e.divisor === e.terms.length ? e.terms : real;
       const equation = isMax
         ? `max(${e.terms.map((tt) => fmt(tt.value)).join(', ')}) = ${fmt(e.output)}`
-        : `(${real.map((tt) => fmt(tt.value)).join(' + ') || '0'}) / ${e.divisor} = ${fmt(e.output)}`;
-      ui.explainBody.replaceChildren(h('p', { class: 'lab-equation', 'data-testid': 'lab-equation', text: equation }), h('div', { class: 'lab-terms-box' }, table));
+        : `(${counted.map((tt) => fmt(tt.value)).join(' + ') || '0'}) / ${e.divisor} = ${fmt(e.output)}`;
+      const padNote = !isMax && counted.length > real.length ? h('p', { class: 'lab-hint', text: t(L, 'lab.explain.avgPad') }) : null;
+      ui.explainBody.replaceChildren(h('p', { class: 'lab-equation', 'data-testid': 'lab-equation', text: equation }), padNote,
+        h('div', { class: 'lab-terms-box' }, table));
       const winner = e.terms[e.winner];
       spoken = isMax
         ? t(L, 'lab.explain.spoken.max', { r: y + 1, c: x + 1, values: e.terms.map((tt) => fmt(tt.value)).join(', '), out: fmt(e.output), wr: (winner?.y ?? 0) + 1, wc: (winner?.x ?? 0) + 1 })
