@@ -197,19 +197,33 @@ test('the page in Korean, and a screenshot of it all', async () => {
   await page.selectOption('#lang', 'en');
 });
 
-test('a phone-sized screen: the pad fits and a vertical stroke draws without scrolling', async () => {
+test('a phone-sized screen: a vertical finger stroke draws and does not scroll the page', async () => {
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 780 });
+  const cdp = await context.newCDPSession(phone);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
   await openPage(phone);
   await modelReady(phone);
-  const box = await phone.locator('[data-testid=drawpad]').boundingBox();
+  const pad = phone.locator('[data-testid=drawpad]');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the pad fits the screen');
   const before = await phone.evaluate(() => scrollY);
-  await draw(phone, [line(0.5, 0.15, 0.5, 0.85, 20)]);
+  // a finger drawing a 1 from top to bottom: on a page that let touches scroll, this would scroll up
+  const x = box.x + box.width / 2;
+  const touch = (type, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  await touch('touchStart', box.y + 0.15 * box.height);
+  for (let i = 1; i <= 20; i++) {
+    await touch('touchMove', box.y + (0.15 + 0.035 * i) * box.height);
+    await phone.waitForTimeout(MOVE_MS);
+  }
+  await touch('touchEnd');
   await settled(phone);
-  assert.equal(await phone.evaluate(() => scrollY), before);
-  assert.equal(await phone.evaluate(() => globalThis.cnnPlayground.pad.strokes.length), 1);
-  await phone.screenshot({ path: new URL('phone.png', OUT).pathname, fullPage: false });
+  assert.equal(await phone.evaluate(() => scrollY), before, 'the page did not scroll');
+  const strokes = await phone.evaluate(() => globalThis.cnnPlayground.pad.strokes.map((s) => s.length));
+  assert.equal(strokes.length, 1);
+  assert.ok(strokes[0] > 10, `the stroke kept the finger's path (${strokes[0]} points)`);
+  await phone.screenshot({ path: new URL('phone.png', OUT).pathname });
   await phone.close();
 });
 
