@@ -267,6 +267,44 @@ test('the lab\'s settings on the real network: a mismatch is said with its numbe
   await $('lab-net-apply').uncheck();
 });
 
+test('no combination of controls leaves the lab broken (a seeded random walk over them)', async () => {
+  let seed = 20240611;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const ranges = { 'lab-kernel': 7, 'lab-stride': 4, 'lab-padding': 4, 'lab-dilation': 3, 'lab-filters': 4,
+    'lab-poolWindow': 4, 'lab-poolStride': 4, 'lab-poolPadding': 3 };
+  const clicks = ['lab-mode-conv', 'lab-mode-pool', 'lab-input-grid', 'lab-input-digit', 'lab-input-rgb', 'lab-pad-same',
+    'lab-pad-valid', 'lab-flip', 'lab-example-1x1', 'lab-step', 'lab-show-all'];
+  const selects = { 'lab-activation': ['none', 'relu', 'sigmoid', 'tanh'], 'lab-pool-type': ['max', 'avg'], 'lab-size': ['5', '7', '9'] };
+  for (let i = 0; i < 60; i++) {
+    const kind = rand(3);
+    if (kind === 0) {
+      const ids = Object.keys(ranges);
+      const id = ids[rand(ids.length)];
+      await set(id, ranges[id] === 4 && id.endsWith('adding') ? rand(4) : 1 + rand(ranges[id]));
+    } else if (kind === 1) {
+      const id = clicks[rand(clicks.length)];
+      if (await $(id).isVisible()) await $(id).click();
+      await settled();
+    } else {
+      const ids = Object.keys(selects);
+      const id = ids[rand(ids.length)];
+      if (await $(id).isVisible()) await set(id, selects[id][rand(selects[id].length)]);
+    }
+    // either an output with an explained cell, or the engine's message: never neither, never both
+    const shown = await page.evaluate(() => {
+      const err = document.querySelector('[data-testid=lab-error]');
+      const out = document.querySelector('[data-testid=lab-output]');
+      return { error: !err.hidden, output: !out.hidden && out.querySelectorAll('button').length > 0 };
+    });
+    assert.notEqual(shown.error, shown.output, `step ${i}: ${JSON.stringify(shown)}`);
+    if (shown.output) assert.ok((await $('lab-explain-result').count()) === 1, `step ${i}: no explanation`);
+  }
+  assert.deepEqual(errors, []);
+});
+
 test('the lab in Korean', async () => {
   await openLab('?lang=ko');
   assert.match(await page.locator('#lab h2').textContent(), /합성곱·풀링 실험실/);
