@@ -58,6 +58,8 @@ export class ConvLab extends EventTarget {
     this.dirty = false;
     this.container = container;
     this.uid = Math.random().toString(36).slice(2, 10);  // radio group names, unique per lab
+    this.shownInput = this.state.input;
+    this.pickCell = this.state.input !== 'grid';
     this.build();
     this.probe = this.controls.has('network')
       ? new NetworkProbe(this.networkBox, { client: this.client, lang: this.lang, model: options.model, digit: this.digit })
@@ -290,6 +292,9 @@ export class ConvLab extends EventTarget {
   }
 
   afterChange() {
+    // a new input: show a cell where something happens rather than a blank corner
+    if (this.state.input !== this.shownInput) this.pickCell = true;
+    this.shownInput = this.state.input;
     this.stop();
     this.anim.active = false;
     this.syncControls();
@@ -368,6 +373,12 @@ export class ConvLab extends EventTarget {
     if (result.ok) {
       const [, oc, oh, ow] = result.geometry.outShape;
       this.sel = { c: Math.min(this.sel.c, oc - 1), y: Math.min(this.sel.y, oh - 1), x: Math.min(this.sel.x, ow - 1) };
+      if (this.pickCell && state.input !== 'grid') {
+        let best = 0;
+        for (let i = 1; i < oh * ow; i++) if (Math.abs(result.output[i]) > Math.abs(result.output[best])) best = i;
+        this.sel = { c: 0, y: Math.floor(best / ow), x: best % ow };
+      }
+      this.pickCell = false;
       this.explanation = null;
     } else {
       this.explanation = null;
