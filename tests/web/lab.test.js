@@ -103,6 +103,10 @@ test('pooling and activations map to PyTorch lines', () => {
     ["nn.Conv2d(3, 4, kernel_size=3, padding='same', dilation=2)", 'nn.ReLU()']);
   assert.equal(pytorchLayer({ type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, padding: 2 }),
     'nn.Conv2d(1, 8, kernel_size=5, padding=2)');
+  // as a loaded model's specs come back (every field present)
+  assert.equal(pytorchLayer({ type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, stride: 1, padding: 2, dilation: 1, groups: 1, bias: true }),
+    'nn.Conv2d(1, 8, kernel_size=5, padding=2)');
+  assert.equal(pytorchLayer({ type: 'maxpool2d', kernel_size: 2, padding: 0, ceil_mode: true }), 'nn.MaxPool2d(kernel_size=2, ceil_mode=True)');
 });
 
 const LENET = [

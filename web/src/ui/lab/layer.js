@@ -113,6 +113,7 @@ export function pytorchLayer(spec) {
   args.push(`kernel_size=${kernel}`);
   if (spec.stride && spec.stride !== kernel) args.push(`stride=${spec.stride}`);
   if (spec.padding) args.push(`padding=${spec.padding}`);
+  if (spec.ceil_mode) args.push('ceil_mode=True');
   if (spec.type === 'avgpool2d' && spec.count_include_pad === false) args.push('count_include_pad=False');
   return `${spec.type === 'avgpool2d' ? 'nn.AvgPool2d' : 'nn.MaxPool2d'}(${args.join(', ')})`;
 }

@@ -146,7 +146,16 @@ export class NetworkProbe {
       if (got !== expected) return { ...base, kind: 'mismatch', got, expected };
     }
     const input = this.input();
-    this.original ??= await this.client.request('createNetwork', { specs, params, inputShape: INPUT_SHAPE });
+    if (!this.original) {
+      const model = this.model;
+      const original = await this.client.request('createNetwork', { specs, params, inputShape: INPUT_SHAPE });
+      if (this.model !== model || this.original) {
+        // the model changed meanwhile: this network belongs to no one
+        this.client.request('destroyNetwork', { id: original.id }).catch(() => {});
+        throw new Error('the model changed');
+      }
+      this.original = original;
+    }
     const before = await this.client.request('run', { id: this.original.id, input: Float32Array.from(input) });
     const net = await this.client.request('createNetwork', { specs: adapted.specs, params, inputShape: INPUT_SHAPE });
     try {
