@@ -245,24 +245,32 @@ test('the kernel steps and plays; the keyboard moves it, and the products are re
 
 test('the lab\'s settings on the real network: a mismatch is said with its numbers, and no prediction stays', async () => {
   await page.waitForFunction(() => !document.querySelector('[data-testid=lab-net-status]').textContent.includes('not loaded'), null, { timeout: 30000 });
+  // the page's model, whatever its architecture: its first conv and the dense layer after it
+  const specs = await page.evaluate(() => { const n = globalThis.cnnPlayground.net; return n.specs ?? n.entry.specs; });
+  const conv = specs.find((s) => s.type === 'conv2d');
+  const dense = specs.find((s) => s.type === 'dense');
   await set('lab-stride', 2);
   await set('lab-padding', 1);
   await $('lab-net-apply').check();
   await $('lab-net-message').waitFor({ state: 'visible', timeout: 20000 });
   const message = await $('lab-net-message').textContent();
-  assert.match(message, /The dense layer expects 400 inputs, but with stride 2 and padding 1 the conv stack now gives 16: the network would have to be retrained/);
+  const m = message.match(/^The dense layer expects (\d+) inputs, but with stride 2( and padding 1)? the conv stack now gives (\d+): the network would have to be retrained\.$/);
+  assert.ok(m, message);
+  assert.equal(Number(m[1]), dense.in_features);
+  assert.ok(Number(m[3]) < Number(m[1]));
   assert.equal(await $('lab-net-prediction').textContent(), '');
   assert.equal(await $('lab-net-maps').locator('canvas').count(), 0);
-  // the network's own settings (stride 1, padding 2) fit again: maps and a prediction
-  await set('lab-stride', 1);
-  await set('lab-padding', 2);
+  // the network's own settings fit again: its maps and a prediction
+  await set('lab-stride', conv.stride ?? 1);
+  await set('lab-padding', typeof conv.padding === 'number' ? conv.padding : 0);
+  await set('lab-dilation', conv.dilation ?? 1);
   await $('lab-net-after').waitFor({ state: 'visible', timeout: 20000 });
   assert.equal(await $('lab-net-message').isVisible(), false);
-  assert.equal(await $('lab-net-maps').locator('canvas').count(), 8 + 8);  // first conv and first pool
-  // padding 'same' keeps 28x28 for the 5x5 kernel too
+  assert.equal(await $('lab-net-maps').locator('canvas').count(), 2 * conv.out_channels);  // first conv and first pool
+  assert.match(await $('lab-net-after').textContent(), /With the lab's settings: \S+ \(\d+% sure\)/);
+  // padding 'same' goes onto the network as PyTorch writes it
   await $('lab-pad-same').click();
-  await $('lab-net-after').waitFor({ state: 'visible', timeout: 20000 });
-  assert.match(await $('lab-net-lines').textContent(), /padding='same'/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-net-lines]').textContent.includes("padding='same'"), null, { timeout: 20000 });
   await page.locator('#lab').screenshot({ path: new URL('lab-network.png', OUT).pathname });
   await $('lab-net-apply').uncheck();
 });
