@@ -5,8 +5,12 @@
 // conv2d_forward_im2col_simd: per image and group, im2col straight into the
 //   GEMM's packed B panels, then the register-tiled SIMD GEMM with bias and
 //   activation fused into its epilogue. Weights are packed once (pack()).
+// conv2d_forward_direct_simd: stride 1, dilation 1: the same GEMM tile reading
+//   the (zero-padded) input directly, no im2col (conv_direct.cpp); other
+//   strides and dilations go to im2col.
 #include <cstring>
 
+#include "conv_direct.hpp"
 #include "gemm.hpp"
 #include "kernels.hpp"
 
@@ -132,11 +136,28 @@ void im2col_forward(const Conv2dParams& p, const float* in, const float*, const 
     }
 }
 
+// conv2d_forward_direct_simd (conv_direct.cpp) for stride 1 and dilation 1,
+// im2col + GEMM otherwise; both read the same packed weights.
+int64_t direct_scratch_floats(const Conv2dParams& p) {
+  return conv2d_direct_applies(p) ? conv2d_direct_scratch_floats(p) : im2col_scratch_floats(p);
+}
+
+void direct_forward(const Conv2dParams& p, const float* in, const float* weight, const float* packed,
+                    const float* bias, float* out, float* scratch) {
+  if (conv2d_direct_applies(p))
+    conv2d_forward_direct(p, in, packed, bias, out, scratch);
+  else
+    im2col_forward(p, in, weight, packed, bias, out, scratch);
+}
+
 }  // namespace
 
 const std::vector<Conv2dKernel>& conv2d_forward_kernels() {
   static const std::vector<Conv2dKernel> list = {
       {"conv2d_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, ref_entry},
+      // The network runs the first SIMD entry: direct where it applies.
+      {"conv2d_forward_direct_simd", Variant::Simd, direct_scratch_floats, im2col_packed_floats, im2col_pack,
+       direct_forward},
       {"conv2d_forward_im2col_simd", Variant::Simd, im2col_scratch_floats, im2col_packed_floats, im2col_pack,
        im2col_forward},
   };

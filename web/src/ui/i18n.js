@@ -210,6 +210,8 @@ export const STRINGS = {
     'probs.title': 'The network says',
     'probs.bars': 'Probability of each class',
     'probs.empty': 'Draw a digit',
+    'probs.emptyFashion': 'Pick an image below, or draw',
+    'probs.truth': 'The image is labelled “{label}”.',
     'probs.sure': '{percent}% sure',
     'probs.timing': 'Last update: {total} ms from the pen to these bars and maps (the network itself: {engine} ms)',
 
@@ -477,6 +479,8 @@ export const STRINGS = {
     'probs.title': '신경망의 판단',
     'probs.bars': '클래스별 확률',
     'probs.empty': '숫자를 그려 보세요',
+    'probs.emptyFashion': '아래에서 이미지를 고르거나 그려 보세요',
+    'probs.truth': '이 이미지의 정답: “{label}”',
     'probs.sure': '확신 {percent}%',
     'probs.timing': '마지막 갱신: 펜에서 이 막대와 특성 맵까지 {total} ms (신경망 계산만: {engine} ms)',
 

@@ -97,10 +97,11 @@ export class Playground extends EventTarget {
     this.modelLabel.textContent = t(L, 'model.label');
     this.modelSelect.replaceChildren(...this.models.map((m) =>
       el('option', { value: m.key, text: t(L, `model.${m.key}`), selected: m.key === this.modelKey })));
-    this.samplesTitle.textContent = t(L, this.net?.metadata?.dataset === 'fashion-mnist' ? 'samples.titleFashion' : 'samples.title');
+    this.samplesTitle.textContent = t(L, isFashion(this.net?.metadata) ? 'samples.titleFashion' : 'samples.title');
     this.samplesNote.textContent = this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
     this.renderSamples();
     this.probs.setLabels(this.labels());
+    this.probs.setEmptyText(t(L, isFashion(this.net?.metadata) ? 'probs.emptyFashion' : 'probs.empty'));
     this.showStatus();
   }
 
@@ -117,7 +118,7 @@ export class Playground extends EventTarget {
   labels() {
     const meta = this.net?.metadata ?? {};
     const n = this.net?.layers?.at(-1)?.outShape?.[1] ?? 10;
-    const key = meta.dataset === 'fashion-mnist' ? 'labels.fashion' : null;
+    const key = isFashion(meta) ? 'labels.fashion' : null;
     return Array.from({ length: n }, (_, k) => {
       if (key) {
         const s = t(this.lang, `${key}.${k}`);
@@ -319,7 +320,8 @@ export class Playground extends EventTarget {
     const latencyMs = performance.now() - since;
     const timing = { latencyMs, engineMs: res.totalMs };
     const parts = { ...this.marks, worker: received - sent, render: performance.now() - received };
-    this.probs.update(probabilities, empty, timing);
+    const truth = this.sample ? this.labels()[this.sample.label] ?? String(this.sample.label) : null;
+    this.probs.update(probabilities, empty, timing, truth);
     if (this.statusState?.key === 'run.failed') this.setStatus('info', 'model.ready', { modelKey: this.modelKey });
     let top = -1;
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
@@ -337,6 +339,10 @@ function normalise(image, metadata) {
     for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
   }
   return out;
+}
+
+function isFashion(metadata) {
+  return /fashion/i.test(String(metadata?.dataset ?? ''));
 }
 
 function withTimeout(promise, ms, message) {

@@ -25,7 +25,7 @@ export class ProbabilityView {
 
   build() {
     this.root.replaceChildren();
-    this.top = el('div', { class: 'probs-top', 'aria-live': 'polite' });
+    this.top = el('div', { class: 'probs-top' });
     this.topLabel = el('span', { class: 'probs-top-label', 'data-testid': 'prediction' });
     this.topProb = el('span', { class: 'probs-top-prob' });
     this.top.append(this.topLabel, this.topProb);
@@ -39,20 +39,31 @@ export class ProbabilityView {
       this.bars.append(row);
       return { row, fill, value };
     });
+    this.truth = el('p', { class: 'probs-truth', 'data-testid': 'truth' });
     this.timing = el('p', { class: 'probs-timing', 'data-testid': 'latency' });
-    this.root.append(el('h3', { text: t(this.lang, 'probs.title') }), this.top, this.bars, this.timing);
-    if (this.last) this.update(this.last.probs, this.last.empty, this.last.timing);
+    this.root.append(el('h3', { text: t(this.lang, 'probs.title') }), this.top, this.truth, this.bars, this.timing);
+    if (this.last) this.update(this.last.probs, this.last.empty, this.last.timing, this.last.truth);
     else this.update(null, true, null);
   }
 
-  /** probs: Float32Array per class (or null); empty: nothing drawn; timing: { latencyMs, engineMs }. */
-  update(probs, empty, timing) {
-    this.last = { probs, empty, timing };
+  /** What an empty pad says ("Draw a digit"). */
+  setEmptyText(text) {
+    this.emptyText = text;
+    if (this.last) this.update(this.last.probs, this.last.empty, this.last.timing, this.last.truth);
+  }
+
+  /**
+   * probs: Float32Array per class (or null); empty: nothing drawn; timing:
+   * { latencyMs, engineMs }; truth: the true class's name for a shipped image (or null).
+   */
+  update(probs, empty, timing, truth = null) {
+    this.last = { probs, empty, timing, truth };
+    this.truth.textContent = truth !== null && !empty ? t(this.lang, 'probs.truth', { label: truth }) : '';
     let best = -1;
     if (probs && !empty) for (let k = 0; k < probs.length; k++) if (best < 0 || probs[k] > probs[best]) best = k;
     this.root.classList.toggle('is-empty', best < 0);
     if (best < 0) {
-      this.topLabel.textContent = t(this.lang, 'probs.empty');
+      this.topLabel.textContent = this.emptyText ?? t(this.lang, 'probs.empty');
       this.topLabel.dataset.class = '';
       this.topProb.textContent = '';
     } else {

@@ -1,0 +1,161 @@
+// Direct convolution for stride 1 and dilation 1: a GEMM whose B operand is
+// read straight from the input, so no im2col matrix is ever written.
+//   in: N,C,H,W   packed: per group, gemm::pack_a of weight [OCg, K],
+//   K = (ci, ky, kx)   bias: OC   out: N,OC,OH,OW
+// Per image and group the input is copied once into a zero-padded scratch:
+// per channel Hp = OH + KH - 1 rows of Wp = OW + KW - 1 columns, then NR
+// zeros. Output pixel (y, x) reads pad[ci][(y + ky) * Wp + x + kx], so the
+// pixels of a register tile (one output row, consecutive x) read consecutive
+// floats for every (ci, ky, kx): one unaligned vector load per vector of
+// outputs. The register tile is MR output channels x NV vectors (the same
+// shape as the GEMM's); the weight rows of the last panel past OCg are zeros
+// (pack_a pads them) and are never stored, and tile columns past OW read
+// padding or the next row and are never stored either.
+// Bias and activation are applied as the tile is stored.
+#include "conv_direct.hpp"
+
+#include <cstring>
+
+#include "gemm.hpp"
+
+namespace cnn {
+
+namespace {
+
+using gemm::batch;
+constexpr int kW = gemm::kWidth;
+constexpr int MR = gemm::MR;
+constexpr int kMaxNV = 2;  // vectors per tile row; the tile is MR x kMaxNV * kW at most
+
+inline batch activate_batch(batch v, Activation act, float slope) {
+  switch (act) {
+    case Activation::None: return v;
+    case Activation::ReLU: return xsimd::max(v, batch(0.0f));
+    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
+  }
+  return v;
+}
+
+// The MR x NV register tile over the whole depth K. KW > 0: the kernel width
+// known at compile time (its loop unrolls); 0: read kw at run time.
+template <int NV, int KW>
+inline void direct_tile(int64_t cg, int kh, int kw_rt, int64_t plane, int64_t Wp, const float* src,
+                        const float* a, batch (&c)[MR][NV]) {
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) c[i][v] = batch(0.0f);
+  const int kw = KW > 0 ? KW : kw_rt;
+  for (int64_t ci = 0; ci < cg; ++ci) {
+    const float* s_ci = src + ci * plane;
+    for (int ky = 0; ky < kh; ++ky) {
+      const float* s = s_ci + ky * Wp;
+      for (int kx = 0; kx < kw; ++kx) {
+        batch b[NV];
+        for (int v = 0; v < NV; ++v) b[v] = batch::load_unaligned(s + kx + v * kW);
+        for (int i = 0; i < MR; ++i) {
+          const batch ai(a[i]);
+          for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, b[v], c[i][v]);
+        }
+        a += MR;
+      }
+    }
+  }
+}
+
+// Stores rows [0, rows) and columns [0, cols) of the tile at out (row stride ld).
+template <int NV>
+inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float* bias, Activation act, float slope,
+                       float* out, int64_t ld) {
+  alignas(64) float tmp[kMaxNV * kW];
+  for (int i = 0; i < rows; ++i) {
+    const batch b(bias ? bias[i] : 0.0f);
+    float* o = out + i * ld;
+    if (cols == NV * kW) {
+      for (int v = 0; v < NV; ++v) activate_batch(c[i][v] + b, act, slope).store_unaligned(o + v * kW);
+    } else {
+      for (int v = 0; v < NV; ++v) activate_batch(c[i][v] + b, act, slope).store_aligned(tmp + v * kW);
+      std::memcpy(o, tmp, sizeof(float) * size_t(cols));
+    }
+  }
+}
+
+template <int NV, int KW>
+void direct_row_tile(const Conv2dParams& p, const float* src, const float* packed, const float* bias, float* out,
+                     int64_t plane, int64_t Wp, int cols) {
+  const int64_t ocg = p.ocg(), K = p.k(), ohw = p.oh * p.ow;
+  for (int64_t o0 = 0; o0 < ocg; o0 += MR) {
+    batch c[MR][NV];
+    direct_tile<NV, KW>(p.cg(), p.kh, p.kw, plane, Wp, src, packed + o0 * K, c);
+    const int rows = int(ocg - o0 < MR ? ocg - o0 : MR);
+    store_tile<NV>(c, rows, cols, bias ? bias + o0 : nullptr, p.act, p.slope, out + o0 * ohw, ohw);
+  }
+}
+
+template <int KW>
+void direct_group(const Conv2dParams& p, const float* pad, const float* packed, const float* bias, float* out,
+                  int64_t plane, int64_t Wp) {
+  for (int64_t y = 0; y < p.oh; ++y) {
+    const float* row = pad + y * Wp;
+    float* orow = out + y * p.ow;
+    int64_t x0 = 0;
+    while (x0 < p.ow) {
+      const int64_t rem = p.ow - x0;
+      if (rem > kW) {
+        const int cols = int(rem < 2 * kW ? rem : 2 * kW);
+        direct_row_tile<2, KW>(p, row + x0, packed, bias, orow + x0, plane, Wp, cols);
+        x0 += cols;
+      } else {
+        direct_row_tile<1, KW>(p, row + x0, packed, bias, orow + x0, plane, Wp, int(rem));
+        x0 += rem;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool conv2d_direct_applies(const Conv2dParams& p) {
+  return p.sh == 1 && p.sw == 1 && p.dh == 1 && p.dw == 1;
+}
+
+int64_t conv2d_direct_scratch_floats(const Conv2dParams& p) {
+  const int64_t Hp = p.oh + p.kh - 1, Wp = p.ow + p.kw - 1;
+  return p.cg() * Hp * Wp + kMaxNV * kW;
+}
+
+void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* packed, const float* bias,
+                           float* out, float* scratch) {
+  const int64_t Hp = p.oh + p.kh - 1, Wp = p.ow + p.kw - 1, plane = Hp * Wp;
+  const int64_t cg = p.cg(), ocg = p.ocg(), K = p.k();
+  const int64_t a_stride = gemm::packed_a_floats(ocg, K);
+  // Columns of a padded row that hold input: [x_lo, x_hi), reading from ix = x - pad_l.
+  const int64_t x_lo = p.pad_l < Wp ? p.pad_l : Wp;
+  const int64_t x_hi = p.pad_l + p.w < Wp ? p.pad_l + p.w : Wp;
+  std::memset(scratch + cg * plane, 0, sizeof(float) * kMaxNV * kW);
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.groups; ++g) {
+      const float* img = in + (n * p.c + g * cg) * p.h * p.w;
+      for (int64_t ci = 0; ci < cg; ++ci)
+        for (int64_t y = 0; y < Hp; ++y) {
+          float* dst = scratch + ci * plane + y * Wp;
+          const int64_t iy = y - p.pad_t;
+          if (iy < 0 || iy >= p.h || x_hi <= x_lo) {
+            std::memset(dst, 0, sizeof(float) * size_t(Wp));
+            continue;
+          }
+          std::memset(dst, 0, sizeof(float) * size_t(x_lo));
+          std::memcpy(dst + x_lo, img + (ci * p.h + iy) * p.w + (x_lo - p.pad_l), sizeof(float) * size_t(x_hi - x_lo));
+          std::memset(dst + x_hi, 0, sizeof(float) * size_t(Wp - x_hi));
+        }
+      const float* pk = packed + g * a_stride;
+      const float* b = bias ? bias + g * ocg : nullptr;
+      float* o = out + (n * p.oc + g * ocg) * p.oh * p.ow;
+      switch (p.kw) {
+        case 1: direct_group<1>(p, scratch, pk, b, o, plane, Wp); break;
+        case 3: direct_group<3>(p, scratch, pk, b, o, plane, Wp); break;
+        case 5: direct_group<5>(p, scratch, pk, b, o, plane, Wp); break;
+        default: direct_group<0>(p, scratch, pk, b, o, plane, Wp); break;
+      }
+    }
+}
+
+}  // namespace cnn
