@@ -66,6 +66,17 @@ export class ConvLab extends EventTarget {
       : null;
     this.texts();
     this.syncControls();
+    // A drawing made while the lab is off screen is only sent once it is seen,
+    // so the lab never slows the page's own live classification.
+    this.visible = true;
+    this.staleDigit = false;
+    if (typeof IntersectionObserver === 'function') {
+      this.observer = new IntersectionObserver((entries) => {
+        this.visible = entries.some((en) => en.isIntersecting);
+        if (this.visible && this.staleDigit) this.setDigit(this.digit);
+      });
+      this.observer.observe(this.root);
+    }
     this.refresh();
   }
 
@@ -91,6 +102,8 @@ export class ConvLab extends EventTarget {
   /** The drawn digit (784 values in [0, 1]), or null for the sample digit. */
   setDigit(image) {
     this.digit = image && image.length === 784 ? Float32Array.from(image) : null;
+    this.staleDigit = !this.visible;
+    if (!this.visible) return;
     this.probe?.setDigit(this.digit);
     if (this.state.input === 'digit') this.refresh();
   }
@@ -100,6 +113,7 @@ export class ConvLab extends EventTarget {
   }
 
   destroy() {
+    this.observer?.disconnect();
     this.stop();
     this.probe?.destroy();
     this.root.remove();
