@@ -188,6 +188,12 @@ test('the page in Korean, and a screenshot of it all', async () => {
   const atlas = page.locator('.layer-conv2d .atlas').first();
   await atlas.hover({ position: { x: 2 * 58 + 20, y: 20 } });
   assert.match(await page.locator('.zoom-title').textContent(), /map 3 of 8/);
+  // layers off screen are drawn when they scroll into view: scroll through once
+  for (let y = 0; y < await page.evaluate(() => document.body.scrollHeight); y += 600) {
+    await page.evaluate((top) => scrollTo(0, top), y);
+    await page.waitForTimeout(50);
+  }
+  await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: new URL('playground.png', OUT).pathname, fullPage: true });
   await page.selectOption('#lang', 'ko');
   await page.evaluate(() => scrollTo(0, 0));

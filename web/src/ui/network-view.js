@@ -51,6 +51,8 @@ export class NetworkView {
     this.activations = null;
     this.filters = null;
     this.selected = null;  // { layer, map, pinned }
+    this.visible = new Set();
+    this.observer = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: '200px 0px' });
     this.build();
   }
 
@@ -80,6 +82,8 @@ export class NetworkView {
 
   build() {
     for (const card of this.cards ?? []) card.atlas.destroy();
+    this.observer.disconnect();
+    this.visible.clear();
     this.root.replaceChildren();
     this.cards = [];
     const L = this.lang;
@@ -144,7 +148,8 @@ export class NetworkView {
       onLeave: () => this.unhover(),
       onPick: (m) => this.select(i, m, true),
     });
-    return { i, grid, mode, atlas, lo, hi };
+    this.observer.observe(card);
+    return { i, el: card, grid, mode, atlas, lo, hi, stale: true };
   }
 
   /** The filters as images, each as wide as (and above) the map it makes: size px, gap px apart. */
@@ -174,17 +179,32 @@ export class NetworkView {
   update(activations) {
     this.activations = activations;
     if (!this.cards.length || activations.length !== this.cards.length) return;
-    this.cards.forEach((card, i) => {
-      const { data } = activations[i];
-      const lut = this.luts[card.mode];
-      const [lo, hi] = card.mode === 'gray' ? [0, 1] : valueRange(data, card.mode === 'diverging');
-      card.range = [lo, hi];
-      card.lo.textContent = formatValue(lo);
-      card.hi.textContent = formatValue(hi);
-      const { w, h } = card.grid;
-      card.atlas.paint(card.grid.vector ? padTo(data, w * h) : data, lut, lo, hi);
-    });
+    // only the layers on screen are drawn now; the others when they scroll into view
+    for (const card of this.cards) {
+      card.stale = true;
+      if (this.visible.has(card.el)) this.paintCard(card);
+    }
     this.refreshZoom();
+  }
+
+  paintCard(card) {
+    if (!this.activations || !card.stale) return;
+    card.stale = false;
+    const { data } = this.activations[card.i];
+    const [lo, hi] = card.mode === 'gray' ? [0, 1] : valueRange(data, card.mode === 'diverging');
+    card.range = [lo, hi];
+    card.lo.textContent = formatValue(lo);
+    card.hi.textContent = formatValue(hi);
+    const { w, h } = card.grid;
+    card.atlas.paint(card.grid.vector ? padTo(data, w * h) : data, this.luts[card.mode], lo, hi);
+  }
+
+  onVisibility(entries) {
+    for (const e of entries) {
+      if (e.isIntersecting) this.visible.add(e.target); else this.visible.delete(e.target);
+      const card = e.isIntersecting && this.cards.find((c) => c.el === e.target);
+      if (card) this.paintCard(card);
+    }
   }
 
   buildZoom() {
@@ -192,7 +212,7 @@ export class NetworkView {
     const canvas = pixelCanvas(1, 1, 'zoom-map');
     const title = el('p', { class: 'zoom-title' });
     const value = el('p', { class: 'zoom-value' });
-    const root = el('aside', { class: 'zoom', 'aria-live': 'polite' },
+    const root = el('aside', { class: 'zoom' },
       el('h3', { text: t(L, 'zoom.title') }), title, canvas, value, el('p', { class: 'zoom-hint', text: t(L, 'zoom.hint') }));
     canvas.addEventListener('pointermove', (e) => {
       const z = this.zoomState;
@@ -227,6 +247,7 @@ export class NetworkView {
       this.zoomState = null;
       return;
     }
+    this.paintCard(card);  // its range is needed even when it is off screen
     const { w, h, maps, vector } = card.grid;
     const data = this.activations[sel.layer].data;
     const values = vector ? data : data.subarray(sel.map * w * h, (sel.map + 1) * w * h);
