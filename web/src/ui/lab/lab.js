@@ -21,7 +21,8 @@ import { parseState, withField, toQuery, LIMITS, PRESETS, ACTIVATIONS, INPUTS } 
 import { labLayer, activationSpec, pytorchLines, presetOf, labInput, labWeights, flipKernels } from './layer.js';
 import { NetworkProbe } from './network-probe.js';
 
-const ALL_CONTROLS = Object.freeze([
+/** Every control the lab can show (the `controls` option picks some). */
+export const ALL_CONTROLS = Object.freeze([
   'mode', 'input', 'size', 'example', 'kernel', 'stride', 'padding', 'dilation', 'filters', 'weights', 'flip',
   'activation', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'animation', 'network', 'pytorch',
 ]);
@@ -650,8 +651,8 @@ export class ConvLab extends EventTarget {
     const e = this.explanation && !this.explanation.error && this.explanation.kind === 'conv2d' ? this.explanation : null;
     const m = maxAbs(weights);
     const size = cellSize(k, 200, 40);
-    this.ui.kernelTitle.textContent = t(L, 'lab.filtersTitle', { n: s.filters, k, c: channels });
-    this.ui.kernelHint.textContent = t(L, 'lab.filtersHint');
+    this.ui.kernelTitle.textContent = t(L, 'lab.filtersTitle');
+    this.ui.kernelHint.textContent = t(L, 'lab.filtersHint', { n: s.filters, k, c: channels });
     const sig = `${s.filters}:${channels}:${k}:${s.flip}:${this.lang}`;
     if (this.kernelSig !== sig) {
       this.kernelSig = sig;
@@ -691,7 +692,7 @@ export class ConvLab extends EventTarget {
     }
     this.kernelBlocks.forEach((b, f) => {
       b.preset.value = presetOf(s, f);
-      if (b.bias !== b.bias.ownerDocument.activeElement) b.bias.value = fmt(s.bias?.[f] ?? 0);
+      if (b.bias !== b.bias.getRootNode().activeElement) b.bias.value = fmt(s.bias?.[f] ?? 0);
       b.block.classList.toggle('lab-active', !!e && e.cell[1] === f);
       for (let ch = 0; ch < channels; ch++) {
         const base = (f * channels + ch) * k * k;
