@@ -1,5 +1,5 @@
-// Conv2d forward: cross-correlation with zero padding, dilation and groups,
-// PyTorch semantics.
+// Conv2d forward and backward: cross-correlation with zero padding, dilation
+// and groups, PyTorch semantics.
 //   in: N,C,H,W   weight: OC, C/groups, KH, KW   bias: OC   out: N,OC,OH,OW
 // conv2d_forward_ref: the direct seven-deep loop, the algorithmic reference.
 // conv2d_forward_im2col_simd: per image and group, im2col straight into the
@@ -8,6 +8,16 @@
 // conv2d_forward_direct_simd: stride 1, dilation 1: the same GEMM tile reading
 //   the (zero-padded) input directly, no im2col (conv_direct.cpp); other
 //   strides and dilations go to im2col.
+// conv2d_backward_ref: the same loop, scattering each output gradient into
+//   the input, weight and bias gradients (+=).
+// conv2d_backward_im2col_simd: per image and group, with P = OH*OW output
+//   positions and K = C/groups*KH*KW, on the shared GEMM (transposes are
+//   strides given to pack_a / pack_b, never copies):
+//     weight_grad[OCg,K] += out_grad[OCg,P] * col[K,P]^T  (im2col written
+//                           straight into the packed panels of col^T)
+//     col_grad[K,P]       = weight[OCg,K]^T * out_grad[OCg,P], then col2im (+=)
+//     bias_grad[o]       += sum over P of out_grad[o,P]
+#include <algorithm>
 #include <cstring>
 
 #include "conv_direct.hpp"
@@ -160,6 +170,204 @@ const std::vector<Conv2dKernel>& conv2d_forward_kernels() {
        direct_forward},
       {"conv2d_forward_im2col_simd", Variant::Simd, im2col_scratch_floats, im2col_packed_floats, im2col_pack,
        im2col_forward},
+  };
+  return list;
+}
+
+// ---- backward ------------------------------------------------------------------
+
+namespace {
+
+void conv2d_backward_ref(const Conv2dParams& p, const float* in, const float* weight, const float* out_grad,
+                         float* in_grad, float* weight_grad, float* bias_grad, float*) {
+  const int64_t cg = p.cg(), ocg = p.ocg();
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t o = 0; o < p.oc; ++o) {
+      const int64_t g = o / ocg;
+      for (int64_t oy = 0; oy < p.oh; ++oy)
+        for (int64_t ox = 0; ox < p.ow; ++ox) {
+          const float d = out_grad[((n * p.oc + o) * p.oh + oy) * p.ow + ox];
+          if (bias_grad) bias_grad[o] += d;
+          for (int64_t ci = 0; ci < cg; ++ci) {
+            const int64_t plane = ((n * p.c) + g * cg + ci) * p.h * p.w;
+            const int64_t wk = ((o * cg) + ci) * p.kh * p.kw;
+            for (int64_t ky = 0; ky < p.kh; ++ky) {
+              const int64_t iy = oy * p.sh - p.pad_t + ky * p.dh;
+              if (iy < 0 || iy >= p.h) continue;
+              for (int64_t kx = 0; kx < p.kw; ++kx) {
+                const int64_t ix = ox * p.sw - p.pad_l + kx * p.dw;
+                if (ix < 0 || ix >= p.w) continue;
+                if (weight_grad) weight_grad[wk + ky * p.kw + kx] += d * in[plane + iy * p.w + ix];
+                if (in_grad) in_grad[plane + iy * p.w + ix] += d * weight[wk + ky * p.kw + kx];
+              }
+            }
+          }
+        }
+    }
+}
+
+// Output columns ox whose input column ox*sw + x0 lies inside 0..w-1.
+inline void valid_cols(const Conv2dParams& p, int64_t x0, int64_t* lo, int64_t* hi) {
+  int64_t a = x0 < 0 ? (-x0 + p.sw - 1) / p.sw : 0;
+  int64_t b = p.w - 1 - x0 >= 0 ? (p.w - 1 - x0) / p.sw + 1 : 0;
+  b = std::min<int64_t>(b, p.ow);
+  *lo = std::min(a, b);
+  *hi = b;
+}
+
+// The im2col matrix of one image/group, transposed and packed as the GEMM's B
+// operand col^T[P, K] (P = OH*OW positions, K = (ci, ky, kx) rows): element
+// (pos, row) at Bp[(row / NR) * P * NR + pos * NR + row % NR]; zero where the
+// window hits padding and in the lanes past K of the last panel. Position by
+// position, so each panel row of NR values is written contiguously; windows
+// that lie wholly inside the image read through a table of row offsets.
+constexpr int64_t kMaxOffsetTable = 2048;
+
+void im2col_packed_t(const Conv2dParams& p, const float* img, float* Bp) {
+  constexpr int64_t NR = gemm::NR;
+  const int64_t P = p.oh * p.ow, K = p.k();
+  const int64_t panel_stride = P * NR;
+  const int64_t panels = (K + NR - 1) / NR;
+  int32_t offsets[kMaxOffsetTable];
+  const bool table = K <= kMaxOffsetTable && p.cg() * p.h * p.w < (int64_t(1) << 31);
+  if (table) {
+    int64_t r = 0;
+    for (int64_t ci = 0; ci < p.cg(); ++ci)
+      for (int64_t ky = 0; ky < p.kh; ++ky)
+        for (int64_t kx = 0; kx < p.kw; ++kx) offsets[r++] = int32_t((ci * p.h + ky * p.dh) * p.w + kx * p.dw);
+  }
+  for (int64_t oy = 0; oy < p.oh; ++oy)
+    for (int64_t ox = 0; ox < p.ow; ++ox) {
+      const int64_t y0 = oy * p.sh - p.pad_t, x0 = ox * p.sw - p.pad_l;
+      const bool inside = y0 >= 0 && x0 >= 0 && y0 + (p.kh - 1) * p.dh < p.h && x0 + (p.kw - 1) * p.dw < p.w;
+      float* dst = Bp + (oy * p.ow + ox) * NR;
+      if (inside && table) {
+        const float* base = img + y0 * p.w + x0;
+        for (int64_t pi = 0; pi < panels; ++pi) {
+          float* d = dst + pi * panel_stride;
+          const int32_t* off = offsets + pi * NR;
+          const int64_t n = std::min<int64_t>(NR, K - pi * NR);
+          for (int64_t l = 0; l < n; ++l) d[l] = base[off[l]];
+          for (int64_t l = n; l < NR; ++l) d[l] = 0.0f;
+        }
+        continue;
+      }
+      int64_t lane = 0;
+      for (int64_t ci = 0; ci < p.cg(); ++ci) {
+        const float* plane = img + ci * p.h * p.w;
+        for (int64_t ky = 0; ky < p.kh; ++ky) {
+          const int64_t iy = y0 + ky * p.dh;
+          const bool row_in = iy >= 0 && iy < p.h;
+          const float* src = row_in ? plane + iy * p.w : plane;
+          for (int64_t kx = 0; kx < p.kw; ++kx) {
+            const int64_t ix = x0 + kx * p.dw;
+            dst[lane] = (row_in && ix >= 0 && ix < p.w) ? src[ix] : 0.0f;
+            if (++lane == NR) {
+              lane = 0;
+              dst += panel_stride;
+            }
+          }
+        }
+      }
+      if (lane)
+        for (; lane < NR; ++lane) dst[lane] = 0.0f;
+    }
+}
+
+// The adjoint of im2col: img[...] += col[row * P + pos] for col[K, P].
+void col2im_add(const Conv2dParams& p, const float* col, float* img) {
+  const int64_t P = p.oh * p.ow;
+  int64_t row = 0;
+  for (int64_t ci = 0; ci < p.cg(); ++ci) {
+    float* plane = img + ci * p.h * p.w;
+    for (int64_t ky = 0; ky < p.kh; ++ky)
+      for (int64_t kx = 0; kx < p.kw; ++kx, ++row) {
+        const float* src = col + row * P;
+        const int64_t x0 = kx * p.dw - p.pad_l;
+        int64_t lo, hi;
+        valid_cols(p, x0, &lo, &hi);
+        for (int64_t oy = 0; oy < p.oh; ++oy) {
+          const int64_t iy = oy * p.sh - p.pad_t + ky * p.dh;
+          if (iy < 0 || iy >= p.h) continue;
+          float* d = plane + iy * p.w + x0;
+          const float* s = src + oy * p.ow;
+          if (p.sw == 1) {
+            for (int64_t ox = lo; ox < hi; ++ox) d[ox] += s[ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ++ox) d[ox * p.sw] += s[ox];
+          }
+        }
+      }
+  }
+}
+
+// Sum of n floats, SIMD across the vector width.
+inline float simd_sum(const float* v, int64_t n) {
+  constexpr int64_t W = gemm::kWidth;
+  gemm::batch acc(0.0f);
+  int64_t i = 0;
+  for (; i + W <= n; i += W) acc += gemm::batch::load_unaligned(v + i);
+  float t = xsimd::hadd(acc);
+  for (; i < n; ++i) t += v[i];
+  return t;
+}
+
+// Scratch: col_grad (K*P), the packed weight^T of every group, packed
+// out_grad rows (A of the weight GEMM) and one packed B (col^T or out_grad).
+struct BackwardScratch {
+  int64_t col, wt, dy, b, total;
+};
+BackwardScratch backward_scratch(const Conv2dParams& p) {
+  const int64_t K = p.k(), ocg = p.ocg(), P = p.oh * p.ow;
+  BackwardScratch s;
+  s.col = gemm::round_up(K * P, 16);
+  s.wt = gemm::round_up(p.groups * gemm::packed_a_floats(K, ocg), 16);
+  s.dy = gemm::round_up(gemm::packed_a_floats(ocg, P), 16);
+  s.b = std::max(gemm::packed_b_floats(P, K), gemm::packed_b_floats(ocg, P));
+  s.total = s.col + s.wt + s.dy + s.b;
+  return s;
+}
+int64_t im2col_backward_scratch_floats(const Conv2dParams& p) { return backward_scratch(p).total; }
+
+void conv2d_backward_im2col_simd(const Conv2dParams& p, const float* in, const float* weight,
+                                 const float* out_grad, float* in_grad, float* weight_grad, float* bias_grad,
+                                 float* scratch) {
+  const int64_t K = p.k(), ocg = p.ocg(), P = p.oh * p.ow, cg = p.cg();
+  const BackwardScratch s = backward_scratch(p);
+  float* col = scratch;
+  float* wt = col + s.col;
+  float* dyp = wt + s.wt;
+  float* bp = dyp + s.dy;
+  const int64_t wt_stride = gemm::packed_a_floats(K, ocg);
+  // weight^T of group g: element (row, o) at weight[(g*ocg + o)*K + row].
+  if (in_grad)
+    for (int64_t g = 0; g < p.groups; ++g) gemm::pack_a(K, ocg, weight + g * ocg * K, 1, K, wt + g * wt_stride);
+  gemm::Epilogue acc;
+  acc.accumulate = true;
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.groups; ++g) {
+      const float* dy = out_grad + (n * p.oc + g * ocg) * P;
+      if (bias_grad)
+        for (int64_t o = 0; o < ocg; ++o) bias_grad[g * ocg + o] += simd_sum(dy + o * P, P);
+      if (weight_grad) {
+        im2col_packed_t(p, in + (n * p.c + g * cg) * p.h * p.w, bp);
+        gemm::pack_a(ocg, P, dy, P, 1, dyp);
+        gemm::gemm_packed(ocg, K, P, dyp, bp, weight_grad + g * ocg * K, K, acc);
+      }
+      if (in_grad) {
+        gemm::pack_b(ocg, P, dy, P, 1, bp);
+        gemm::gemm_packed(K, P, ocg, wt + g * wt_stride, bp, col, P, gemm::Epilogue());
+        col2im_add(p, col, in_grad + (n * p.c + g * cg) * p.h * p.w);
+      }
+    }
+}
+
+}  // namespace
+
+const std::vector<Conv2dBackwardKernel>& conv2d_backward_kernels() {
+  static const std::vector<Conv2dBackwardKernel> list = {
+      {"conv2d_backward_ref", Variant::Ref, no_floats, conv2d_backward_ref},
+      {"conv2d_backward_im2col_simd", Variant::Simd, im2col_backward_scratch_floats, conv2d_backward_im2col_simd},
   };
   return list;
 }

@@ -1,9 +1,18 @@
-// Dense (fully connected) forward, PyTorch's Linear: out = in * weight^T + bias.
+// Dense (fully connected) forward and backward, PyTorch's Linear:
+// out = in * weight^T + bias.
 //   in: N,IN   weight: OUT,IN   bias: OUT   out: N,OUT
 // dense_forward_ref: the dot-product loop.
 // dense_forward_simd: the shared GEMM with M = N (batch), K = IN, N = OUT:
 //   weight^T is packed once into B panels (pack()), the batch rows are packed
 //   per call into A panels, bias and activation are fused in the epilogue.
+// dense_backward_ref: the loops of the three products below.
+// dense_backward_gemm_simd: two GEMMs that accumulate in their epilogue,
+//   transposes given as strides to pack_a / pack_b:
+//     in_grad[N,IN]      += out_grad[N,OUT] * weight[OUT,IN]
+//     weight_grad[OUT,IN] += out_grad[N,OUT]^T * in[N,IN]
+//     bias_grad[OUT]      += column sums of out_grad
+#include <algorithm>
+
 #include "gemm.hpp"
 #include "kernels.hpp"
 
@@ -49,6 +58,67 @@ const std::vector<DenseKernel>& dense_forward_kernels() {
       {"dense_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, dense_forward_ref},
       {"dense_forward_gemm_simd", Variant::Simd, gemm_scratch_floats, gemm_packed_floats, gemm_pack,
        dense_forward_simd},
+  };
+  return list;
+}
+
+namespace {
+
+void dense_backward_ref(const DenseParams& p, const float* in, const float* weight, const float* out_grad,
+                        float* in_grad, float* weight_grad, float* bias_grad, float*) {
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t o = 0; o < p.out; ++o) {
+      const float d = out_grad[n * p.out + o];
+      if (bias_grad) bias_grad[o] += d;
+      for (int64_t i = 0; i < p.in; ++i) {
+        if (weight_grad) weight_grad[o * p.in + i] += d * in[n * p.in + i];
+        if (in_grad) in_grad[n * p.in + i] += d * weight[o * p.in + i];
+      }
+    }
+}
+
+int64_t gemm_backward_scratch_floats(const DenseParams& p) {
+  const int64_t in_grad = gemm::packed_a_floats(p.n, p.out) + gemm::packed_b_floats(p.out, p.in);
+  const int64_t w_grad = gemm::round_up(gemm::packed_a_floats(p.out, p.n), 16) + gemm::packed_b_floats(p.n, p.in);
+  return std::max(gemm::round_up(in_grad, 16), w_grad) + 16;
+}
+
+void dense_backward_gemm_simd(const DenseParams& p, const float* in, const float* weight, const float* out_grad,
+                              float* in_grad, float* weight_grad, float* bias_grad, float* scratch) {
+  gemm::Epilogue acc;
+  acc.accumulate = true;
+  if (in_grad) {
+    float* ap = scratch;
+    float* bp = scratch + gemm::round_up(gemm::packed_a_floats(p.n, p.out), 16);
+    gemm::pack_a(p.n, p.out, out_grad, p.out, 1, ap);
+    gemm::pack_b(p.out, p.in, weight, p.in, 1, bp);
+    gemm::gemm_packed(p.n, p.in, p.out, ap, bp, in_grad, p.in, acc);
+  }
+  if (weight_grad) {
+    float* ap = scratch;
+    float* bp = scratch + gemm::round_up(gemm::packed_a_floats(p.out, p.n), 16);
+    gemm::pack_a(p.out, p.n, out_grad, 1, p.out, ap);  // out_grad^T: (o, n) at out_grad[n*OUT + o]
+    gemm::pack_b(p.n, p.in, in, p.in, 1, bp);
+    gemm::gemm_packed(p.out, p.in, p.n, ap, bp, weight_grad, p.in, acc);
+  }
+  if (bias_grad) {
+    constexpr int64_t W = gemm::kWidth;
+    for (int64_t n = 0; n < p.n; ++n) {
+      const float* row = out_grad + n * p.out;
+      int64_t o = 0;
+      for (; o + W <= p.out; o += W)
+        (gemm::batch::load_unaligned(bias_grad + o) + gemm::batch::load_unaligned(row + o)).store_unaligned(bias_grad + o);
+      for (; o < p.out; ++o) bias_grad[o] += row[o];
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<DenseBackwardKernel>& dense_backward_kernels() {
+  static const std::vector<DenseBackwardKernel> list = {
+      {"dense_backward_ref", Variant::Ref, no_floats, dense_backward_ref},
+      {"dense_backward_gemm_simd", Variant::Simd, gemm_backward_scratch_floats, dense_backward_gemm_simd},
   };
   return list;
 }

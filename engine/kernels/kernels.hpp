@@ -100,6 +100,69 @@ struct DenseKernel {
 };
 const std::vector<DenseKernel>& dense_forward_kernels();
 
+// ---- Backward ----------------------------------------------------------------
+// Each op's backward lives beside its forward, in the same file. A backward
+// kernel gets the forward's input (and output where it needs it) and the
+// gradient of the loss with respect to the output, and ACCUMULATES (+=) the
+// gradients with respect to the input and the parameters into the buffers it
+// is given: the caller zeroes them. A null gradient pointer means "not
+// wanted" (e.g. the input gradient of the first layer). The fused activation
+// of Conv2dParams / DenseParams must be None here: a network keeps its
+// activations as layers of their own.
+
+// in: N,C,H,W  weight: OC,C/groups,KH,KW  out_grad: N,OC,OH,OW
+// in_grad: like in   weight_grad: like weight   bias_grad: OC
+struct Conv2dBackwardKernel {
+  const char* name;
+  Variant variant;
+  int64_t (*scratch_floats)(const Conv2dParams&);
+  void (*backward)(const Conv2dParams&, const float* in, const float* weight, const float* out_grad,
+                   float* in_grad, float* weight_grad, float* bias_grad, float* scratch);
+};
+const std::vector<Conv2dBackwardKernel>& conv2d_backward_kernels();
+
+// in: N,C,H,W  out, out_grad: N,C,OH,OW  in_grad: N,C,H,W. Max pooling sends
+// each output's gradient to the first maximum of its window (row-major), as
+// PyTorch does; average pooling spreads it evenly over the window's divisor.
+struct Pool2dBackwardKernel {
+  const char* name;
+  Variant variant;
+  void (*backward)(const Pool2dParams&, const float* in, const float* out, const float* out_grad, float* in_grad);
+};
+const std::vector<Pool2dBackwardKernel>& maxpool2d_backward_kernels();
+const std::vector<Pool2dBackwardKernel>& avgpool2d_backward_kernels();
+
+// in, out, out_grad, in_grad: `count` values. ReLU and LeakyReLU read `in`
+// (the derivative at exactly 0 is taken as 0, PyTorch's choice); Sigmoid and
+// Tanh read `out` (s' = s(1-s), tanh' = 1 - t^2).
+struct ActivationBackwardKernel {
+  const char* name;
+  Variant variant;
+  void (*backward)(ActKind kind, float slope, int64_t count, const float* in, const float* out,
+                   const float* out_grad, float* in_grad);
+};
+const std::vector<ActivationBackwardKernel>& activation_backward_kernels();
+
+// out, out_grad, in_grad: outer x channels x inner.
+// in_grad += out * (out_grad - sum_c(out_grad * out))
+struct SoftmaxBackwardKernel {
+  const char* name;
+  Variant variant;
+  void (*backward)(int64_t outer, int64_t channels, int64_t inner, const float* out, const float* out_grad,
+                   float* in_grad);
+};
+const std::vector<SoftmaxBackwardKernel>& softmax_backward_kernels();
+
+// in: N,IN  weight: OUT,IN  out_grad: N,OUT  in_grad: N,IN  weight_grad: OUT,IN  bias_grad: OUT
+struct DenseBackwardKernel {
+  const char* name;
+  Variant variant;
+  int64_t (*scratch_floats)(const DenseParams&);
+  void (*backward)(const DenseParams&, const float* in, const float* weight, const float* out_grad,
+                   float* in_grad, float* weight_grad, float* bias_grad, float* scratch);
+};
+const std::vector<DenseBackwardKernel>& dense_backward_kernels();
+
 // The first listed kernel of the wanted variant, else the reference.
 template <class K>
 const K& select_kernel(const std::vector<K>& list, Variant want) {

@@ -6,6 +6,10 @@
 // *_ref: plain loops. *_simd: per output row, the window's rows are reduced
 //   vertically with SIMD over the whole input width (contiguous), then each
 //   output takes its horizontal window from that row (SIMD too when stride 1).
+// Backward (reference only: it is a scatter of one value per output, cheap
+//   beside the convolutions): max pooling sends each output gradient to the
+//   first maximum of its window in row-major order, as PyTorch does; average
+//   pooling adds gradient / divisor to every input the window covers.
 #include <algorithm>
 #include <limits>
 
@@ -161,6 +165,61 @@ const std::vector<Pool2dKernel>& avgpool2d_forward_kernels() {
   static const std::vector<Pool2dKernel> list = {
       {"avgpool2d_forward_ref", Variant::Ref, avgpool2d_forward_ref, no_scratch},
       {"avgpool2d_forward_simd", Variant::Simd, pool2d_forward_simd<false>, row_scratch},
+  };
+  return list;
+}
+
+// ---- backward ------------------------------------------------------------------
+
+namespace {
+
+void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float*, const float* out_grad,
+                            float* in_grad) {
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    const float* dy = out_grad + plane * p.oh * p.ow;
+    float* dx = in_grad + plane * p.h * p.w;
+    for (int64_t oy = 0; oy < p.oh; ++oy)
+      for (int64_t ox = 0; ox < p.ow; ++ox) {
+        const Window win = window(p, oy, ox);
+        if (win.y0 >= win.y1 || win.x0 >= win.x1) continue;
+        int64_t best = win.y0 * p.w + win.x0;
+        for (int64_t y = win.y0; y < win.y1; ++y)
+          for (int64_t x = win.x0; x < win.x1; ++x)
+            if (src[y * p.w + x] > src[best]) best = y * p.w + x;
+        dx[best] += dy[oy * p.ow + ox];
+      }
+  }
+}
+
+void avgpool2d_backward_ref(const Pool2dParams& p, const float*, const float*, const float* out_grad,
+                            float* in_grad) {
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* dy = out_grad + plane * p.oh * p.ow;
+    float* dx = in_grad + plane * p.h * p.w;
+    for (int64_t oy = 0; oy < p.oh; ++oy)
+      for (int64_t ox = 0; ox < p.ow; ++ox) {
+        const Window win = window(p, oy, ox);
+        if (win.divisor <= 0) continue;
+        const float d = dy[oy * p.ow + ox] / float(win.divisor);
+        for (int64_t y = win.y0; y < win.y1; ++y)
+          for (int64_t x = win.x0; x < win.x1; ++x) dx[y * p.w + x] += d;
+      }
+  }
+}
+
+}  // namespace
+
+const std::vector<Pool2dBackwardKernel>& maxpool2d_backward_kernels() {
+  static const std::vector<Pool2dBackwardKernel> list = {
+      {"maxpool2d_backward_ref", Variant::Ref, maxpool2d_backward_ref},
+  };
+  return list;
+}
+
+const std::vector<Pool2dBackwardKernel>& avgpool2d_backward_kernels() {
+  static const std::vector<Pool2dBackwardKernel> list = {
+      {"avgpool2d_backward_ref", Variant::Ref, avgpool2d_backward_ref},
   };
   return list;
 }

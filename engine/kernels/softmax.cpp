@@ -1,6 +1,9 @@
 // Softmax over the channel axis, numerically stable (subtract the max).
 //   in/out: outer x channels x inner, softmax over `channels` for each
 //   (outer, inner) pair: N,F has inner = 1; N,C,H,W has inner = H*W.
+// Backward: in_grad += out * (out_grad - sum_c(out_grad * out)), the
+//   Jacobian-vector product of softmax (reference only; a network trained
+//   with cross-entropy skips it: the loss takes the logits directly).
 // softmax_forward_ref: scalar, double accumulation of the sum.
 // softmax_forward_simd: for inner == 1 the channel row is contiguous and is
 //   reduced with SIMD max / exp / sum; for inner > 1, SIMD runs across the
@@ -96,6 +99,33 @@ const std::vector<SoftmaxKernel>& softmax_forward_kernels() {
   static const std::vector<SoftmaxKernel> list = {
       {"softmax_forward_ref", Variant::Ref, softmax_forward_ref},
       {"softmax_forward_simd", Variant::Simd, softmax_forward_simd},
+  };
+  return list;
+}
+
+// ---- backward ------------------------------------------------------------------
+
+namespace {
+
+void softmax_backward_ref(int64_t outer, int64_t channels, int64_t inner, const float* out, const float* out_grad,
+                          float* in_grad) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const int64_t base = o * channels * inner + i;
+      double dot = 0.0;
+      for (int64_t c = 0; c < channels; ++c) dot += double(out_grad[base + c * inner]) * out[base + c * inner];
+      for (int64_t c = 0; c < channels; ++c) {
+        const int64_t k = base + c * inner;
+        in_grad[k] += out[k] * float(double(out_grad[k]) - dot);
+      }
+    }
+}
+
+}  // namespace
+
+const std::vector<SoftmaxBackwardKernel>& softmax_backward_kernels() {
+  static const std::vector<SoftmaxBackwardKernel> list = {
+      {"softmax_backward_ref", Variant::Ref, softmax_backward_ref},
   };
   return list;
 }

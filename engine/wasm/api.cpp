@@ -20,7 +20,9 @@
 
 #include "../explain.hpp"
 #include "../geometry.hpp"
+#include "../model_io.hpp"
 #include "../network.hpp"
+#include "../train.hpp"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten/emscripten.h>
@@ -64,6 +66,30 @@ const char* const kFieldNames[kSpecFields] = {
 
 std::string g_last_error;
 std::vector<std::unique_ptr<Network>> g_nets;  // handle h -> g_nets[h - 1]
+// The description of a network loaded from a model file (null otherwise), by handle as g_nets.
+std::vector<std::unique_ptr<ModelInfo>> g_models;
+// Trainers, handle t -> g_trainers[t - 1]; each belongs to one network handle
+// and is destroyed with it.
+struct TrainerSlot {
+  std::unique_ptr<Trainer> trainer;
+  int net = 0;
+  StepStats last;
+};
+std::vector<std::unique_ptr<TrainerSlot>> g_trainers;
+
+// Stores a network (and its model description, if loaded) under a new handle.
+int add_net(std::unique_ptr<Network> net, std::unique_ptr<ModelInfo> info) {
+  g_models.resize(g_nets.size());
+  for (size_t i = 0; i < g_nets.size(); ++i)
+    if (!g_nets[i]) {
+      g_nets[i] = std::move(net);
+      g_models[i] = std::move(info);
+      return int(i + 1);
+    }
+  g_nets.push_back(std::move(net));
+  g_models.push_back(std::move(info));
+  return int(g_nets.size());
+}
 
 int fail(const Status& st) {
   g_last_error = st.message();
@@ -225,17 +251,15 @@ CNN_EXPORT int cnn_net_create(const double* records, int count) {
   std::unique_ptr<Network> net;
   const Status st = Network::create(specs, &net);
   if (!st) return fail(st), 0;
-  for (size_t i = 0; i < g_nets.size(); ++i)
-    if (!g_nets[i]) {
-      g_nets[i] = std::move(net);
-      return int(i + 1);
-    }
-  g_nets.push_back(std::move(net));
-  return int(g_nets.size());
+  return add_net(std::move(net), nullptr);
 }
 
 CNN_EXPORT void cnn_net_destroy(int h) {
-  if (h >= 1 && size_t(h) <= g_nets.size()) g_nets[size_t(h - 1)].reset();
+  if (h < 1 || size_t(h) > g_nets.size()) return;
+  for (auto& t : g_trainers)
+    if (t && t->net == h) t.reset();  // a trainer never outlives its network
+  g_nets[size_t(h - 1)].reset();
+  if (size_t(h) <= g_models.size()) g_models[size_t(h - 1)].reset();
 }
 
 CNN_EXPORT int cnn_net_num_layers(int h) {
@@ -393,3 +417,267 @@ CNN_EXPORT void* cnn_alloc(double bytes) {
   return p;
 }
 CNN_EXPORT void cnn_free(void* p) { std::free(p); }
+
+// ---- model files ------------------------------------------------------------------
+// A model file (engine/model_io.hpp) loads from bytes into a new network; its
+// description (input shape, labels, metadata) is read back with the readers
+// below. A file with any fault gives 0 and the loader's message.
+
+namespace {
+
+Status get_model(int h, const ModelInfo** out) {
+  Network* net;
+  CNN_RETURN_IF_ERROR(get_net(h, &net));
+  if (size_t(h) > g_models.size() || !g_models[size_t(h - 1)])
+    return Status::error("network %d was not loaded from a model file, so it has no description", h);
+  *out = g_models[size_t(h - 1)].get();
+  return Status::ok();
+}
+
+// The inverse of decode_spec: the fields of the spec's own kind, the rest at
+// their defaults.
+void encode_spec(const LayerSpec& s, double* r) {
+  for (int f = 0; f < kSpecFields; ++f) r[f] = 0.0;
+  r[kKind] = double(int32_t(s.kind));
+  r[kInChannels] = r[kOutChannels] = 1;
+  r[kDilationH] = r[kDilationW] = r[kGroups] = 1;
+  r[kInFeatures] = r[kOutFeatures] = 1;
+  r[kBias] = 1;
+  r[kCountIncludePad] = 1;
+  r[kNegativeSlope] = 0.01;
+  switch (s.kind) {
+    case LayerKind::Conv2d: {
+      const Conv2dSpec& c = s.conv;
+      r[kInChannels] = c.in_channels;
+      r[kOutChannels] = c.out_channels;
+      r[kKernelH] = c.kernel_h;
+      r[kKernelW] = c.kernel_w;
+      r[kStrideH] = c.stride_h;
+      r[kStrideW] = c.stride_w;
+      r[kPaddingMode] = double(int32_t(c.padding));
+      r[kPadH] = c.pad_h;
+      r[kPadW] = c.pad_w;
+      r[kDilationH] = c.dilation_h;
+      r[kDilationW] = c.dilation_w;
+      r[kGroups] = c.groups;
+      r[kBias] = c.bias ? 1 : 0;
+      break;
+    }
+    case LayerKind::MaxPool2d:
+    case LayerKind::AvgPool2d: {
+      const Pool2dSpec& p = s.pool;
+      r[kKernelH] = p.kernel_h;
+      r[kKernelW] = p.kernel_w;
+      r[kStrideH] = p.stride_h;
+      r[kStrideW] = p.stride_w;
+      r[kPadH] = p.pad_h;
+      r[kPadW] = p.pad_w;
+      r[kCeilMode] = p.ceil_mode ? 1 : 0;
+      r[kCountIncludePad] = p.count_include_pad ? 1 : 0;
+      break;
+    }
+    case LayerKind::Dense:
+      r[kInFeatures] = s.dense.in_features;
+      r[kOutFeatures] = s.dense.out_features;
+      r[kBias] = s.dense.bias ? 1 : 0;
+      break;
+    case LayerKind::LeakyReLU: r[kNegativeSlope] = double(s.negative_slope); break;
+    default: break;
+  }
+}
+
+std::vector<uint8_t> g_saved_model;
+
+}  // namespace
+
+// Loads a model file from `len` bytes; returns a network handle, or 0.
+CNN_EXPORT int cnn_net_load_model(const uint8_t* bytes, int len) {
+  if (len < 0 || (!bytes && len > 0)) return fail(Status::error("no model bytes given")), 0;
+  std::unique_ptr<Network> net;
+  std::unique_ptr<ModelInfo> info(new ModelInfo());
+  const Status st = load_model(bytes, size_t(len), &net, info.get());
+  if (!st) return fail(st), 0;
+  return add_net(std::move(net), std::move(info));
+}
+
+// The input shape of one sample of a loaded model: writes [c, h, w].
+CNN_EXPORT int cnn_net_model_input(int h, int* chw) {
+  const ModelInfo* m;
+  const Status st = get_model(h, &m);
+  if (!st) return fail(st);
+  chw[0] = m->in_c;
+  chw[1] = m->in_h;
+  chw[2] = m->in_w;
+  return 0;
+}
+
+CNN_EXPORT int cnn_net_label_count(int h) {
+  const ModelInfo* m;
+  const Status st = get_model(h, &m);
+  return st ? int(m->labels.size()) : fail(st);
+}
+
+// Label i of a loaded model (UTF-8), or "" when out of range.
+CNN_EXPORT const char* cnn_net_label(int h, int i) {
+  const ModelInfo* m;
+  if (!get_model(h, &m) || i < 0 || size_t(i) >= m->labels.size()) return "";
+  return m->labels[size_t(i)].c_str();
+}
+
+CNN_EXPORT int cnn_net_meta_count(int h) {
+  const ModelInfo* m;
+  const Status st = get_model(h, &m);
+  return st ? int(m->metadata.size()) : fail(st);
+}
+
+CNN_EXPORT const char* cnn_net_meta_key(int h, int i) {
+  const ModelInfo* m;
+  if (!get_model(h, &m) || i < 0 || size_t(i) >= m->metadata.size()) return "";
+  return m->metadata[size_t(i)].first.c_str();
+}
+
+CNN_EXPORT const char* cnn_net_meta_value(int h, int i) {
+  const ModelInfo* m;
+  if (!get_model(h, &m) || i < 0 || size_t(i) >= m->metadata.size()) return "";
+  return m->metadata[size_t(i)].second.c_str();
+}
+
+// The network's layer specs as records (num_layers x kSpecFields doubles).
+CNN_EXPORT int cnn_net_specs(int h, double* records) {
+  Network* net;
+  const Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  if (!records) return fail(Status::error("no buffer for the specs"));
+  for (int i = 0; i < net->num_layers(); ++i) encode_spec(net->spec(i), records + size_t(i) * kSpecFields);
+  return net->num_layers();
+}
+
+// Serialises a network to a model file; returns its size in bytes (the bytes
+// are at cnn_saved_model() until the next save), or -1. A loaded model keeps
+// its description; another network takes its input shape from its plan.
+CNN_EXPORT int cnn_net_save_model(int h, int float16) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st);
+  ModelInfo info;
+  if (size_t(h) <= g_models.size() && g_models[size_t(h - 1)]) {
+    info = *g_models[size_t(h - 1)];
+  } else {
+    if (!net->planned() || net->input_shape().rank() != 4)
+      return fail(Status::error("plan the network for an image input first: the model file records its input shape"));
+    info.in_c = int32_t(net->input_shape().c());
+    info.in_h = int32_t(net->input_shape().h());
+    info.in_w = int32_t(net->input_shape().w());
+  }
+  SaveOptions o;
+  o.float16 = float16 != 0;
+  std::vector<uint8_t> bytes;
+  st = save_model(*net, info, o, &bytes);
+  if (!st) return fail(st);
+  if (bytes.size() > 0x7FFFFFFF) return fail(Status::error("the model file would exceed 2 GB"));
+  g_saved_model = std::move(bytes);
+  return int(g_saved_model.size());
+}
+
+CNN_EXPORT const uint8_t* cnn_saved_model() { return g_saved_model.data(); }
+
+// ---- training -------------------------------------------------------------------------
+// A trainer updates a network's parameters by softmax cross-entropy
+// (engine/train.hpp); it is destroyed with its network.
+
+namespace {
+
+Status get_trainer(int t, TrainerSlot** out) {
+  if (t < 1 || size_t(t) > g_trainers.size() || !g_trainers[size_t(t - 1)])
+    return Status::error("there is no trainer with handle %d (destroyed, or its network was)", t);
+  *out = g_trainers[size_t(t - 1)].get();
+  return Status::ok();
+}
+
+}  // namespace
+
+// optimizer: 0 SGD (momentum, weight_decay), 1 Adam (beta1, beta2, eps, weight_decay).
+// Returns a trainer handle, or 0.
+CNN_EXPORT int cnn_trainer_create(int h, int optimizer, double lr, double momentum, double weight_decay, double beta1,
+                                  double beta2, double eps) {
+  Network* net;
+  Status st = get_net(h, &net);
+  if (!st) return fail(st), 0;
+  if (optimizer != 0 && optimizer != 1)
+    return fail(Status::error("optimizer must be 0 (sgd) or 1 (adam), got %d", optimizer)), 0;
+  OptimizerConfig c = optimizer == 1 ? OptimizerConfig::adam(float(lr), float(weight_decay), float(beta1),
+                                                             float(beta2), float(eps))
+                                     : OptimizerConfig::sgd(float(lr), float(momentum), float(weight_decay));
+  std::unique_ptr<TrainerSlot> slot(new TrainerSlot());
+  st = Trainer::create(net, c, &slot->trainer);
+  if (!st) return fail(st), 0;
+  slot->net = h;
+  for (size_t i = 0; i < g_trainers.size(); ++i)
+    if (!g_trainers[i]) {
+      g_trainers[i] = std::move(slot);
+      return int(i + 1);
+    }
+  g_trainers.push_back(std::move(slot));
+  return int(g_trainers.size());
+}
+
+CNN_EXPORT void cnn_trainer_destroy(int t) {
+  if (t >= 1 && size_t(t) <= g_trainers.size()) g_trainers[size_t(t - 1)].reset();
+}
+
+// schedule: 0 constant, 1 step (gamma every step_size steps), 2 cosine (to
+// min_lr at total_steps); each after `warmup` linear warm-up steps.
+CNN_EXPORT int cnn_trainer_set_schedule(int t, int kind, double warmup, double step_size, double gamma,
+                                        double total_steps, double min_lr) {
+  TrainerSlot* s;
+  Status st = get_trainer(t, &s);
+  if (!st) return fail(st);
+  if (kind < 0 || kind > 2) return fail(Status::error("schedule must be 0 (constant), 1 (step) or 2 (cosine), got %d", kind));
+  for (double v : {warmup, step_size, total_steps})
+    if (!std::isfinite(v) || v < 0 || v > 9e15 || v != std::floor(v))
+      return fail(Status::error("schedule step counts must be whole numbers, got %g", v));
+  LrSchedule sch;
+  sch.kind = LrSchedule::Kind(kind);
+  sch.warmup_steps = int64_t(warmup);
+  sch.step_size = int64_t(step_size);
+  sch.gamma = float(gamma);
+  sch.total_steps = int64_t(total_steps);
+  sch.min_lr = float(min_lr);
+  st = s->trainer->set_schedule(sch);
+  return st ? 0 : fail(st);
+}
+
+// One step on n samples: inputs are n x the network's per-sample input
+// (c, h, w), labels n class indices. Plans the network for n if needed.
+// Returns the batch's mean loss (before the update), or -1.
+CNN_EXPORT double cnn_trainer_step(int t, const float* inputs, const int32_t* labels, int n, int c, int h, int w) {
+  TrainerSlot* s;
+  Status st = get_trainer(t, &s);
+  if (!st) return fail(st);
+  Network& net = s->trainer->network();
+  Shape want;
+  st = make_shape(n, c, h, w, &want);
+  if (!st) return fail(st.with_context("input: "));
+  if (!net.planned() || net.input_shape() != want) {
+    st = s->trainer->plan(want);
+    if (!st) return fail(st);
+  }
+  StepStats stats;
+  st = s->trainer->step(inputs, labels, n, &stats);
+  if (!st) return fail(st);
+  s->last = stats;
+  return stats.loss;
+}
+
+// Of the last step: samples classified right before the update.
+CNN_EXPORT int cnn_trainer_last_correct(int t) {
+  TrainerSlot* s;
+  const Status st = get_trainer(t, &s);
+  return st ? int(s->last.correct) : fail(st);
+}
+
+CNN_EXPORT double cnn_trainer_steps(int t) {
+  TrainerSlot* s;
+  const Status st = get_trainer(t, &s);
+  return st ? double(s->trainer->steps()) : double(fail(st));
+}

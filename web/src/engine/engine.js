@@ -7,7 +7,7 @@
 // view silently reads zeros. Keep a view only until the next call that may
 // allocate (createNetwork, plan, loadModel); take a new one after.
 
-import { encodeSpec, SPEC_FIELDS, LAYER_KINDS } from './spec.js';
+import { encodeSpec, decodeSpec, SPEC_FIELDS, LAYER_KINDS } from './spec.js';
 
 export class EngineError extends Error {
   constructor(message) {
@@ -172,6 +172,63 @@ export class Engine {
     if (!handle) throw new EngineError(this.lastError());
     return new Network(this, handle, specs.map((s) => ({ ...s })));
   }
+
+  /**
+   * A network from a model file's bytes (Uint8Array or ArrayBuffer), with its
+   * specs and metadata ({ name, dataset, ..., labels, inputShape }). A corrupt
+   * or truncated file throws an EngineError naming the fault.
+   */
+  loadModel(bytes) {
+    let data = bytes;
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (!(data instanceof Uint8Array)) throw new EngineError('a model is loaded from a Uint8Array or an ArrayBuffer of its file');
+    const handle = this.withScratch(Math.max(1, data.length), (ptr) => {
+      new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
+      return this.m._cnn_net_load_model(ptr, data.length);
+    });
+    if (!handle) throw new EngineError(this.lastError());
+    try {
+      const count = this.check(this.m._cnn_net_num_layers(handle));
+      const specs = this.withScratch(count * SPEC_FIELDS * 8, (ptr) => {
+        this.check(this.m._cnn_net_specs(handle, ptr));
+        const rec = this.f64(ptr, count * SPEC_FIELDS);
+        return Array.from({ length: count }, (_, i) => decodeSpec(rec, i * SPEC_FIELDS));
+      });
+      const text = (ptr) => this.m.UTF8ToString(ptr);
+      const metadata = {};
+      const pairs = this.check(this.m._cnn_net_meta_count(handle));
+      for (let i = 0; i < pairs; i++) metadata[text(this.m._cnn_net_meta_key(handle, i))] = text(this.m._cnn_net_meta_value(handle, i));
+      const labels = this.check(this.m._cnn_net_label_count(handle));
+      metadata.labels = Array.from({ length: labels }, (_, i) => text(this.m._cnn_net_label(handle, i)));
+      metadata.inputShape = this.withScratch(3 * 4, (ptr) => {
+        this.check(this.m._cnn_net_model_input(handle, ptr));
+        return [1, ...new Int32Array(this.m.HEAP32.buffer, ptr, 3)];
+      });
+      return new Network(this, handle, specs, metadata);
+    } catch (e) {
+      this.m._cnn_net_destroy(handle);
+      throw e;
+    }
+  }
+
+  /**
+   * A trainer for `net` (softmax cross-entropy). Options: optimizer 'sgd'
+   * (momentum, weightDecay) or 'adam' (beta1, beta2, eps, weightDecay), lr,
+   * and schedule { kind: 'constant' | 'step' | 'cosine', warmup, stepSize,
+   * gamma, totalSteps, minLr }. Destroyed with its network.
+   */
+  createTrainer(net, options = {}) {
+    net.assertAlive();
+    const o = { optimizer: 'sgd', lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...options };
+    const kind = { sgd: 0, adam: 1 }[o.optimizer];
+    if (kind === undefined) throw new EngineError(`optimizer must be 'sgd' or 'adam', not ${JSON.stringify(o.optimizer)}`);
+    const handle = this.m._cnn_trainer_create(net.handle, kind, Number(o.lr), Number(o.momentum), Number(o.weightDecay),
+      Number(o.beta1), Number(o.beta2), Number(o.eps));
+    if (!handle) throw new EngineError(this.lastError());
+    const trainer = new Trainer(this, handle, net);
+    if (o.schedule) trainer.setSchedule(o.schedule);
+    return trainer;
+  }
 }
 
 function shapeArgs(shape) {
@@ -199,13 +256,21 @@ function decodeInfo(v) {
 }
 
 export class Network {
-  constructor(engine, handle, specs) {
+  constructor(engine, handle, specs, metadata = null) {
     this.engine = engine;
     this.m = engine.m;
     this.handle = handle;
     this.specs = specs;
+    this.metadata = metadata;  // from a model file: { name, dataset, ..., labels, inputShape }
     this.numLayers = this.m._cnn_net_num_layers(handle);
     this.inputShape = null;
+  }
+
+  /** The network as a model file (a Uint8Array copy); float16 halves the weights. */
+  saveModel({ float16 = false } = {}) {
+    this.assertAlive();
+    const size = this.engine.check(this.m._cnn_net_save_model(this.handle, float16 ? 1 : 0));
+    return new Uint8Array(this.m.HEAPU8.buffer, this.m._cnn_saved_model(), size).slice();
   }
 
   assertAlive() {
@@ -322,6 +387,79 @@ export class Network {
 
   destroy() {
     if (this.handle) this.m._cnn_net_destroy(this.handle);
+    this.handle = 0;
+  }
+}
+
+/** Updates a network by softmax cross-entropy; see Engine.createTrainer. */
+export class Trainer {
+  constructor(engine, handle, net) {
+    this.engine = engine;
+    this.m = engine.m;
+    this.handle = handle;
+    this.net = net;
+    this.buffer = 0;
+    this.bufferBytes = 0;
+    this.lastCorrect = 0;
+  }
+
+  assertAlive() {
+    if (!this.handle || !this.net.handle) throw new EngineError('this trainer (or its network) has been destroyed');
+  }
+
+  setSchedule({ kind = 'constant', warmup = 0, stepSize = 1, gamma = 0.1, totalSteps = 1, minLr = 0 } = {}) {
+    this.assertAlive();
+    const k = { constant: 0, step: 1, cosine: 2 }[kind];
+    if (k === undefined) throw new EngineError(`schedule must be 'constant', 'step' or 'cosine', not ${JSON.stringify(kind)}`);
+    this.engine.check(this.m._cnn_trainer_set_schedule(this.handle, k, warmup, stepSize, gamma, totalSteps, minLr));
+  }
+
+  /**
+   * One step on a batch: `inputs` holds labels.length samples of `sampleShape`
+   * ([c, h, w], or [features]; default: the network's planned or model
+   * input). Returns the batch's mean loss before the update.
+   */
+  step(inputs, labels, sampleShape) {
+    this.assertAlive();
+    const n = labels.length;
+    const shape = sampleShape ?? (this.net.inputShape ? this.net.inputShape.slice(1) : this.net.metadata?.inputShape?.slice(1));
+    if (!shape) throw new EngineError('give the sample shape [c, h, w]: the network has no input shape yet');
+    const per = shape.reduce((a, b) => a * b, 1);
+    if (!n || inputs.length !== n * per) {
+      throw new EngineError(`${n} labels need ${n * per} input values (${n} x ${shape.join('x')}), but ${inputs.length} were given`);
+    }
+    const bytes = inputs.length * 4 + n * 4;
+    if (bytes > this.bufferBytes) {
+      if (this.buffer) this.m._cnn_free(this.buffer);
+      this.buffer = 0;
+      this.bufferBytes = 0;
+      const ptr = this.m._cnn_alloc(bytes);
+      if (!ptr) throw new EngineError(this.engine.lastError());
+      this.buffer = ptr;
+      this.bufferBytes = bytes;
+    }
+    const inPtr = this.buffer;
+    const labelPtr = this.buffer + inputs.length * 4;
+    this.engine.f32(inPtr, inputs.length).set(inputs);
+    new Int32Array(this.m.HEAP32.buffer, labelPtr, n).set(labels);
+    const [c, h, w] = shape.length === 3 ? shape : [shape[0], 0, 0];
+    const loss = this.m._cnn_trainer_step(this.handle, inPtr, labelPtr, n, c, h, w);
+    if (loss < 0) throw new EngineError(this.engine.lastError());
+    this.net.inputShape = shape.length === 3 ? [n, c, h, w] : [n, c];
+    this.lastCorrect = this.m._cnn_trainer_last_correct(this.handle);
+    return loss;
+  }
+
+  get steps() {
+    this.assertAlive();
+    return this.m._cnn_trainer_steps(this.handle);
+  }
+
+  destroy() {
+    if (this.buffer) this.m._cnn_free(this.buffer);
+    this.buffer = 0;
+    this.bufferBytes = 0;
+    if (this.handle && this.net.handle) this.m._cnn_trainer_destroy(this.handle);
     this.handle = 0;
   }
 }

@@ -55,6 +55,24 @@ export function createHandlers(engine) {
       return { result: { id, ...describe(net) } };
     },
 
+    /**
+     * A model file: { bytes } (Uint8Array or ArrayBuffer) ->
+     * { id, specs, metadata, numLayers, paramCount, inputShape, layers }, planned
+     * for one sample of the model's input.
+     */
+    loadModel({ bytes }) {
+      const net = engine.loadModel(bytes);
+      try {
+        net.plan(net.metadata.inputShape);
+      } catch (e) {
+        net.destroy();
+        throw e;
+      }
+      const id = nextId++;
+      nets.set(id, net);
+      return { result: { id, specs: net.specs, metadata: net.metadata, ...describe(net) } };
+    },
+
     destroyNetwork({ id }) {
       const net = nets.get(id);
       if (net) net.destroy();

@@ -54,3 +54,41 @@ export function encodeSpec(spec, out, offset = 0) {
   ]);
   out.set(r, offset);
 }
+
+/**
+ * Decodes one record (the engine's layout, e.g. from a loaded model) into a
+ * spec object with PyTorch's names: only the fields of its type, pairs
+ * collapsed to a number when both sides agree.
+ */
+export function decodeSpec(rec, offset = 0) {
+  const r = (i) => rec[offset + i];
+  const type = LAYER_KINDS[r(0)];
+  if (!type) throw new TypeError(`unknown layer kind ${r(0)}`);
+  const one = (a, b) => (a === b ? a : [a, b]);
+  const bool = (v) => v !== 0;
+  switch (type) {
+    case 'conv2d': {
+      const spec = {
+        type, in_channels: r(1), out_channels: r(2), kernel_size: one(r(3), r(4)), stride: one(r(5), r(6)),
+        padding: r(7) === 0 ? one(r(8), r(9)) : Object.keys(PADDING_MODES).find((k) => PADDING_MODES[k] === r(7)),
+        dilation: one(r(10), r(11)), groups: r(12), bias: bool(r(13)),
+      };
+      return spec;
+    }
+    case 'maxpool2d':
+    case 'avgpool2d': {
+      const spec = { type, kernel_size: one(r(3), r(4)) };
+      if (r(5) !== 0 || r(6) !== 0) spec.stride = one(r(5), r(6));
+      spec.padding = one(r(8), r(9));
+      spec.ceil_mode = bool(r(14));
+      if (type === 'avgpool2d') spec.count_include_pad = bool(r(15));
+      return spec;
+    }
+    case 'dense':
+      return { type, in_features: r(16), out_features: r(17), bias: bool(r(13)) };
+    case 'leaky_relu':
+      return { type, negative_slope: Math.fround(r(18)) };
+    default:
+      return { type };
+  }
+}
