@@ -147,6 +147,26 @@ for (const [digit, strokes] of Object.entries(DIGITS)) {
   });
 }
 
+test('a real held-out MNIST digit can be loaded, with its true label', async (t) => {
+  const trained = await modelReady(page);
+  const samples = page.locator('[data-testid=samples] button');
+  assert.equal(await samples.count(), 30, 'three of each class');
+  await samples.locator('xpath=.').filter({ has: page.locator('canvas') }).nth(21).click();  // the first 7
+  await settled(page);
+  assert.match(await page.locator('[data-testid=truth]').textContent(), /“7”/);
+  assert.match(await page.locator('.prep-input figcaption').textContent(), /real MNIST/i);
+  const predicted = await page.locator('[data-testid=prediction]').getAttribute('data-class');
+  console.log(`a real 7: predicted ${predicted}`);
+  await page.locator('[data-testid=clear]').click();
+  await settled(page);
+  assert.equal(await page.locator('[data-testid=truth]').textContent(), '');
+  if (!trained) {
+    t.skip('no trained model is shipped yet');
+    return;
+  }
+  assert.equal(predicted, '7');
+});
+
 test('undo removes the last stroke; Escape clears the pad', async () => {
   await modelReady(page);
   await page.locator('[data-testid=clear]').click();

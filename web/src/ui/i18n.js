@@ -13,6 +13,28 @@ export const STRINGS = {
     'engine.loading': 'Loading the engine…',
     'engine.failed': 'The engine failed to load: {message}',
 
+    // the embeddable widgets (web/src/components/) and the embed page
+    'widget.region.drawClassify': 'Draw a digit and see what the network says',
+    'widget.region.networkView': 'Inside the network: the feature maps of every layer',
+    'widget.region.convLab': 'Convolution lab',
+    'widget.region.poolLab': 'Pooling lab',
+    'widget.badAttribute': 'Not used: {name}="{value}" ({why}).',
+    'widget.unknownAttribute': 'Not used: this widget has no attribute {name}. It has: {known}.',
+    'widget.why.int': 'expected a whole number from {min} to {max}',
+    'widget.why.enum': 'expected one of: {values}',
+    'widget.why.bool': 'expected true or false',
+    'widget.why.numbers': 'expected numbers from −{max} to {max}, separated by commas',
+    'widget.why.list': 'expected names from: {values}, separated by commas',
+    'embed.badValue': 'Not used: the link’s setting {name}={value} ({why}).',
+    'embed.unknownKey': 'Not used: the link has an unknown setting {name}.',
+    'embed.badEncoding': 'Not used: part of the link could not be read ({part}).',
+    'embed.tooLong': 'The link is too long to read ({n} characters): the default settings are shown.',
+    'embed.link': 'Link to these settings',
+    'embed.code': 'To put this widget in your notes, copy:',
+    'embed.codeLabel': 'HTML that embeds this widget with these settings',
+    'lang.name.en': 'English',
+    'lang.name.ko': '한국어',
+
     // the convolution and pooling lab (web/src/ui/lab/)
     'section.lab': 'The convolution and pooling lab',
     'section.labIntro': 'Change the kernel, the stride, the padding, the dilation or the pooling, and the output, the output-size formula and the counts follow at once. Click any output cell to see the multiplications that made it.',
@@ -194,6 +216,7 @@ export const STRINGS = {
     'samples.titleFashion': 'Real Fashion-MNIST images',
     'samples.note': 'Held-out images the network never trained on: pick one to compare with your own drawing.',
     'samples.none': 'No sample images are available for this model.',
+    'samples.failed': 'The sample images could not be loaded: {message}',
     'samples.pick': 'Sample {n}: {label}',
 
     'labels.fashion.0': 'T-shirt/top',
@@ -282,6 +305,28 @@ export const STRINGS = {
     'app.title': 'CNN 놀이터',
     'engine.loading': '엔진을 불러오는 중…',
     'engine.failed': '엔진을 불러오지 못했습니다: {message}',
+
+    // 강의 노트에 넣는 위젯 (web/src/components/)과 임베드 페이지
+    'widget.region.drawClassify': '숫자를 그리면 신경망이 무엇인지 알려 줍니다',
+    'widget.region.networkView': '신경망 속: 층마다의 특성 맵',
+    'widget.region.convLab': '합성곱 실험실',
+    'widget.region.poolLab': '풀링 실험실',
+    'widget.badAttribute': '적용하지 않음: {name}="{value}" ({why})',
+    'widget.unknownAttribute': '적용하지 않음: 이 위젯에는 {name} 속성이 없습니다. 쓸 수 있는 속성: {known}',
+    'widget.why.int': '{min}부터 {max}까지의 정수여야 합니다',
+    'widget.why.enum': '다음 중 하나여야 합니다: {values}',
+    'widget.why.bool': 'true 또는 false여야 합니다',
+    'widget.why.numbers': '−{max}부터 {max}까지의 수를 쉼표로 구분해 적어야 합니다',
+    'widget.why.list': '다음 이름을 쉼표로 구분해 적어야 합니다: {values}',
+    'embed.badValue': '적용하지 않음: 링크의 설정 {name}={value} ({why})',
+    'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name}이(가) 있습니다',
+    'embed.badEncoding': '적용하지 않음: 링크의 일부를 읽을 수 없습니다 ({part})',
+    'embed.tooLong': '링크가 너무 길어 읽지 않았습니다 ({n}자). 기본 설정을 보여 줍니다.',
+    'embed.link': '이 설정으로 여는 링크',
+    'embed.code': '이 위젯을 강의 노트에 넣으려면 아래를 복사하세요:',
+    'embed.codeLabel': '이 설정의 위젯을 넣는 HTML',
+    'lang.name.en': 'English',
+    'lang.name.ko': '한국어',
 
     // 합성곱·풀링 실험실 (web/src/ui/lab/)
     'section.lab': '합성곱·풀링 실험실',
@@ -463,6 +508,7 @@ export const STRINGS = {
     'samples.titleFashion': '진짜 Fashion-MNIST 이미지',
     'samples.note': '신경망이 학습에 쓰지 않은 이미지입니다. 하나를 골라 직접 그린 것과 비교해 보세요.',
     'samples.none': '이 모델에는 예시 이미지가 없습니다.',
+    'samples.failed': '예시 이미지를 불러오지 못했습니다: {message}',
     'samples.pick': '예시 {n}: {label}',
 
     'labels.fashion.0': '티셔츠/상의',

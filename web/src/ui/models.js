@@ -1,3 +1,5 @@
+import { readDataset } from '../engine/dataset.js';
+
 // The models the playground can show, and how to open one in the engine
 // Worker. A catalogue entry names a model file (the engine's model format,
 // opened by the worker's loadModel) and, until a trained file is shipped, may
@@ -21,8 +23,11 @@ export const LENET_SPECS = Object.freeze([
 export const INPUT_SHAPE = Object.freeze([1, 1, 28, 28]);
 
 export const MODEL_CATALOGUE = Object.freeze([
-  { key: 'digits', dataset: 'mnist', specs: LENET_SPECS, seed: 1 },
+  { key: 'digits', dataset: 'mnist', specs: LENET_SPECS, seed: 1, samples: 'models/samples-mnist.cnnd' },
 ]);
+
+/** How many shipped images of each class the page offers. */
+export const SAMPLES_PER_CLASS = 3;
 
 /**
  * Opens a catalogue entry in the worker: { id, layers, paramCount, inputShape,
@@ -50,4 +55,28 @@ export async function openModel(client, entry, base = globalThis.location?.href)
   }
   if (!net.layers?.length) Object.assign(net, await client.request('plan', { id: net.id, shape: INPUT_SHAPE }));
   return { ...net, inputShape: net.inputShape ?? INPUT_SHAPE.slice(), metadata, trained, entry };
+}
+
+/**
+ * The shipped held-out images of a catalogue entry (a data file of
+ * tools/prepare_data.js): { images: [{ data, label }], classes }, the first
+ * `perClass` of each class, in class order.
+ */
+export async function openSamples(entry, base = globalThis.location?.href, perClass = SAMPLES_PER_CLASS) {
+  if (!entry.samples) return { images: [], classes: [] };
+  const url = new URL(entry.samples, base);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url.pathname}: ${res.status} ${res.statusText}`.trim());
+  const set = readDataset(new Uint8Array(await res.arrayBuffer()));
+  if (set.channels !== 1 || set.height !== 28 || set.width !== 28) throw new Error(`${url.pathname}: the images are not 1x28x28`);
+  const taken = new Map();
+  const images = [];
+  for (let i = 0; i < set.count; i++) {
+    const label = set.labels[i];
+    if ((taken.get(label) ?? 0) >= perClass) continue;
+    taken.set(label, (taken.get(label) ?? 0) + 1);
+    images.push({ data: set.image(i), label });
+  }
+  images.sort((a, b) => a.label - b.label);
+  return { images, classes: set.classes };
 }

@@ -15,12 +15,12 @@
 // { key, trained }, 'error' { message }.
 import { EngineClient } from '../engine/client.js';
 import { DrawPad } from './drawpad.js';
-import { mnistPreprocess } from './preprocess.js';
+import { mnistPreprocess, centreOfMass } from './preprocess.js';
 import { PreprocessView } from './preprocess-view.js';
 import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
-import { MODEL_CATALOGUE, openModel } from './models.js';
+import { MODEL_CATALOGUE, openModel, openSamples } from './models.js';
 import { el, pixelCanvas, paintCanvas } from './dom.js';
 import { colourTable } from './colormap.js';
 import { t } from './i18n.js';
@@ -98,7 +98,9 @@ export class Playground extends EventTarget {
     this.modelSelect.replaceChildren(...this.models.map((m) =>
       el('option', { value: m.key, text: t(L, `model.${m.key}`), selected: m.key === this.modelKey })));
     this.samplesTitle.textContent = t(L, isFashion(this.net?.metadata) ? 'samples.titleFashion' : 'samples.title');
-    this.samplesNote.textContent = this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
+    this.samplesNote.textContent = this.samples?.error ? t(L, 'samples.failed', { message: this.samples.error })
+      : this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
+    this.samplesNote.classList.toggle('error', !!this.samples?.error);
     this.renderSamples();
     this.probs.setLabels(this.labels());
     this.probs.setEmptyText(t(L, isFashion(this.net?.metadata) ? 'probs.emptyFashion' : 'probs.empty'));
@@ -211,7 +213,7 @@ export class Playground extends EventTarget {
   async loadSamples(entry, gen) {
     if (!entry.samples) return;
     try {
-      const samples = await entry.samples();
+      const samples = await openSamples(entry);
       if (gen !== this.generation) return;
       this.samples = samples;
     } catch (e) {
@@ -272,7 +274,10 @@ export class Playground extends EventTarget {
   /** The network's input for what the pad shows, and the stages to display. */
   input() {
     if (!this.pad.image) this.sample = null;
-    if (this.sample) return { image: this.sample.data, stages: { empty: false, image: this.sample.data, comAfter: null }, sample: true };
+    if (this.sample) {
+      const { data } = this.sample;
+      return { image: data, stages: { empty: false, image: data, comAfter: centreOfMass(data, 28, 28) }, sample: true };
+    }
     const ink = this.pad.ink();
     const stages = mnistPreprocess(ink, this.pad.inkSize, this.pad.inkSize, { centre: this.centre });
     return { image: stages.image, stages, ink, sample: false };
