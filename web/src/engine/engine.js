@@ -22,14 +22,18 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 /**
  * Loads the engine. Options:
  *   moduleUrl:  URL of cnn.js (default: web/build/cnn.js beside this file's tree)
+ *   createModule: cnn.js's factory itself, when it is bundled with this file
+ *               (then moduleUrl is not loaded)
  *   wasmBinary: the .wasm bytes, if already at hand (e.g. inlined)
  */
 export async function loadEngine(options = {}) {
-  const moduleUrl = options.moduleUrl ?? new URL('../../build/cnn.js', import.meta.url).href;
-  const { default: createCnnModule } = await import(/* @vite-ignore */ moduleUrl);
+  // (a bundled Worker started from a Blob URL has no URL to resolve cnn.js against)
+  const moduleUrl = options.createModule ? null : options.moduleUrl ?? new URL('../../build/cnn.js', import.meta.url).href;
+  const createCnnModule = options.createModule ?? (await import(/* @vite-ignore */ moduleUrl)).default;
   const config = {};
   if (options.wasmBinary) {
     config.wasmBinary = options.wasmBinary;
+    config.locateFile = (path) => path;  // nothing to fetch (and a Blob-URL worker has no URL to resolve against)
   } else if (isNode) {
     const { readFile } = await import('node:fs/promises');
     config.wasmBinary = await readFile(new URL('cnn.wasm', moduleUrl));

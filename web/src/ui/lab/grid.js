@@ -58,7 +58,7 @@ export class GridView {
       el.dataset.c = c;
       const label = s.label ?? s.text ?? '';
       if (el.tagName === 'INPUT') {
-        if (document.activeElement !== el) el.value = s.text ?? '';
+        if (el.getRootNode().activeElement !== el) el.value = s.text ?? '';
         el.setAttribute('aria-label', label);
       } else {
         el.textContent = size >= 22 ? (s.text ?? '') : '';

@@ -217,10 +217,10 @@ export class ConvLab extends EventTarget {
     const explain = h('div', { class: 'lab-explain' }, ui.explainTitle, ui.explainHow, ui.explainBody, ui.explainLive);
 
     this.networkBox = h('div', { class: 'lab-network' });
-    this.root.append(top, h('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet), stage,
+    this.root.append(...[top, h('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet), stage,
       this.controls.has('animation') ? ui.anim : null,
       h('div', { class: 'lab-lower' }, explain, facts),
-      this.controls.has('network') ? this.networkBox : null);
+      this.controls.has('network') ? this.networkBox : null].filter(Boolean));  // append(null) would print "null"
     this.container.append(this.root);
 
     this.inputGrids = [];

@@ -1,0 +1,429 @@
+// The embeddable widgets end to end, in headless Chromium (Debian's, driven
+// by playwright-core; no browser is ever downloaded). The artefact is built
+// (tools/dist.js) into an empty temporary folder and served from there by a
+// plain static server, as a teacher would: the example lecture page, the
+// iframe embed page, and small test pages written next to them.
+//
+// To add a case: write a page with page(name, body) (it loads
+// ./cnn-playground.js), open it with open(), and read the widgets through
+// their shadow roots (Playwright's locators pierce open shadow roots).
+// Bad values to try go in BAD_ATTRIBUTES / BAD_HASHES. Screenshots go to
+// test-results/widgets-*.png (look at them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import sirv from 'sirv';
+import { buildDist } from '../../tools/dist.js';
+import { startServer } from '../../tools/serve.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync'];
+const OUT = new URL('../../test-results/', import.meta.url);
+const SIZE_BUDGET = 300 * 1024;  // compressed bytes a page with one widget downloads
+
+// Attribute values a widget must refuse, with a visible message, never running or rendering them.
+const BAD_ATTRIBUTES = [
+  ['stride', '-1'], ['stride', '0'], ['kernel', '1e9'], ['kernel', '3.5'], ['kernel', 'Infinity'],
+  ['padding', '<img src=x onerror="window.__xss=1">'], ['padding', '"><script>window.__xss=1</script>'],
+  ['dilation', '99999999999999999999'], ['filters', '-4'], ['pool', 'median'], ['mode', '__proto__'],
+  ['input', 'javascript:window.__xss=1'], ['bias', '1,<svg onload=window.__xss=1>'], ['weights', '1e400'],
+  ['controls', 'stride,<img src=x onerror=window.__xss=1>'], ['lang', '<b>ko</b>'], ['autoplay', 'sometimes'],
+  ['strde', '2'], ['onmouseover-x', 'window.__xss=1'],
+];
+// Embed-page hashes with unknown keys, bad values or broken encoding.
+const BAD_HASHES = [
+  '#widget=conv-lab&k=1e9', '#widget=conv-lab&s=-1', '#widget=conv-lab&p=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E',
+  '#widget=conv-lab&evil=1', '#widget=conv-lab&%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E=1', '#widget=conv-lab&k=%E0%A4%A',
+  '#widget=conv-lab&k=%', '#widget=%3Csvg%20onload%3Dwindow.__xss%3D1%3E', '#widget=conv-lab&lang=xx&pm=sideways',
+  `#widget=conv-lab&k=${'9'.repeat(9000)}`,
+];
+
+let dir, server, base, devServer, devBase, context, profile;
+const pageErrors = [];
+
+/** Writes a test page into the artefact folder. */
+function page(name, body, head = '') {
+  writeFileSync(join(dir, name), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${name}</title><link rel="icon" href="data:,">${head}</head>
+<body>${body}<script type="module" src="cnn-playground.js"></script></body></html>`);
+}
+
+/** Opens a page; every request is recorded on p.requests. */
+async function open(path, options = {}) {
+  const p = await context.newPage();
+  if (options.viewport) await p.setViewportSize(options.viewport);
+  p.requests = [];
+  p.on('request', (r) => p.requests.push(r));
+  p.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message}`));
+  await p.goto(`${options.base ?? base}/${path}`);
+  await p.waitForFunction(() => customElements.get('cnn-conv-lab'));
+  return p;
+}
+
+/** Scrolls a widget into view and waits until it shows a result (data-state set by the widget). */
+async function rendered(locator) {
+  await locator.scrollIntoViewIfNeeded();
+  await locator.evaluate((el) => new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const check = () => {
+      const lab = el.lab;
+      const labDone = !lab || (!lab.inFlight && !lab.dirty && lab.result && (!lab.result.ok || (lab.explanation && !lab.explaining)));
+      if (el.dataset.state && labDone) resolve();
+      else if (performance.now() - t0 > 30000) reject(new Error(`${el.tagName} never showed a result`));
+      else setTimeout(check, 30);
+    };
+    check();
+  }));
+}
+
+const state = (locator) => locator.evaluate((el) => el.state);
+const messages = (locator) => locator.locator('[data-testid=widget-messages] li').allTextContents();
+
+/** Sets a range input or select inside a widget as a reader's drag or pick would. */
+async function set(widget, testid, value) {
+  await widget.locator(`[data-testid=${testid}]`).evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  }, value);
+  await rendered(widget);
+}
+
+async function compressedSize(requests) {
+  let raw = 0, gzip = 0, brotli = 0;
+  const files = [];
+  for (const r of requests) {
+    if (!r.url().startsWith('http')) continue;  // blob: and data: URLs cost no download
+    const res = await r.response();
+    const body = res ? await res.body() : Buffer.alloc(0);
+    const g = gzipSync(body, { level: 9 }).length;
+    raw += body.length; gzip += g;
+    brotli += brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    files.push(`${new URL(r.url()).pathname} ${body.length} B (gzip ${g} B)`);
+  }
+  return { raw, gzip, brotli, files };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cnn-artefact-'));
+  assert.deepEqual(readdirSync(dir), [], 'the artefact goes into an empty folder');
+  const sizes = await buildDist(dir);
+  console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B (gzip ${s.gzip} B)`).join(', ')}`);
+  page('one.html', '<h1>One widget</h1><cnn-conv-lab></cnn-conv-lab>');
+  page('two.html', `<cnn-conv-lab id="a" kernel="3"></cnn-conv-lab><cnn-conv-lab id="b" kernel="5" stride="2"></cnn-conv-lab>
+    <cnn-draw-classify id="da"></cnn-draw-classify><cnn-draw-classify id="db"></cnn-draw-classify>`);
+  page('langs.html', `<cnn-conv-lab id="ko" lang="ko" controls="stride,padding"></cnn-conv-lab>
+    <cnn-conv-lab id="en" lang="en" controls="stride,padding"></cnn-conv-lab><div lang="ko"><cnn-pool-lab id="inherits"></cnn-pool-lab></div>`);
+  page('bad.html', '<div id="slot"></div>');
+  page('hostile.html', `<p class="lab-error" id="outside-note">a paragraph of the page</p><button id="outside-button">page button</button>
+    <cnn-conv-lab controls="stride"></cnn-conv-lab>`, `<style>
+    * { font-family: "Comic Sans MS", cursive !important; letter-spacing: 4px !important; }
+    body { font-size: 40px; color: red; line-height: 4; text-align: center; text-transform: uppercase; }
+    div, button, input, canvas, table, p { display: none !important; }
+    .lab, .lab-grid, .lab-cell, .cnn-widget { display: none !important; background: red !important; }
+  </style>`);
+  page('iframe.html', '<iframe id="f" src="embed.html#widget=pool-lab&lang=en&pk=3&ps=1" width="100%" height="700" style="border:0"></iframe>');
+  page('far.html', '<div style="height:3000px">a long page</div><cnn-conv-lab id="far" autoplay controls="animation"></cnn-conv-lab><div style="height:3000px"></div>');
+  server = createServer(sirv(dir, { dev: false, etag: true }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  devServer = await startServer(0);
+  devBase = `http://127.0.0.1:${devServer.address().port}`;
+  profile = mkdtempSync(join(tmpdir(), 'cnn-e2e-widgets-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 },
+  });
+  mkdirSync(OUT, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  devServer?.close();
+  for (const d of [profile, dir]) {
+    try { rmSync(d, { recursive: true, force: true, maxRetries: 5 }); } catch { /* only a temp dir */ }
+  }
+});
+
+test('the example lecture page: every widget renders, and no request leaves this machine', async () => {
+  const p = await open('lecture.html');
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+  assert.equal(await widgets.count(), 5);
+  for (let i = 0; i < 5; i++) await rendered(widgets.nth(i));
+  assert.equal(await p.locator('cnn-conv-lab').nth(1).locator('[data-testid=lab-out-shape]').textContent(), '출력 모양: 1 × 3 × 3 (채널 × 높이 × 너비)');
+  assert.equal(await p.locator('cnn-network-view').locator('[data-testid=layer-shape]').count(), 12);
+  const outside = p.requests.map((r) => r.url()).filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(outside, [], 'every request stays on the local server');
+  assert.equal(p.workers().length, 1, 'one engine Worker for the whole page');
+  assert.deepEqual(pageErrors, []);
+  await p.evaluate(() => scrollTo(0, 0));
+  await p.screenshot({ path: new URL('widgets-lecture-ko.png', OUT).pathname, fullPage: true });
+  await p.close();
+});
+
+test('a page with one widget downloads less than 300 KB, compressed', async () => {
+  const p = await open('one.html');
+  await rendered(p.locator('cnn-conv-lab'));
+  const size = await compressedSize(p.requests);
+  console.log(`a page with one widget downloads ${size.raw} B; compressed: gzip ${size.gzip} B, brotli ${size.brotli} B`);
+  console.log(`  ${size.files.join('\n  ')}`);
+  assert.ok(size.gzip < SIZE_BUDGET, `${size.gzip} B gzip is over the ${SIZE_BUDGET} B budget`);
+  await p.close();
+});
+
+test('two widgets on one page share one Worker and work independently', async () => {
+  const p = await open('two.html');
+  const a = p.locator('#a'), b = p.locator('#b');
+  await rendered(a);
+  await rendered(b);
+  assert.equal(p.workers().length, 1);
+  const before = await state(b);
+  await set(a, 'lab-stride', 2);
+  await set(a, 'lab-padding', 1);
+  assert.equal((await state(a)).stride, 2);
+  assert.deepEqual(await state(b), before, 'the other lab kept its settings');
+  assert.equal(await a.locator('[data-testid=lab-out-shape]').textContent(), 'Output shape: 1 × 3 × 3 (channels × height × width)');
+  assert.equal(await b.locator('[data-testid=lab-out-shape]').textContent(), 'Output shape: 1 × 1 × 1 (channels × height × width)');
+  // the draw widgets: a stroke in one changes only that one
+  const da = p.locator('#da'), db = p.locator('#db');
+  await rendered(da);
+  await rendered(db);
+  const pad = da.locator('[data-testid=drawpad]');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await p.mouse.down();
+  for (let i = 1; i <= 12; i++) await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.2 + 0.05 * i), { steps: 2 });
+  await p.mouse.up();
+  await p.waitForFunction(() => document.querySelector('#da').dataset.state === 'predicted');
+  assert.equal(await db.evaluate((el) => el.dataset.state), 'empty');
+  assert.equal(await db.evaluate((el) => el.playground.pad.strokes.length), 0);
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('lang="ko" shows Korean, lang="en" English; without one, a widget takes the page\'s language', async () => {
+  const p = await open('langs.html');
+  for (const id of ['ko', 'en', 'inherits']) await rendered(p.locator(`#${id}`));
+  assert.equal(await p.locator('#ko [data-testid=lab-stride]').locator('xpath=..').locator('.lab-control-name').textContent(), '스트라이드');
+  assert.equal(await p.locator('#en [data-testid=lab-stride]').locator('xpath=..').locator('.lab-control-name').textContent(), 'Stride');
+  assert.match(await p.locator('#inherits').locator('[data-testid=lab-out-shape]').textContent(), /출력 모양/);
+  assert.match(await p.locator('#inherits').locator('.lab-set legend').nth(1).textContent(), /풀링/);
+  // the lang attribute changed later: the widget follows
+  await p.locator('#en').evaluate((el) => el.setAttribute('lang', 'ko'));
+  assert.match(await p.locator('#en').locator('[data-testid=lab-out-shape]').textContent(), /출력 모양/);
+  await p.close();
+});
+
+test('the lecture page\'s language picker moves the text and every widget to English', async () => {
+  const p = await open('lecture.html?lang=ko');
+  const lab = p.locator('cnn-conv-lab').nth(1);
+  await rendered(lab);
+  assert.match(await lab.locator('[data-testid=lab-out-shape]').textContent(), /출력 모양/);
+  await p.locator('cnn-lang-picker [data-testid=lang-picker]').selectOption('en');
+  assert.match(await lab.locator('[data-testid=lab-out-shape]').textContent(), /^Output shape/);
+  assert.equal(await p.locator('h1:visible').textContent(), 'A first look at convolutional networks');
+  assert.match(p.url(), /lang=en/);
+  await p.evaluate(() => scrollTo(0, 0));
+  await p.screenshot({ path: new URL('widgets-lecture-en.png', OUT).pathname, fullPage: false });
+  await p.close();
+});
+
+test('bad attribute values are refused with a visible message, never run or rendered as HTML', async () => {
+  const p = await open('bad.html');
+  for (const [name, value] of BAD_ATTRIBUTES) {
+    await p.evaluate(([n, v]) => {
+      const el = document.createElement('cnn-conv-lab');
+      el.setAttribute(n, v);
+      document.getElementById('slot').replaceChildren(el);
+    }, [name, value]);
+    const widget = p.locator('cnn-conv-lab');
+    await rendered(widget);
+    const shown = await messages(widget);
+    assert.equal(shown.length, 1, `${name}="${value}": one message (${shown.join(' | ')})`);
+    assert.ok(shown[0].includes(name), `${name}="${value}": the message names the attribute: ${shown[0]}`);
+    const inside = await widget.evaluate((el) => el.shadowRoot.querySelectorAll('img, script, svg, b').length);
+    assert.equal(inside, 0, `${name}="${value}": nothing was rendered from it`);
+    assert.equal(await widget.evaluate((el) => el.dataset.state), 'ok', `${name}="${value}": the lab still works`);
+  }
+  await p.waitForTimeout(200);
+  assert.equal(await p.evaluate(() => globalThis.__xss), undefined, 'no attribute value ran');
+  // a good value set later clears the message; a bad one on a draw widget is refused too
+  await p.locator('cnn-conv-lab').evaluate((el) => { el.removeAttribute('onmouseover-x'); el.setAttribute('stride', '2'); });
+  assert.deepEqual(await messages(p.locator('cnn-conv-lab')), []);
+  assert.equal((await state(p.locator('cnn-conv-lab'))).stride, 2);
+  await p.evaluate(() => { document.getElementById('slot').innerHTML = '<cnn-draw-classify model="&lt;img src=x onerror=window.__xss=1&gt;" preprocess="2"></cnn-draw-classify>'; });
+  await rendered(p.locator('cnn-draw-classify'));
+  assert.equal((await messages(p.locator('cnn-draw-classify'))).length, 2);
+  // impossible geometry is the engine's to judge: its message is shown in place of the output
+  await p.evaluate(() => { document.getElementById('slot').innerHTML = '<cnn-conv-lab kernel="7" dilation="3" size="5"></cnn-conv-lab>'; });
+  const geo = p.locator('cnn-conv-lab');
+  await rendered(geo);
+  assert.equal(await geo.evaluate((el) => el.dataset.state), 'error');
+  assert.match(await geo.locator('[data-testid=lab-error]').textContent(), /19/);
+  assert.equal(await p.evaluate(() => globalThis.__xss), undefined);
+  await p.screenshot({ path: new URL('widgets-bad-geometry.png', OUT).pathname });
+  await p.close();
+});
+
+test('the embed page: its hash sets the lab, a change goes back into the hash, and the link reproduces it', async () => {
+  const p = await open('embed.html#widget=conv-lab&lang=ko&k=5&s=2&p=1');
+  const lab = p.locator('cnn-conv-lab');
+  await rendered(lab);
+  const first = await state(lab);
+  assert.deepEqual([first.kernel, first.stride, first.padding], [5, 2, 1]);
+  assert.match(await lab.locator('[data-testid=lab-out-shape]').textContent(), /출력 모양: 1 × 2 × 2/);
+  await set(lab, 'lab-dilation', 2);
+  await set(lab, 'lab-activation', 'relu');
+  const url = p.url();
+  assert.match(url, /d=2/);
+  assert.match(url, /act=relu/);
+  const code = await p.locator('[data-testid=embed-code]').inputValue();
+  assert.ok(code.startsWith('<iframe src="') && code.includes('d=2'), code);
+  const again = await open(url.replace(base + '/', ''));
+  const lab2 = again.locator('cnn-conv-lab');
+  await rendered(lab2);
+  assert.deepEqual(await state(lab2), await state(lab), 'the shared link reproduces the settings exactly');
+  assert.deepEqual(await again.locator('[data-testid=embed-messages] li').allTextContents(), []);
+  await again.close();
+  // the embed page in an iframe of another page
+  const host = await open('iframe.html');
+  const frame = host.frameLocator('#f');
+  const pool = frame.locator('cnn-pool-lab');
+  await pool.locator('[data-testid=lab-out-shape]').filter({ hasText: 'Output shape: 1 × 3 × 3' }).waitFor({ timeout: 30000 });
+  await host.close();
+  await p.close();
+});
+
+test('bad embed hashes are refused with a visible message; the widget still works', async () => {
+  for (const hash of BAD_HASHES) {
+    const p = await open(`embed.html${hash}`);
+    const widget = p.locator('cnn-conv-lab');
+    await rendered(widget);
+    const shown = await p.locator('[data-testid=embed-messages] li').allTextContents();
+    assert.ok(shown.length >= 1, `${hash.slice(0, 60)}: a message`);
+    assert.equal(await p.locator('img, script:not([src]), svg').count(), 0, `${hash.slice(0, 60)}: nothing rendered from it`);
+    assert.equal(await widget.evaluate((el) => el.dataset.state), 'ok', `${hash.slice(0, 60)}: the lab works`);
+    await p.waitForTimeout(50);
+    assert.equal(await p.evaluate(() => globalThis.__xss), undefined, `${hash.slice(0, 60)}: nothing ran`);
+    await p.close();
+  }
+});
+
+test('the host page\'s CSS cannot break a widget, and the widget\'s CSS does not leak out', async () => {
+  const p = await open('hostile.html');
+  const lab = p.locator('cnn-conv-lab');
+  await rendered(lab);
+  const inside = await lab.evaluate((el) => {
+    const cell = el.shadowRoot.querySelector('.lab-cell');
+    const cs = getComputedStyle(cell);
+    const frame = getComputedStyle(el.shadowRoot.querySelector('.cnn-widget'));
+    return { display: cs.display, frameFont: frame.fontFamily, frameSize: frame.fontSize, frameColor: frame.color,
+      spacing: frame.letterSpacing, transform: frame.textTransform, width: cell.getBoundingClientRect().width };
+  });
+  assert.notEqual(inside.display, 'none');
+  assert.ok(inside.width > 5, 'the grid cells have their size');
+  assert.doesNotMatch(inside.frameFont, /Comic/);
+  assert.equal(inside.frameSize, '15px');
+  assert.equal(inside.frameColor, 'rgb(27, 27, 31)');
+  assert.equal(inside.spacing, 'normal');
+  assert.equal(inside.transform, 'none');
+  const outside = await p.evaluate(() => {
+    const note = getComputedStyle(document.getElementById('outside-note'));
+    return { color: note.color, background: note.backgroundColor };
+  });
+  assert.equal(outside.color, 'rgb(255, 0, 0)', 'the page\'s .lab-error keeps the page\'s colour');
+  assert.equal(outside.background, 'rgba(0, 0, 0, 0)', 'the widget\'s .lab-error rule did not reach the page');
+  await p.close();
+});
+
+test('off screen a widget waits: built when it comes near, its animation paused while away', async () => {
+  const p = await open('far.html');
+  const far = p.locator('#far');
+  await p.waitForTimeout(300);
+  assert.equal(await far.evaluate((el) => el.mounted), false, 'not built while far off screen');
+  await rendered(far);
+  await p.waitForFunction(() => document.getElementById('far').lab?.anim.playing);
+  await p.evaluate(() => scrollTo(0, 0));
+  await p.waitForFunction(() => document.getElementById('far').dataset.onScreen === 'false');
+  assert.equal(await far.evaluate((el) => el.lab.anim.playing), false, 'paused off screen');
+  const pos = await far.evaluate((el) => `${el.lab.sel.y},${el.lab.sel.x}`);
+  await p.waitForTimeout(1500);
+  assert.equal(await far.evaluate((el) => `${el.lab.sel.y},${el.lab.sel.x}`), pos, 'the kernel did not move while away');
+  await far.scrollIntoViewIfNeeded();
+  await p.waitForFunction(() => document.getElementById('far').lab.anim.playing);
+  await p.close();
+});
+
+test('reduced motion: autoplay does not start', async () => {
+  const p = await context.newPage();
+  await p.emulateMedia({ reducedMotion: 'reduce' });
+  await p.goto(`${base}/far.html`);
+  const far = p.locator('#far');
+  await rendered(far);
+  await p.waitForTimeout(800);
+  assert.equal(await far.evaluate((el) => el.lab.anim.playing), false);
+  await p.close();
+});
+
+test('keyboard: the controls and the output grid answer the keys, and have names', async () => {
+  const p = await open('langs.html');
+  const lab = p.locator('#en');
+  await rendered(lab);
+  const stride = lab.locator('[data-testid=lab-stride]');
+  await stride.focus();
+  await p.keyboard.press('ArrowRight');
+  await rendered(lab);
+  assert.equal((await state(lab)).stride, 2);
+  const cell = lab.locator('[data-testid=lab-output-0] button[tabindex="0"]');
+  await cell.focus();
+  await p.keyboard.press('ArrowRight');
+  await rendered(lab);
+  assert.equal(await lab.evaluate((el) => el.lab.sel.x), 1);
+  assert.match(await lab.locator('[data-testid=lab-output-0] button[tabindex="0"]').getAttribute('aria-label'), /row 1, column 2/);
+  assert.equal(await lab.evaluate((el) => el.shadowRoot.querySelector('.cnn-widget').getAttribute('aria-label')), 'Convolution lab');
+  await p.close();
+});
+
+test('screenshots: dark colour scheme and a phone-sized screen', async () => {
+  const dark = await context.newPage();
+  await dark.emulateMedia({ colorScheme: 'dark' });
+  await dark.goto(`${base}/lecture.html?lang=ko`);
+  const lab = dark.locator('cnn-conv-lab').nth(1);
+  await rendered(lab);
+  const bg = await lab.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.cnn-widget')).backgroundColor);
+  assert.equal(bg, 'rgb(28, 28, 34)', 'the widget follows prefers-color-scheme: dark');
+  await lab.screenshot({ path: new URL('widgets-dark.png', OUT).pathname });
+  await dark.close();
+  const phone = await open('lecture.html?lang=ko', { viewport: { width: 390, height: 800 } });
+  const first = phone.locator('cnn-conv-lab').first();
+  await rendered(first);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page does not scroll sideways on a phone (${width} px)`);
+  await phone.screenshot({ path: new URL('widgets-phone.png', OUT).pathname, fullPage: false });
+  const draw = phone.locator('cnn-draw-classify');
+  await rendered(draw);
+  await draw.screenshot({ path: new URL('widgets-phone-draw.png', OUT).pathname });
+  await phone.close();
+});
+
+test('unbundled (npm start): the lecture page works from web/ as it is', async () => {
+  const p = await open('lecture.html?lang=en', { base: devBase });
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+  for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
+  assert.equal(p.workers().length, 1);
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('the artefact folder holds only what a teacher copies', () => {
+  const files = readdirSync(dir).filter((f) => !/^(one|two|langs|bad|hostile|far|iframe)\.html$/.test(f)).sort();
+  assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
+  const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
+  assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
+});

@@ -1,0 +1,118 @@
+// Builds the self-contained widget artefact, a folder a teacher copies next
+// to their notes and serves from any static server, with no network needed:
+//   cnn-playground.js  every widget, the engine Worker, the wasm engine and
+//                      the catalogue's model files, in one ES module
+//   embed.html         the iframe embed page (settings in its URL hash)
+//   lecture.html       the example lecture notes
+// Usage: node tools/dist.js [OUT_DIR]   (default dist/cnn-playground; npm run
+// dist builds the wasm first). Prints each file's size, raw and compressed.
+//
+// How the one file works: esbuild bundles the Worker (worker-protocol.js,
+// engine.js, cnn.js and the wasm as base64) into a string; the widgets'
+// bundle holds that string and starts the Worker from a Blob URL. Three
+// modules of web/src/components/ have a constant that is null when they are
+// served unbundled and that this build fills in: WORKER_SOURCE
+// (engine-client.js), STYLE_TEXTS (styles.js) and INLINED (models.js).
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WEB = join(ROOT, 'web');
+const COMPONENTS = join(WEB, 'src', 'components');
+const PAGES = ['embed.html', 'lecture.html'];
+const DEV_SCRIPT = 'src="src/components/cnn-playground.js"';
+const TARGET = ['es2022', 'chrome100', 'firefox115', 'safari16'];
+
+/** Replaces `const NAME = null;` in a module's source, or fails (the build and the module must agree). */
+function fill(source, name, value, file) {
+  const blank = `const ${name} = null;`;
+  if (!source.includes(blank)) throw new Error(`${file}: expected "${blank}" to fill in`);
+  return source.replace(blank, () => `const ${name} = ${JSON.stringify(value)};`);
+}
+
+async function workerSource() {
+  const wasm = readFileSync(join(WEB, 'build', 'cnn.wasm')).toString('base64');
+  const entry = `
+    import createModule from './web/build/cnn.js';
+    import { loadEngine } from './web/src/engine/engine.js';
+    import { serveEngine } from './web/src/engine/worker-protocol.js';
+    const WASM = ${JSON.stringify(wasm)};
+    const wasmBinary = Uint8Array.from(atob(WASM), (c) => c.charCodeAt(0));
+    serveEngine(self, loadEngine({ createModule, wasmBinary }));
+  `;
+  const out = await build({
+    stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
+    bundle: true, format: 'esm', minify: true, write: false, platform: 'browser', target: TARGET,
+    external: ['node:*'], logLevel: 'warning', legalComments: 'none',
+  });
+  return out.outputFiles[0].text;
+}
+
+async function inlinedModels() {
+  const { MODEL_CATALOGUE } = await import(new URL('../web/src/ui/models.js', import.meta.url));
+  const files = {};
+  for (const entry of MODEL_CATALOGUE) {
+    if (entry.url) files[entry.url] = readFileSync(join(WEB, entry.url)).toString('base64');
+  }
+  return files;
+}
+
+/** Builds the artefact into `outDir`; returns [{ file, raw, gzip, brotli }]. */
+export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
+  mkdirSync(outDir, { recursive: true });
+  const worker = await workerSource();
+  const styles = (await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
+    .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
+  const models = await inlinedModels();
+  const fills = {
+    'engine-client.js': ['WORKER_SOURCE', worker],
+    'styles.js': ['STYLE_TEXTS', styles],
+    'models.js': ['INLINED', Object.keys(models).length ? models : null],
+  };
+  const fillIn = {
+    name: 'fill-in',
+    setup(b) {
+      b.onLoad({ filter: /web[\\/]src[\\/]components[\\/][\w-]+\.js$/ }, (args) => {
+        const name = args.path.split(/[\\/]/).at(-1);
+        let contents = readFileSync(args.path, 'utf8');
+        if (Object.hasOwn(fills, name)) {
+          const [constant, value] = fills[name];
+          if (value !== null) contents = fill(contents, constant, value, name);
+        }
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+  await build({
+    entryPoints: [join(COMPONENTS, 'cnn-playground.js')],
+    outfile: join(outDir, 'cnn-playground.js'),
+    bundle: true, format: 'esm', minify: true, platform: 'browser', target: TARGET,
+    external: ['node:*'], plugins: [fillIn], logLevel: 'warning', legalComments: 'none',
+  });
+  for (const page of PAGES) {
+    const html = readFileSync(join(WEB, page), 'utf8');
+    if (!html.includes(DEV_SCRIPT)) throw new Error(`web/${page}: expected ${DEV_SCRIPT}`);
+    writeFileSync(join(outDir, page), html.replace(DEV_SCRIPT, 'src="cnn-playground.js"'));
+  }
+  return ['cnn-playground.js', ...PAGES].map((file) => {
+    const bytes = readFileSync(join(outDir, file));
+    return {
+      file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ?? join(ROOT, 'dist', 'cnn-playground');
+  buildDist(out).then((sizes) => {
+    console.log(`built ${out}`);
+    for (const s of sizes) console.log(`  ${s.file.padEnd(18)} ${String(s.raw).padStart(8)} B raw, ${String(s.gzip).padStart(7)} B gzip, ${String(s.brotli).padStart(7)} B brotli`);
+  }, (e) => {
+    console.error(`dist: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,199 @@
+// Reading a widget's configuration from element attributes and from an embed
+// page's URL hash. No DOM here, so it is tested in Node (tests/web/).
+//
+// The lab's settings are the fields of its typed state table
+// (ui/lab/state.js): an attribute is a field's name in kebab case
+// (pool-window for poolWindow), a URL key is the field's short URL name
+// (k for kernel), and every value is checked by that table's parseState,
+// never here. The widgets' own options (lang, controls, model, ...) have the
+// small table below. Nothing is guessed: a value that does not pass is left
+// out, and a problem { key, params } says which and why, for the widget to
+// show (as text) in the reader's language.
+//
+// To add a widget option: add it to OPTION_TYPES (and to the widget's
+// static `options`). To add a lab setting: add a field to state.js.
+import { FIELDS, PAD_MODES, LIMITS, parseState } from '../ui/lab/state.js';
+import { LANGS } from '../ui/i18n.js';
+
+const SHOWN_VALUE_MAX = 40;  // a bad value is echoed this long at most
+
+/** 'poolWindow' -> 'pool-window' */
+export function kebab(name) {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** 'pool-window' -> 'poolWindow' */
+export function camel(name) {
+  return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+
+/** The lab's attributes: attribute name -> state field. */
+export const LAB_ATTRIBUTES = Object.freeze(Object.fromEntries(Object.keys(FIELDS).map((k) => [kebab(k), k])));
+
+/** The lab's URL keys: short name -> state field. */
+export const LAB_URL_KEYS = Object.freeze(Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k])));
+
+/** Types of the widgets' own options (not lab settings). */
+export const OPTION_TYPES = Object.freeze({
+  lang: { type: 'enum', values: LANGS },
+  controls: { type: 'list' },          // values: the widget's (see the lab widgets)
+  model: { type: 'enum' },             // values: the model catalogue's keys
+  preprocess: { type: 'bool' },
+  cost: { type: 'bool' },
+  autoplay: { type: 'bool' },
+});
+
+/** Attributes every HTML element may carry; a widget neither reads nor questions them. */
+const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'title', 'hidden', 'tabindex', 'slot', 'part', 'dir',
+  'role', 'translate', 'accesskey', 'autofocus', 'draggable', 'spellcheck', 'contenteditable', 'inert', 'is',
+  'nonce', 'exportparts', 'popover', 'enterkeyhint', 'inputmode', 'autocapitalize', 'itemprop', 'itemscope',
+  'itemtype', 'itemid', 'itemref', 'xmlns', 'width', 'height', 'align']);
+
+export function isGlobalAttribute(name) {
+  return GLOBAL_ATTRIBUTES.has(name) || /^(data-|aria-)/.test(name) || /^on[a-z]+$/.test(name);
+}
+
+/** A value as a problem message shows it: as text, cut short. */
+export function shown(value) {
+  const s = String(value);
+  return s.length > SHOWN_VALUE_MAX ? `${s.slice(0, SHOWN_VALUE_MAX)}…` : s;
+}
+
+/** Why a value does not fit a type, as { key, params } of i18n.js. */
+function why(type) {
+  switch (type.type) {
+    case 'int': return { key: 'widget.why.int', params: { min: type.min, max: type.max } };
+    case 'enum': return { key: 'widget.why.enum', params: { values: type.values.join(', ') } };
+    case 'bool': return { key: 'widget.why.bool', params: {} };
+    case 'numbers': return { key: 'widget.why.numbers', params: { max: LIMITS.valueMax } };
+    case 'enums': case 'list': return { key: 'widget.why.list', params: { values: type.values.join(', ') } };
+    default: return { key: 'widget.why.enum', params: { values: '' } };
+  }
+}
+
+/**
+ * Lab settings from attribute-like pairs [[name, value]] (attribute names),
+ * over `base` (a complete state). Returns { state, problems }: every pair is
+ * checked on its own by the state table, so one bad value costs only itself.
+ * `padding` also takes PyTorch's 'valid' and 'same' (the padMode field).
+ */
+export function labStateFromAttributes(pairs, base) {
+  let state = base;
+  const problems = [];
+  for (const [name, value] of pairs) {
+    let field = LAB_ATTRIBUTES[name];
+    if (!field) continue;
+    let v = value;
+    if (field === 'padding' && PAD_MODES.includes(String(value).trim()) && String(value).trim() !== 'explicit') {
+      field = 'padMode';
+      v = String(value).trim();
+    } else if (field === 'padding' && state.padMode !== 'explicit') {
+      state = { ...state, padMode: 'explicit' };
+    }
+    try {
+      state = parseState({ [field]: v }, state);
+    } catch {
+      problems.push(badValue('widget.badAttribute', name, value, FIELDS[field]));
+    }
+  }
+  return { state, problems };
+}
+
+function badValue(key, name, value, type) {
+  const reason = why(type);
+  return { key, params: { name, value: shown(value) }, why: reason };
+}
+
+/**
+ * One widget option, checked against OPTION_TYPES (with `values` for enums and
+ * lists given by the widget). Returns { value } or { problem }.
+ */
+export function parseOption(name, raw, values, key = 'widget.badAttribute') {
+  const type = { ...OPTION_TYPES[name], ...(values ? { values } : {}) };
+  const s = String(raw ?? '').trim();
+  switch (type.type) {
+    case 'enum':
+      if (type.values.includes(s)) return { value: s };
+      if (name === 'lang') {  // language tags such as ko-KR
+        const base = s.toLowerCase().split(/[-_]/)[0];
+        if (type.values.includes(base)) return { value: base };
+      }
+      break;
+    case 'bool':
+      if (s === '' || s === 'true' || s === '1' || s === 'on') return { value: true };
+      if (s === 'false' || s === '0' || s === 'off') return { value: false };
+      break;
+    case 'list': {
+      const names = [...new Set(s.split(',').map((x) => camel(x.trim())).filter(Boolean))];
+      if (names.every((x) => type.values.includes(x))) return { value: names };
+      return { problem: badValue(key, name, raw, { ...type, values: type.values.map(kebab) }) };
+    }
+    default:
+      break;
+  }
+  return { problem: badValue(key, name, raw, type) };
+}
+
+const EMBED_MAX_CHARS = 8192;
+
+/**
+ * An embed page's hash ('#widget=conv-lab&lang=ko&k=3&s=2'): the widget's
+ * name, its options, its lab settings as attribute pairs (read from their
+ * short URL names and checked by the state table one by one) and the
+ * problems found. `widgets` maps each
+ * embeddable widget name to its { options: { name: values|null } }.
+ */
+export function parseEmbedHash(hash, widgets, defaultWidget) {
+  const problems = [];
+  const out = { widget: defaultWidget, options: {}, lab: [], problems };
+  let text = String(hash ?? '').replace(/^#/, '');
+  if (text.length > EMBED_MAX_CHARS) {
+    problems.push({ key: 'embed.tooLong', params: { n: text.length } });
+    text = '';
+  }
+  const pairs = [];
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const at = part.indexOf('=');
+    const rawKey = at < 0 ? part : part.slice(0, at);
+    const rawValue = at < 0 ? '' : part.slice(at + 1);
+    let key, value;
+    try {
+      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    } catch {
+      problems.push({ key: 'embed.badEncoding', params: { part: shown(part) } });
+      continue;
+    }
+    pairs.push([key, value]);
+  }
+  const widgetPair = pairs.filter(([k]) => k === 'widget').at(-1);
+  if (widgetPair) {
+    if (Object.hasOwn(widgets, widgetPair[1])) out.widget = widgetPair[1];
+    else problems.push(badValue('embed.badValue', 'widget', widgetPair[1], { type: 'enum', values: Object.keys(widgets) }));
+  }
+  const known = widgets[out.widget];
+  for (const [key, value] of pairs) {
+    if (key === 'widget') continue;
+    if (Object.hasOwn(known.options, key)) {
+      const r = parseOption(key, value, known.options[key], 'embed.badValue');
+      if (r.problem) problems.push(r.problem); else out.options[key] = r.value;
+    } else if (known.lab && Object.hasOwn(LAB_URL_KEYS, key)) {
+      const field = LAB_URL_KEYS[key];
+      try {
+        const v = parseState({ [field]: value })[field];
+        out.lab.push([kebab(field), attributeValue(v)]);
+      } catch {
+        problems.push(badValue('embed.badValue', key, value, FIELDS[field]));
+      }
+    } else {
+      problems.push({ key: 'embed.unknownKey', params: { name: shown(key) } });
+    }
+  }
+  return out;
+}
+
+/** A lab setting as an attribute value (lists joined by commas). */
+export function attributeValue(value) {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}

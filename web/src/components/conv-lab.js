@@ -1,0 +1,92 @@
+// <cnn-conv-lab>: the convolution lab (ui/lab/lab.js's ConvLab) as a widget.
+// Its attributes are the lab's settings, named as the fields of the lab's
+// state table in kebab case (kernel="3" stride="2" padding="1", or
+// padding="same"), checked by that table; `controls` picks the controls
+// shown (controls="stride,padding"); `autoplay` slides the kernel over the
+// input on its own (not when the reader asked for reduced motion).
+//
+// Events: 'cnn-change' { state, query } when the reader changes a setting
+// (query: the settings as a URL query), 'cnn-update' { ok, error } when the
+// grids show the result of the settings (error: the engine's message for
+// settings that cannot work).
+import { ConvLab, ALL_CONTROLS } from '../ui/lab/lab.js';
+import { parseState, toQuery } from '../ui/lab/state.js';
+import { CnnWidget, reducedMotion } from './widget.js';
+import { labStateFromAttributes } from './attributes.js';
+
+/** The lab's controls a widget can show ('network' needs the playground page's model). */
+export const WIDGET_CONTROLS = Object.freeze(ALL_CONTROLS.filter((c) => c !== 'network'));
+
+export class CnnConvLab extends CnnWidget {
+  static lab = true;
+  static options = { controls: WIDGET_CONTROLS, autoplay: null };
+  static defaults = Object.freeze({ mode: 'conv' });
+  static defaultControls = Object.freeze(['input', 'size', 'kernel', 'stride', 'padding', 'dilation', 'filters',
+    'weights', 'flip', 'activation', 'animation', 'pytorch']);
+
+  get regionKey() {
+    return 'widget.region.convLab';
+  }
+
+  /** The lab's current settings (a copy). */
+  get state() {
+    return this.lab?.getState() ?? this.attributeState ?? parseState(this.constructor.defaults);
+  }
+
+  /** Applies settings (a partial state of state.js, checked; a RangeError names a bad field). */
+  setState(partial) {
+    if (!this.lab) throw new Error('the lab is not built yet: it is built when it first comes into view');
+    this.lab.setState(partial);
+  }
+
+  mount(box) {
+    this.labBox = box;
+  }
+
+  configure() {
+    const { state, problems } = labStateFromAttributes(this.labPairs, parseState(this.constructor.defaults));
+    this.setProblems(problems);
+    const controls = this.config.controls ?? this.constructor.defaultControls;
+    const controlsKey = controls.join(',');
+    const stateKey = toQuery(state);
+    if (!this.lab || controlsKey !== this.controlsKey) {
+      // a new set of controls: a new lab, keeping the reader's settings if there was one
+      const keep = this.lab && stateKey === this.stateKey ? this.lab.getState() : state;
+      this.lab?.destroy();
+      this.lab = new ConvLab(this.labBox, { client: this.client, lang: this.language, state: keep, controls });
+      this.lab.addEventListener('change', (e) => this.emit('cnn-change', e.detail));
+      this.lab.addEventListener('update', (e) => this.updated(e.detail));
+    } else if (stateKey !== this.stateKey) {
+      this.lab.setState(state);
+    }
+    this.attributeState = state;
+    this.controlsKey = controlsKey;
+    this.stateKey = stateKey;
+  }
+
+  updated(detail) {
+    this.dataset.state = detail.ok ? 'ok' : 'error';
+    if (this.config.autoplay && !this.autoplayed && detail.ok && this.onScreen && !reducedMotion()) {
+      this.autoplayed = true;
+      this.lab.play();
+    }
+    this.emit('cnn-update', detail);
+  }
+
+  setLang(lang) {
+    this.lab?.setLang(lang);
+  }
+
+  /** Off screen: the sliding kernel stops, and goes on when the lab is back. */
+  pause() {
+    if (this.lab?.anim.playing) {
+      this.wasPlaying = true;
+      this.lab.stop();
+    }
+  }
+
+  resume() {
+    if (this.wasPlaying && this.lab && !reducedMotion()) this.lab.play();
+    this.wasPlaying = false;
+  }
+}

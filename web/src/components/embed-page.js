@@ -1,0 +1,99 @@
+// <cnn-embed-page>: the body of the iframe embed page (embed.html). It shows
+// one widget configured by the page URL's hash, and writes the reader's
+// changes back into the hash, so a copied link reproduces the settings:
+//   embed.html#widget=conv-lab&lang=ko&k=3&s=2&p=1
+// Keys: widget (conv-lab, pool-lab, draw-classify, network-view), the
+// widget's options (lang, controls, autoplay, model, preprocess, cost) and,
+// for the labs, the lab's settings by their short URL names (state.js).
+// Unknown keys, bad values and broken encoding are left out with a visible
+// message. Below the widget: the link and the HTML to embed it.
+//
+// Light DOM (it is a page, not a widget); all text from i18n.js, set as text.
+import { t } from '../ui/i18n.js';
+import { toQuery, FIELDS } from '../ui/lab/state.js';
+import { parseEmbedHash, attributeValue, kebab, camel } from './attributes.js';
+import { CnnConvLab } from './conv-lab.js';
+import { CnnPoolLab } from './pool-lab.js';
+import { CnnDrawClassify } from './draw-classify.js';
+import { CnnNetworkView } from './network-view.js';
+
+const LANG_OPTION = { lang: ['en', 'ko'] };
+export const EMBEDDABLE = Object.freeze({
+  'conv-lab': { options: { ...LANG_OPTION, ...CnnConvLab.options }, lab: true, height: 900 },
+  'pool-lab': { options: { ...LANG_OPTION, ...CnnPoolLab.options }, lab: true, height: 760 },
+  'draw-classify': { options: { ...LANG_OPTION, ...CnnDrawClassify.options }, lab: false, height: 560 },
+  'network-view': { options: { ...LANG_OPTION, ...CnnNetworkView.options }, lab: false, height: 1400 },
+});
+
+export class CnnEmbedPage extends HTMLElement {
+  static define(tag) {
+    if (!globalThis.customElements.get(tag)) globalThis.customElements.define(tag, this);
+    return globalThis.customElements.get(tag);
+  }
+
+  connectedCallback() {
+    if (this.built) return;
+    this.built = true;
+    const win = this.ownerDocument.defaultView;
+    this.onHash = () => { if (win.location.hash !== this.written) this.build(); };
+    win.addEventListener('hashchange', this.onHash);
+    this.build();
+  }
+
+  disconnectedCallback() {
+    this.ownerDocument.defaultView?.removeEventListener('hashchange', this.onHash);
+    this.built = false;
+  }
+
+  build() {
+    const doc = this.ownerDocument;
+    const win = doc.defaultView;
+    const parsed = parseEmbedHash(win.location.hash, EMBEDDABLE, 'conv-lab');
+    this.parsed = parsed;
+    const lang = parsed.options.lang ?? (doc.documentElement.getAttribute('lang') || 'en');
+    doc.documentElement.lang = lang;
+    const make = (tag, props = {}) => Object.assign(doc.createElement(tag), props);
+    const messages = make('ul', { className: 'embed-messages' });
+    messages.setAttribute('role', 'alert');
+    messages.dataset.testid = 'embed-messages';
+    for (const p of parsed.problems) {
+      const why = p.why ? t(lang, p.why.key, p.why.params) : '';
+      messages.append(make('li', { textContent: t(lang, p.key, { ...p.params, why }) }));
+    }
+    messages.hidden = parsed.problems.length === 0;
+    const widget = doc.createElement(`cnn-${parsed.widget}`);
+    for (const [name, value] of Object.entries(parsed.options)) widget.setAttribute(kebab(name), attributeValue(value));
+    for (const [name, value] of parsed.lab) widget.setAttribute(name, value);
+    widget.addEventListener('cnn-change', (e) => this.remember(e.detail.state));
+    this.link = make('a', { className: 'embed-link', textContent: t(lang, 'embed.link'), target: '_blank', rel: 'noopener' });
+    this.code = make('textarea', { className: 'embed-code', readOnly: true, rows: 3 });
+    this.code.setAttribute('aria-label', t(lang, 'embed.codeLabel'));
+    this.code.dataset.testid = 'embed-code';
+    const footer = make('footer', { className: 'embed-footer' });
+    footer.append(this.link, make('p', { textContent: t(lang, 'embed.code') }), this.code);
+    this.widget = widget;
+    this.replaceChildren(messages, widget, footer);
+    this.remember(null);
+  }
+
+  /** Writes the settings into the hash (after a change by the reader), the link and the HTML below. */
+  remember(state) {
+    const win = this.ownerDocument.defaultView;
+    const { widget, options, lab } = this.parsed;
+    const q = new URLSearchParams({ widget });
+    for (const [name, value] of Object.entries(options)) q.set(name, attributeValue(value));
+    if (!state) for (const [name, value] of lab) q.set(FIELDS[camel(name)].url, value);
+    const settings = state ? toQuery(state) : '';
+    const hash = `#${q}${settings ? `&${settings}` : ''}`;
+    if (state) {
+      this.written = hash;
+      win.history.replaceState(null, '', hash);
+    }
+    const url = new URL(win.location.href);
+    url.hash = hash;
+    this.link.href = url.href;
+    const title = t(this.ownerDocument.documentElement.lang, `widget.region.${camel(widget)}`);
+    this.code.value = `<iframe src="${url.href.replace(/"/g, '%22')}" title="${title.replace(/"/g, '&quot;')}" `
+      + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
+  }
+}
