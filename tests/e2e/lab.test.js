@@ -144,6 +144,7 @@ test('clicking an output cell lists products that add up to the cell\'s value', 
   await settled();
   assert.equal(await $('lab-explain-result').textContent(), pooled[1].text);
   assert.match(await $('lab-explain').locator('.lab-winner-row').textContent(), new RegExp(pooled[1].text));
+  assert.doesNotMatch(await $('lab-explain').textContent(), /null|undefined|NaN/);
   await $('lab-mode-conv').check();
   await set('lab-filters', 1);
 });

@@ -933,8 +933,8 @@ export class ConvLab extends EventTarget {
         ? `max(${e.terms.map((tt) => fmt(tt.value)).join(', ')}) = ${fmt(e.output)}`
         : `(${counted.map((tt) => fmt(tt.value)).join(' + ') || '0'}) / ${e.divisor} = ${fmt(e.output)}`;
       const padNote = !isMax && counted.length > real.length ? h('p', { class: 'lab-hint', text: t(L, 'lab.explain.avgPad') }) : null;
-      ui.explainBody.replaceChildren(h('p', { class: 'lab-equation', 'data-testid': 'lab-equation', text: equation }), padNote,
-        h('div', { class: 'lab-terms-box' }, table));
+      ui.explainBody.replaceChildren(...[h('p', { class: 'lab-equation', 'data-testid': 'lab-equation', text: equation }), padNote,
+        h('div', { class: 'lab-terms-box' }, table)].filter(Boolean));
       const winner = e.terms[e.winner];
       spoken = isMax
         ? t(L, 'lab.explain.spoken.max', { r: y + 1, c: x + 1, values: e.terms.map((tt) => fmt(tt.value)).join(', '), out: fmt(e.output), wr: (winner?.y ?? 0) + 1, wc: (winner?.x ?? 0) + 1 })
