@@ -1,7 +1,9 @@
 // Builds the self-contained widget artefact, a folder a teacher copies next
 // to their notes and serves from any static server, with no network needed:
 //   cnn-playground.js  every widget, the engine Worker, the wasm engine and
-//                      the catalogue's model files, in one ES module
+//                      the default model's files, in one ES module
+//   models/            the other models of the catalogue, if any (fetched
+//                      only when a reader picks one)
 //   embed.html         the iframe embed page (settings in its URL hash)
 //   lecture.html       the example lecture notes
 // Usage: node tools/dist.js [OUT_DIR]   (default dist/cnn-playground; npm run
@@ -12,11 +14,11 @@
 // bundle holds that string and starts the Worker from a Blob URL. Three
 // modules of web/src/components/ have a constant that is null when they are
 // served unbundled and that this build fills in: WORKER_SOURCE
-// (engine-client.js), STYLE_TEXTS (styles.js) and INLINED (models.js).
+// (engine-client.js), STYLE_TEXTS (styles.js), INLINED and ASSET_BASE (models.js).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,13 +53,24 @@ async function workerSource() {
   return out.outputFiles[0].text;
 }
 
-async function inlinedModels() {
+/** The default (first) catalogue entry's files, inlined; the others' are copied into the folder. */
+async function modelFiles(outDir) {
   const { MODEL_CATALOGUE } = await import(new URL('../web/src/ui/models.js', import.meta.url));
-  const files = {};
-  for (const entry of MODEL_CATALOGUE) {
-    if (entry.url) files[entry.url] = readFileSync(join(WEB, entry.url)).toString('base64');
-  }
-  return files;
+  const { entryFiles } = await import(new URL('../web/src/components/models.js', import.meta.url));
+  const inlined = {};
+  const copied = [];
+  MODEL_CATALOGUE.forEach((entry, i) => {
+    for (const [, path] of entryFiles(entry)) {
+      if (i === 0) {
+        inlined[path] = readFileSync(join(WEB, path)).toString('base64');
+      } else {
+        mkdirSync(dirname(join(outDir, path)), { recursive: true });
+        copyFileSync(join(WEB, path), join(outDir, path));
+        copied.push(path);
+      }
+    }
+  });
+  return { inlined, copied };
 }
 
 /** Builds the artefact into `outDir`; returns [{ file, raw, gzip, brotli }]. */
@@ -66,11 +79,11 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   const worker = await workerSource();
   const styles = (await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
     .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
-  const models = await inlinedModels();
+  const models = await modelFiles(outDir);
   const fills = {
     'engine-client.js': ['WORKER_SOURCE', worker],
     'styles.js': ['STYLE_TEXTS', styles],
-    'models.js': ['INLINED', Object.keys(models).length ? models : null],
+    'models.js': [['INLINED', Object.keys(models.inlined).length ? models.inlined : null], ['ASSET_BASE', './']],
   };
   const fillIn = {
     name: 'fill-in',
@@ -79,8 +92,8 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
         const name = args.path.split(/[\\/]/).at(-1);
         let contents = readFileSync(args.path, 'utf8');
         if (Object.hasOwn(fills, name)) {
-          const [constant, value] = fills[name];
-          if (value !== null) contents = fill(contents, constant, value, name);
+          const list = Array.isArray(fills[name][0]) ? fills[name] : [fills[name]];
+          for (const [constant, value] of list) if (value !== null) contents = fill(contents, constant, value, name);
         }
         return { contents, loader: 'js' };
       });
@@ -97,7 +110,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
     if (!html.includes(DEV_SCRIPT)) throw new Error(`web/${page}: expected ${DEV_SCRIPT}`);
     writeFileSync(join(outDir, page), html.replace(DEV_SCRIPT, 'src="cnn-playground.js"'));
   }
-  return ['cnn-playground.js', ...PAGES].map((file) => {
+  return ['cnn-playground.js', ...PAGES, ...models.copied].map((file) => {
     const bytes = readFileSync(join(outDir, file));
     return {
       file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,

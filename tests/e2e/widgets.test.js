@@ -250,6 +250,7 @@ test('bad attribute values are refused with a visible message, never run or rend
     const inside = await widget.evaluate((el) => el.shadowRoot.querySelectorAll('img, script, svg, b').length);
     assert.equal(inside, 0, `${name}="${value}": nothing was rendered from it`);
     assert.equal(await widget.evaluate((el) => el.dataset.state), 'ok', `${name}="${value}": the lab still works`);
+    if (value.startsWith('<img')) await widget.screenshot({ path: new URL('widgets-bad-attribute.png', OUT).pathname });
   }
   await p.waitForTimeout(200);
   assert.equal(await p.evaluate(() => globalThis.__xss), undefined, 'no attribute value ran');
@@ -283,6 +284,7 @@ test('the embed page: its hash sets the lab, a change goes back into the hash, a
   const url = p.url();
   assert.match(url, /d=2/);
   assert.match(url, /act=relu/);
+  await p.screenshot({ path: new URL('widgets-embed.png', OUT).pathname, fullPage: true });
   const code = await p.locator('[data-testid=embed-code]').inputValue();
   assert.ok(code.startsWith('<iframe src="') && code.includes('d=2'), code);
   const again = await open(url.replace(base + '/', ''));
@@ -422,7 +424,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 });
 
 test('the artefact folder holds only what a teacher copies', () => {
-  const files = readdirSync(dir).filter((f) => !/^(one|two|langs|bad|hostile|far|iframe)\.html$/.test(f)).sort();
+  const files = readdirSync(dir).filter((f) => !/^(one|two|langs|bad|hostile|far|iframe)\.html$/.test(f) && f !== 'models').sort();
   assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');

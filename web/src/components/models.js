@@ -1,19 +1,26 @@
-// The model catalogue as the widgets see it: a model file's url is read
-// relative to web/ (where the catalogue's paths start), whatever page the
-// widget is on. The self-contained build (tools/dist.js) fills INLINED with
-// the files' bytes (base64, by url), which then come from data: URLs, so no
-// file is fetched from anywhere.
+// The model catalogue as the widgets see it. A catalogue entry's files (its
+// model `url`, its `samples`) are paths under web/; a widget resolves them
+// against where its own code is, so it works from whatever page it is on.
+// The self-contained build (tools/dist.js) fills INLINED with the default
+// model's files (base64, by path), which then come from data: URLs, and
+// ASSET_BASE with './': the other models' files sit next to the bundle.
 import { MODEL_CATALOGUE } from '../ui/models.js';
 
 const INLINED = null;
-const WEB_ROOT = new URL('../../', import.meta.url);
+const ASSET_BASE = null;
+
+function resolve(path) {
+  if (INLINED && Object.hasOwn(INLINED, path)) return `data:application/octet-stream;base64,${INLINED[path]}`;
+  return new URL(path, new URL(ASSET_BASE ?? '../../', import.meta.url)).href;
+}
+
+/** The catalogue's files of an entry, by field name. */
+export function entryFiles(entry) {
+  return ['url', 'samples'].filter((k) => typeof entry[k] === 'string').map((k) => [k, entry[k]]);
+}
 
 export function widgetModels() {
-  return MODEL_CATALOGUE.map((entry) => {
-    if (!entry.url) return entry;
-    const url = INLINED && Object.hasOwn(INLINED, entry.url)
-      ? `data:application/octet-stream;base64,${INLINED[entry.url]}`
-      : new URL(entry.url, WEB_ROOT).href;
-    return { ...entry, url };
-  });
+  return MODEL_CATALOGUE.map((entry) => ({
+    ...entry, ...Object.fromEntries(entryFiles(entry).map(([k, path]) => [k, resolve(path)])),
+  }));
 }
