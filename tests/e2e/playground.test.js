@@ -28,16 +28,22 @@ const line = (x0, y0, x1, y1, n = 10) => Array.from({ length: n + 1 }, (_, i) =>
 const D = Math.PI / 180;
 
 // Each digit: strokes, as a person draws it (a 0 starts at the top and goes
-// anticlockwise, a 7 is one stroke with a corner, an 8 is one stroke crossing itself).
+// anticlockwise, a 7 is one stroke with a corner, a 4 and a 5 take two
+// strokes, an 8 is one stroke crossing itself). All ten are checked.
 const DIGITS = {
   0: [arc(0.5, 0.5, 0.2, 0.3, -90 * D, -450 * D, 36)],
   1: [[...line(0.44, 0.28, 0.53, 0.2, 4), ...line(0.53, 0.2, 0.52, 0.8, 14)]],
+  2: [[...arc(0.5, 0.36, 0.17, 0.14, -170 * D, 30 * D, 18), ...line(0.65, 0.43, 0.32, 0.78, 12), ...line(0.32, 0.78, 0.7, 0.77, 10)]],
   3: [[...arc(0.48, 0.34, 0.17, 0.14, -160 * D, 90 * D, 20), ...arc(0.48, 0.64, 0.19, 0.16, -90 * D, 160 * D, 22)]],
+  4: [[...line(0.52, 0.2, 0.3, 0.58, 12), ...line(0.3, 0.58, 0.72, 0.58, 10)], line(0.6, 0.34, 0.6, 0.82, 12)],
+  5: [[...line(0.4, 0.22, 0.37, 0.48, 8), ...arc(0.5, 0.62, 0.17, 0.16, -125 * D, 150 * D, 22)], line(0.4, 0.22, 0.68, 0.22, 8)],
+  6: [[...arc(0.62, 0.5, 0.26, 0.3, -80 * D, -180 * D, 10), ...arc(0.52, 0.64, 0.16, 0.15, 180 * D, -180 * D, 28)]],
   7: [[...line(0.3, 0.24, 0.7, 0.24, 10), ...line(0.7, 0.24, 0.45, 0.8, 14)]],
   8: [Array.from({ length: 49 }, (_, i) => {
     const a = (2 * Math.PI * i) / 48;
     return [0.5 - 0.17 * Math.sin(2 * a) * 0.9, 0.5 - 0.3 * Math.cos(a)];
   })],
+  9: [[...arc(0.5, 0.36, 0.16, 0.14, 0, -360 * D, 28), ...line(0.66, 0.36, 0.6, 0.82, 12)]],
 };
 
 let server, context, page, base, profile;
@@ -165,6 +171,29 @@ test('a real held-out MNIST digit can be loaded, with its true label', async (t)
     return;
   }
   assert.equal(predicted, '7');
+});
+
+test('the Fashion-MNIST model, with its sample images', async (t) => {
+  await modelReady(page);
+  if (!(await page.locator('[data-testid=model-select] option[value=fashion]').count())) {
+    t.skip('no Fashion-MNIST model in the catalogue yet');
+    return;
+  }
+  await page.selectOption('[data-testid=model-select]', 'fashion');
+  await page.waitForFunction(() => globalThis.cnnPlayground.net?.entry.key === 'fashion', null, { timeout: 30000 });
+  const trained = await modelReady(page);
+  const samples = page.locator('[data-testid=samples] button');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=samples] button').length === 30);
+  await samples.nth(3).click();  // the first trouser
+  await settled(page);
+  assert.match(await page.locator('[data-testid=truth]').textContent(), /Trouser/);
+  const predicted = await page.locator('[data-testid=prediction]').textContent();
+  console.log(`a Fashion-MNIST trouser: predicted ${predicted}`);
+  await page.screenshot({ path: new URL('fashion.png', OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+  await page.selectOption('[data-testid=model-select]', 'digits');
+  await page.waitForFunction(() => globalThis.cnnPlayground.net?.entry.key === 'digits', null, { timeout: 30000 });
+  await modelReady(page);
+  if (trained) assert.equal(predicted, 'Trouser');
 });
 
 test('undo removes the last stroke; Escape clears the pad', async () => {

@@ -191,8 +191,10 @@ export class Playground extends EventTarget {
     this.samples = null;
     this.network?.setModel({ layers: net.layers, inputShape: net.inputShape });
     this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
-    this.setStatus(net.trained ? 'info' : 'warn', net.trained ? 'model.ready' : 'model.untrained',
-      { modelKey: key });
+    const acc = /^\s*([\d.]+)\s*\((\d+)\s*\/\s*(\d+)/.exec(String(net.metadata?.heldout_accuracy ?? ''));
+    if (!net.trained) this.setStatus('warn', 'model.untrained', { modelKey: key });
+    else if (acc) this.setStatus('info', 'model.accuracy', { modelKey: key, right: acc[2], total: acc[3] });
+    else this.setStatus('info', 'model.ready', { modelKey: key });
     this.texts();
     this.dispatchEvent(new CustomEvent('model', { detail: { key, trained: net.trained } }));
     this.loadFilters(net, gen);
