@@ -1,9 +1,9 @@
 // Builds the self-contained widget artefact, a folder a teacher copies next
 // to their notes and serves from any static server, with no network needed:
 //   cnn-playground.js  every widget, the engine Worker, the wasm engine and
-//                      the default model's files, in one ES module
-//   models/            the other models of the catalogue, if any (fetched
-//                      only when a reader picks one)
+//                      the default model, in one ES module
+//   models/            the sample images and the catalogue's other models
+//                      (fetched only by a widget that shows them)
 //   embed.html         the iframe embed page (settings in its URL hash)
 //   lecture.html       the example lecture notes
 // Usage: node tools/dist.js [OUT_DIR]   (default dist/cnn-playground; npm run
@@ -53,15 +53,19 @@ async function workerSource() {
   return out.outputFiles[0].text;
 }
 
-/** The default (first) catalogue entry's files, inlined; the others' are copied into the folder. */
+/**
+ * The default (first) catalogue entry's model file is inlined; every other
+ * file (its sample images, the other models) is copied into the folder and
+ * fetched only by a widget that shows it.
+ */
 async function modelFiles(outDir) {
   const { MODEL_CATALOGUE } = await import(new URL('../web/src/ui/models.js', import.meta.url));
   const { entryFiles } = await import(new URL('../web/src/components/models.js', import.meta.url));
   const inlined = {};
   const copied = [];
   MODEL_CATALOGUE.forEach((entry, i) => {
-    for (const [, path] of entryFiles(entry)) {
-      if (i === 0) {
+    for (const [field, path] of entryFiles(entry)) {
+      if (i === 0 && field === 'url') {
         inlined[path] = readFileSync(join(WEB, path)).toString('base64');
       } else {
         mkdirSync(dirname(join(outDir, path)), { recursive: true });

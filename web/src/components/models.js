@@ -2,8 +2,8 @@
 // model `url`, its `samples`) are paths under web/; a widget resolves them
 // against where its own code is, so it works from whatever page it is on.
 // The self-contained build (tools/dist.js) fills INLINED with the default
-// model's files (base64, by path), which then come from data: URLs, and
-// ASSET_BASE with './': the other models' files sit next to the bundle.
+// model's file (base64, by path), which then comes from a data: URL, and
+// ASSET_BASE with './': the other files sit in the folder of the bundle.
 import { MODEL_CATALOGUE } from '../ui/models.js';
 
 const INLINED = null;
