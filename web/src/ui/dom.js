@@ -46,3 +46,14 @@ export function formatValue(x) {
   const a = Math.abs(x);
   return a >= 1000 || a < 0.001 ? x.toExponential(2) : x.toPrecision(3).replace(/\.?0+$/, '');
 }
+
+/**
+ * A still picture of values (e.g. a filter or a sample image) as an <img>:
+ * pictures that never change need no canvas of their own, which keeps the
+ * browser's per-frame work to the canvases that do change.
+ */
+export function pixelImage(values, offset, w, h, lut, lo, hi, className) {
+  const c = pixelCanvas(w, h);
+  paintCanvas(c, values, offset, w, h, lut, lo, hi);
+  return el('img', { class: className, src: c.toDataURL(), width: w, height: h, alt: '', draggable: 'false' });
+}

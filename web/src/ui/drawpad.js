@@ -40,7 +40,11 @@ export class DrawPad extends EventTarget {
 
     this.handlers = {
       pointerdown: (e) => this.onDown(e),
-      pointermove: (e) => this.onMove(e),
+      pointermove: (e) => this.onMove(e, false),
+      // Chromium's pointerrawupdate arrives as soon as the pointer moves, up to
+      // a frame before the frame-aligned pointermove: the network can then
+      // answer in time for the frame that shows the stroke
+      pointerrawupdate: (e) => this.onMove(e, true),
       pointerup: (e) => this.onUp(e),
       pointercancel: (e) => this.onUp(e),
       lostpointercapture: (e) => this.onUp(e),
@@ -80,14 +84,17 @@ export class DrawPad extends EventTarget {
     this.image = null;  // drawing starts afresh over a loaded picture
     try { this.canvas.setPointerCapture(e.pointerId); } catch { /* synthetic events have no capture */ }
     this.rect = this.canvas.getBoundingClientRect();
-    this.active = { pointerId: e.pointerId, points: [this.point(e)] };
+    this.active = { pointerId: e.pointerId, points: [this.point(e)], raw: false };
     this.strokes.push(this.active.points);
     this.changed(e.timeStamp);
   }
 
-  onMove(e) {
+  onMove(e, raw) {
     if (!this.active || e.pointerId !== this.active.pointerId) return;
-    e.preventDefault();
+    if (!raw) e.preventDefault();
+    // points come from the raw updates when the browser sends them, else from pointermove
+    if (raw) this.active.raw = true;
+    else if (this.active.raw) return;
     const events = e.getCoalescedEvents?.() ?? [];
     for (const c of events.length ? events : [e]) this.active.points.push(this.point(c));
     this.changed(e.timeStamp);

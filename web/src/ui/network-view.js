@@ -7,7 +7,7 @@
 // Given a container and options { lang }. setModel(model) builds the cards
 // from what the engine reports ({ layers, inputShape }); update(activations,
 // layers?) repaints them from a run's result. Nothing is recomputed here.
-import { el, pixelCanvas, paintCanvas, formatNumber, formatValue } from './dom.js';
+import { el, pixelCanvas, paintCanvas, pixelImage, formatNumber, formatValue } from './dom.js';
 import { colourTable, cssGradient, valueRange } from './colormap.js';
 import { MapAtlas } from './map-atlas.js';
 import { t } from './i18n.js';
@@ -160,10 +160,9 @@ export class NetworkView {
     const [lo, hi] = valueRange(weight, true);
     const row = el('div', { class: 'filters', style: { gap: `${gap}px` } });
     for (let o = 0; o < out; o++) {
-      const c = pixelCanvas(kw, kh, 'filter');
-      c.style.width = c.style.height = `${size}px`;
-      paintCanvas(c, weight, o * inC * kh * kw, kw, kh, this.luts.diverging, lo, hi);
-      row.append(c);
+      const img = pixelImage(weight, o * inC * kh * kw, kw, kh, this.luts.diverging, lo, hi, 'filter');
+      img.style.width = img.style.height = `${size}px`;
+      row.append(img);
     }
     return el('div', { class: 'filters-box' },
       el('p', { class: 'filters-title', text: t(L, 'net.filters', { n: out, k: `${kh}×${kw}` }) }),

@@ -21,7 +21,7 @@ import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
 import { MODEL_CATALOGUE, openModel, openSamples } from './models.js';
-import { el, pixelCanvas, paintCanvas } from './dom.js';
+import { el, pixelImage } from './dom.js';
 import { colourTable } from './colormap.js';
 import { t } from './i18n.js';
 
@@ -229,8 +229,7 @@ export class Playground extends EventTarget {
     const gray = colourTable('gray');
     const labels = this.labels();
     this.sampleList.replaceChildren(...images.map((img, i) => {
-      const c = pixelCanvas(28, 28, 'sample');
-      paintCanvas(c, img.data, 0, 28, 28, gray, 0, 1);
+      const c = pixelImage(img.data, 0, 28, 28, gray, 0, 1, 'sample');
       const name = labels[img.label] ?? String(img.label);
       return el('button', { type: 'button', class: 'sample-btn', 'data-label': img.label, title: name,
         'aria-label': t(this.lang, 'samples.pick', { n: i + 1, label: name }),

@@ -73,7 +73,7 @@ export class ProbabilityView {
     }
     this.rows.forEach(({ row, fill, value }, k) => {
       const p = best < 0 ? 0 : probs[k] ?? 0;
-      fill.style.width = `${(100 * p).toFixed(1)}%`;
+      fill.style.transform = `scaleX(${p.toFixed(4)})`;  // no layout, unlike a width
       value.textContent = best < 0 ? '' : `${formatNumber(100 * p, this.lang, 1)}%`;
       row.classList.toggle('is-top', k === best);
     });
