@@ -3,11 +3,12 @@
 // each instance is given its containers and options, so several can share a
 // page (and, through EngineClient.shared(), one Worker).
 //
-// The loop: a pointer event marks the drawing dirty; at the next animation
-// frame the ink is preprocessed and sent to the Worker, unless a run is still
-// in flight, in which case the newest drawing goes as soon as it returns (so
-// the Worker never queues stale frames). The latency reported is from the
-// first pointer event of a frame to the views being updated with its result.
+// The loop: a change of the drawing is preprocessed and sent to the Worker at
+// once when the Worker is idle and nothing was sent yet in this animation
+// frame; otherwise it goes when the running one returns or at the next frame
+// (so at most one run per frame, and the Worker never queues stale drawings).
+// The latency reported is from the first pointer event not yet sent to the
+// views being updated with its result.
 //
 // Events: 'update' { latencyMs, engineMs, parts, top, probabilities, empty,
 // image (the 28x28 input shown), startedAt } (parts: where the time went:
