@@ -1,5 +1,6 @@
 #include "network.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -270,29 +271,49 @@ TensorView Network::activation(int i) const {
   return {layers_[i].geom.out, base + layers_[i].out_offset};
 }
 
-void Network::run_layer(int i) {
+// Runs layer i on images [n0, n0 + count) of the planned batch: every kernel
+// works image by image (dense row by row), so a slice gives the same numbers.
+void Network::run_layer(int i, int64_t n0, int64_t count) {
   Layer& l = layers_[i];
+  const int64_t batch = input_shape_.n();
+  const int64_t in_per = (i == 0 ? input_shape_.elements() : layers_[i - 1].geom.out.elements()) / batch;
+  const int64_t out_per = l.geom.out.elements() / batch;
   float* base = arena_.data();
-  const float* in = i == 0 ? base : base + layers_[i - 1].out_offset;
-  float* out = base + l.out_offset;
+  const float* in = (i == 0 ? base : base + layers_[i - 1].out_offset) + n0 * in_per;
+  float* out = base + l.out_offset + n0 * out_per;
   float* scratch = base + scratch_offset_;
   const float* packed = packed_.data() + l.packed_offset;
   const float* w = params_.data() + l.weight_offset;
   const float* b = l.bias_count ? params_.data() + l.bias_offset : nullptr;
   switch (l.spec.kind) {
-    case LayerKind::Conv2d: l.conv_k->forward(l.conv, in, w, packed, b, out, scratch); break;
-    case LayerKind::Dense: l.dense_k->forward(l.dense, in, w, packed, b, out, scratch); break;
+    case LayerKind::Conv2d: {
+      Conv2dParams p = l.conv;
+      p.n = count;
+      l.conv_k->forward(p, in, w, packed, b, out, scratch);
+      break;
+    }
+    case LayerKind::Dense: {
+      DenseParams p = l.dense;
+      p.n = count;
+      l.dense_k->forward(p, in, w, packed, b, out, scratch);
+      break;
+    }
     case LayerKind::MaxPool2d:
-    case LayerKind::AvgPool2d: l.pool_k->forward(l.pool, in, out, scratch); break;
+    case LayerKind::AvgPool2d: {
+      Pool2dParams p = l.pool;
+      p.n = count;
+      l.pool_k->forward(p, in, out, scratch);
+      break;
+    }
     case LayerKind::ReLU:
     case LayerKind::LeakyReLU:
     case LayerKind::Sigmoid:
     case LayerKind::Tanh:
-      l.act_k->forward(act_kind(l.spec.kind), l.spec.negative_slope, l.geom.out.elements(), in, out);
+      l.act_k->forward(act_kind(l.spec.kind), l.spec.negative_slope, count * out_per, in, out);
       break;
     case LayerKind::Softmax: {
       const Shape& s = l.geom.out;
-      l.softmax_k->forward(s.n(), s.c(), s.h() * s.w(), in, out);
+      l.softmax_k->forward(count, s.c(), s.h() * s.w(), in, out);
       break;
     }
     case LayerKind::Flatten: break;  // aliases its input
@@ -302,13 +323,28 @@ void Network::run_layer(int i) {
 Status Network::forward() {
   if (!planned_) return Status::error("the network has no input shape yet: call plan() first");
   using clock = std::chrono::steady_clock;
-  for (int i = 0; i < num_layers(); ++i) {
-    if (profiling_) {
-      const auto t0 = clock::now();
-      run_layer(i);
-      layers_[i].ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-    } else {
-      run_layer(i);
+  // A batch runs in slices of images small enough that a slice's activations
+  // (all layers) stay in the core's cache from one layer to the next, instead
+  // of each layer streaming the whole batch through memory. Every activation
+  // still ends up in its full-batch buffer.
+  constexpr int64_t kSliceFloats = 64 * 1024;  // 256 KB
+  const int64_t batch = input_shape_.n();
+  int64_t per_image = input_shape_.elements() / batch;
+  for (const Layer& l : layers_)
+    if (!l.aliases_input) per_image += l.geom.out.elements() / batch;
+  const int64_t slice = std::max<int64_t>(1, std::min<int64_t>(batch, kSliceFloats / std::max<int64_t>(1, per_image)));
+  if (profiling_)
+    for (Layer& l : layers_) l.ms = 0.0;
+  for (int64_t n0 = 0; n0 < batch; n0 += slice) {
+    const int64_t count = std::min(slice, batch - n0);
+    for (int i = 0; i < num_layers(); ++i) {
+      if (profiling_) {
+        const auto t0 = clock::now();
+        run_layer(i, n0, count);
+        layers_[i].ms += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      } else {
+        run_layer(i, n0, count);
+      }
     }
   }
   return Status::ok();

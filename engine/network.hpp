@@ -96,7 +96,7 @@ class Network {
 
   Network() = default;
   Status select_kernels_and_pack();
-  void run_layer(int i);
+  void run_layer(int i, int64_t n0, int64_t count);  // images [n0, n0 + count)
 
   std::vector<Layer> layers_;
   AlignedBuffer params_;

@@ -122,22 +122,6 @@ struct Result {
   double max_abs_diff;
 };
 
-// Median GFLOP/s over rounds of one call each, within `seconds` (at least 3 rounds).
-double time_kernel(const Conv2dKernel& k, const Conv2dParams& p, const float* in, const float* weight,
-                   const float* packed, const float* bias, float* out, float* scratch, double macs,
-                   double seconds) {
-  k.forward(p, in, weight, packed, bias, out, scratch);  // warm-up
-  std::vector<double> rates;
-  const auto t_start = clock_type::now();
-  while (rates.size() < 3 || (seconds_since(t_start) < seconds && rates.size() < 100000)) {
-    const auto t0 = clock_type::now();
-    k.forward(p, in, weight, packed, bias, out, scratch);
-    rates.push_back(2.0 * macs / seconds_since(t0) * 1e-9);
-  }
-  std::sort(rates.begin(), rates.end());
-  return rates[rates.size() / 2];
-}
-
 bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results, double* macs_out) {
   Conv2dSpec s;
   s.in_channels = sc.c;
@@ -167,22 +151,46 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
   for (int64_t i = 0; i < weight.size(); ++i) weight.data()[i] = rnd() * 0.2f;
   for (int64_t i = 0; i < bias.size(); ++i) bias.data()[i] = rnd();
 
+  // Every kernel checked against the reference, then all of them timed in
+  // interleaved rounds (each gets a share of every round), so a machine that
+  // is busy now and then slows all of them alike; median of the calls.
   const auto& kernels = conv2d_forward_kernels();
   conv2d_forward_ref(p, in.data(), weight.data(), bias.data(), out_ref.data());
-  for (const Conv2dKernel& k : kernels) {
+  struct Prepared {
     AlignedBuffer packed, scratch;
-    if (!packed.resize(std::max<int64_t>(1, k.packed_floats(p))).is_ok() ||
-        !scratch.resize(std::max<int64_t>(1, k.scratch_floats(p))).is_ok())
-      return false;
-    k.pack(p, weight.data(), packed.data());
-    std::memset(out.data(), 0, sizeof(float) * size_t(out.size()));
-    k.forward(p, in.data(), weight.data(), packed.data(), bias.data(), out.data(), scratch.data());
+    std::vector<double> rates;
     double diff = 0.0;
-    for (int64_t i = 0; i < out.size(); ++i)
-      diff = std::max(diff, double(std::fabs(out.data()[i] - out_ref.data()[i])));
-    const double gf = time_kernel(k, p, in.data(), weight.data(), packed.data(), bias.data(), out.data(),
-                                  scratch.data(), macs, seconds);
-    results->push_back({k.name, gf, diff});
+  };
+  std::vector<Prepared> prep(kernels.size());
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const Conv2dKernel& k = kernels[i];
+    Prepared& pr = prep[i];
+    if (!pr.packed.resize(std::max<int64_t>(1, k.packed_floats(p))).is_ok() ||
+        !pr.scratch.resize(std::max<int64_t>(1, k.scratch_floats(p))).is_ok())
+      return false;
+    k.pack(p, weight.data(), pr.packed.data());
+    std::memset(out.data(), 0, sizeof(float) * size_t(out.size()));
+    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());
+    for (int64_t j = 0; j < out.size(); ++j)
+      pr.diff = std::max(pr.diff, double(std::fabs(out.data()[j] - out_ref.data()[j])));
+    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());  // warm-up
+  }
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round)
+    for (size_t i = 0; i < kernels.size(); ++i) {
+      const Conv2dKernel& k = kernels[i];
+      Prepared& pr = prep[i];
+      const auto t_round = clock_type::now();
+      do {
+        const auto t0 = clock_type::now();
+        k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());
+        pr.rates.push_back(2.0 * macs / seconds_since(t0) * 1e-9);
+      } while (seconds_since(t_round) < seconds / kRounds);
+    }
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    std::vector<double>& r = prep[i].rates;
+    std::sort(r.begin(), r.end());
+    results->push_back({kernels[i].name, r[r.size() / 2], prep[i].diff});
   }
   return true;
 }

@@ -146,15 +146,16 @@ void im2col_forward(const Conv2dParams& p, const float* in, const float*, const 
     }
 }
 
-// conv2d_forward_direct_simd (conv_direct.cpp) for stride 1 and dilation 1,
-// im2col + GEMM otherwise; both read the same packed weights.
+// conv2d_forward_direct_simd (conv_direct.cpp) for stride 1 and dilation 1
+// where it is the faster, im2col + GEMM otherwise; both read the same packed
+// weights.
 int64_t direct_scratch_floats(const Conv2dParams& p) {
-  return conv2d_direct_applies(p) ? conv2d_direct_scratch_floats(p) : im2col_scratch_floats(p);
+  return conv2d_direct_preferred(p) ? conv2d_direct_scratch_floats(p) : im2col_scratch_floats(p);
 }
 
 void direct_forward(const Conv2dParams& p, const float* in, const float* weight, const float* packed,
                     const float* bias, float* out, float* scratch) {
-  if (conv2d_direct_applies(p))
+  if (conv2d_direct_preferred(p))
     conv2d_forward_direct(p, in, packed, bias, out, scratch);
   else
     im2col_forward(p, in, weight, packed, bias, out, scratch);

@@ -36,29 +36,34 @@ inline batch activate_batch(batch v, Activation act, float slope) {
   return v;
 }
 
-// The MR x NV register tile over the whole depth K. KW > 0: the kernel width
-// known at compile time (its loop unrolls); 0: read kw at run time.
-template <int NV, int KW>
-inline void direct_tile(int64_t cg, int kh, int kw_rt, int64_t plane, int64_t Wp, const float* src,
+// One step of depth: the tile's NV input vectors at s times MR weights at a.
+template <int NV>
+inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
+  batch b[NV];
+  for (int v = 0; v < NV; ++v) b[v] = batch::load_unaligned(s + v * kW);
+  for (int i = 0; i < MR; ++i) {
+    const batch ai(a[i]);
+    for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, b[v], c[i][v]);
+  }
+}
+
+// The MR x NV register tile over the whole depth K = (ci, ky, kx). K_ > 0: a
+// K_ x K_ kernel known at compile time, so the only loop left is the one over
+// input channels (its body fully unrolled); 0: kh, kw read at run time.
+template <int NV, int K_>
+inline void direct_tile(int64_t cg, int kh_rt, int kw_rt, int64_t plane, int64_t Wp, const float* src,
                         const float* a, batch (&c)[MR][NV]) {
   for (int i = 0; i < MR; ++i)
     for (int v = 0; v < NV; ++v) c[i][v] = batch(0.0f);
-  const int kw = KW > 0 ? KW : kw_rt;
-  for (int64_t ci = 0; ci < cg; ++ci) {
-    const float* s_ci = src + ci * plane;
-    for (int ky = 0; ky < kh; ++ky) {
-      const float* s = s_ci + ky * Wp;
-      for (int kx = 0; kx < kw; ++kx) {
-        batch b[NV];
-        for (int v = 0; v < NV; ++v) b[v] = batch::load_unaligned(s + kx + v * kW);
-        for (int i = 0; i < MR; ++i) {
-          const batch ai(a[i]);
-          for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, b[v], c[i][v]);
-        }
-        a += MR;
-      }
-    }
+  if (K_ > 0) {
+    for (int64_t ci = 0; ci < cg; ++ci, src += plane)
+      for (int ky = 0; ky < K_; ++ky)
+        for (int kx = 0; kx < K_; ++kx, a += MR) direct_step<NV>(src + ky * Wp + kx, a, c);
+    return;
   }
+  for (int64_t ci = 0; ci < cg; ++ci, src += plane)
+    for (int ky = 0; ky < kh_rt; ++ky)
+      for (int kx = 0; kx < kw_rt; ++kx, a += MR) direct_step<NV>(src + ky * Wp + kx, a, c);
 }
 
 // Stores rows [0, rows) and columns [0, cols) of the tile at out (row stride ld).
@@ -78,19 +83,19 @@ inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float
   }
 }
 
-template <int NV, int KW>
+template <int NV, int K_>
 void direct_row_tile(const Conv2dParams& p, const float* src, const float* packed, const float* bias, float* out,
                      int64_t plane, int64_t Wp, int cols) {
   const int64_t ocg = p.ocg(), K = p.k(), ohw = p.oh * p.ow;
   for (int64_t o0 = 0; o0 < ocg; o0 += MR) {
     batch c[MR][NV];
-    direct_tile<NV, KW>(p.cg(), p.kh, p.kw, plane, Wp, src, packed + o0 * K, c);
+    direct_tile<NV, K_>(p.cg(), p.kh, p.kw, plane, Wp, src, packed + o0 * K, c);
     const int rows = int(ocg - o0 < MR ? ocg - o0 : MR);
     store_tile<NV>(c, rows, cols, bias ? bias + o0 : nullptr, p.act, p.slope, out + o0 * ohw, ohw);
   }
 }
 
-template <int KW>
+template <int K_>
 void direct_group(const Conv2dParams& p, const float* pad, const float* packed, const float* bias, float* out,
                   int64_t plane, int64_t Wp) {
   for (int64_t y = 0; y < p.oh; ++y) {
@@ -101,10 +106,10 @@ void direct_group(const Conv2dParams& p, const float* pad, const float* packed, 
       const int64_t rem = p.ow - x0;
       if (rem > kW) {
         const int cols = int(rem < 2 * kW ? rem : 2 * kW);
-        direct_row_tile<2, KW>(p, row + x0, packed, bias, orow + x0, plane, Wp, cols);
+        direct_row_tile<2, K_>(p, row + x0, packed, bias, orow + x0, plane, Wp, cols);
         x0 += cols;
       } else {
-        direct_row_tile<1, KW>(p, row + x0, packed, bias, orow + x0, plane, Wp, int(rem));
+        direct_row_tile<1, K_>(p, row + x0, packed, bias, orow + x0, plane, Wp, int(rem));
         x0 += rem;
       }
     }
@@ -115,6 +120,15 @@ void direct_group(const Conv2dParams& p, const float* pad, const float* packed, 
 
 bool conv2d_direct_applies(const Conv2dParams& p) {
   return p.sh == 1 && p.sw == 1 && p.dh == 1 && p.dw == 1;
+}
+
+bool conv2d_direct_preferred(const Conv2dParams& p) {
+  // Measured (tools/bench_conv.cpp, wasm and native): direct wins clearly
+  // where im2col would copy each input value many times into a shallow matrix
+  // (the 5x5 layers of the default model, K = 25 and 200) and for 1x1; from
+  // K of about 300 up (3x3 over 32+ channels) im2col's compact B panel is as
+  // fast or faster, so it keeps those.
+  return conv2d_direct_applies(p) && (p.k() <= 256 || (p.kh == 1 && p.kw == 1));
 }
 
 int64_t conv2d_direct_scratch_floats(const Conv2dParams& p) {
@@ -149,7 +163,7 @@ void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* 
       const float* pk = packed + g * a_stride;
       const float* b = bias ? bias + g * ocg : nullptr;
       float* o = out + (n * p.oc + g * ocg) * p.oh * p.ow;
-      switch (p.kw) {
+      switch (p.kh == p.kw ? p.kw : 0) {
         case 1: direct_group<1>(p, scratch, pk, b, o, plane, Wp); break;
         case 3: direct_group<3>(p, scratch, pk, b, o, plane, Wp); break;
         case 5: direct_group<5>(p, scratch, pk, b, o, plane, Wp); break;

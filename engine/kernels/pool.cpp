@@ -5,7 +5,8 @@
 // is clipped to it before counting, as in PyTorch.
 // *_ref: plain loops. *_simd: per output row, the window's rows are reduced
 //   vertically with SIMD over the whole input width (contiguous), then each
-//   output takes its horizontal window from that row (SIMD too when stride 1).
+//   output takes its horizontal window from that row (SIMD too when stride 1;
+//   a plain loop over full windows for other strides).
 // Backward (reference only: it is a scatter of one value per output, cheap
 //   beside the convolutions): max pooling sends each output gradient to the
 //   first maximum of its window in row-major order, as PyTorch does; average
@@ -144,6 +145,17 @@ void pool2d_forward_simd(const Pool2dParams& p, const float* in, float* out, flo
           }
           if (!IsMax) acc *= batch(inv);
           acc.store_unaligned(drow + ox);
+        }
+      } else if (full_hi > full_lo) {
+        // Other strides (2x2 with stride 2 is the common pooling): full
+        // windows read the reduced row directly, no clipping to work out.
+        for (; ox < full_lo; ++ox) scalar(ox);
+        const float inv = 1.0f / float(window(p, oy, full_lo).divisor);
+        for (; ox < full_hi; ++ox) {
+          const float* base = row + ox * p.sw - p.pad_l;
+          float acc = base[0];
+          for (int64_t kx = 1; kx < p.kw; ++kx) acc = IsMax ? std::max(acc, base[kx]) : acc + base[kx];
+          drow[ox] = IsMax ? acc : acc * inv;
         }
       }
       for (; ox < p.ow; ++ox) scalar(ox);
