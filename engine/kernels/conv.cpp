@@ -101,10 +101,12 @@ void im2col_pack(const Conv2dParams& p, const float* weight, float* packed) {
 
 // Writes the im2col matrix of one image/group directly as packed B panels:
 // Bp[(col / NR) * K * NR + row * NR + col % NR], row = (ci, ky, kx), col = (oy, ox).
+// Per (row, output row) the columns go out in runs that stay inside one panel;
+// within a run, the columns whose input lies inside the image are copied and
+// the rest zeroed, with the valid range found once per kernel tap.
 void im2col_packed(const Conv2dParams& p, const float* img, float* Bp) {
   constexpr int64_t NR = gemm::NR;
   const int64_t K = p.k();
-  const int64_t N = p.oh * p.ow;
   const int64_t panel_stride = K * NR;
   int64_t row = 0;
   for (int64_t ci = 0; ci < p.cg(); ++ci) {
@@ -112,21 +114,39 @@ void im2col_packed(const Conv2dParams& p, const float* img, float* Bp) {
     for (int64_t ky = 0; ky < p.kh; ++ky)
       for (int64_t kx = 0; kx < p.kw; ++kx, ++row) {
         float* dst_row = Bp + row * NR;
-        int64_t col = 0;
         const int64_t x0 = kx * p.dw - p.pad_l;
+        // Output columns [lo, hi) read inside the image: 0 <= x0 + ox * sw < w.
+        int64_t lo = x0 < 0 ? (-x0 + p.sw - 1) / p.sw : 0;
+        int64_t hi = p.w - 1 - x0 >= 0 ? (p.w - 1 - x0) / p.sw + 1 : 0;
+        hi = std::min(hi, p.ow);
+        lo = std::min(lo, hi);
         for (int64_t oy = 0; oy < p.oh; ++oy) {
           const int64_t iy = oy * p.sh - p.pad_t + ky * p.dh;
           const bool row_in = iy >= 0 && iy < p.h;
-          const float* src = plane + iy * p.w;
-          for (int64_t ox = 0; ox < p.ow; ++ox, ++col) {
-            const int64_t ix = x0 + ox * p.sw;
-            const float v = (row_in && ix >= 0 && ix < p.w) ? src[ix] : 0.0f;
-            dst_row[(col / NR) * panel_stride + (col % NR)] = v;
+          const float* src = plane + (row_in ? iy : 0) * p.w + x0;
+          int64_t ox = 0;
+          while (ox < p.ow) {
+            const int64_t col = oy * p.ow + ox;
+            const int64_t lane = col % NR;
+            const int64_t end = std::min(p.ow, ox + (NR - lane));
+            float* d = dst_row + (col / NR) * panel_stride + lane - ox;  // d[ox'] for ox' in [ox, end)
+            if (!row_in) {
+              for (int64_t t = ox; t < end; ++t) d[t] = 0.0f;
+            } else {
+              const int64_t a = std::max(ox, lo), b = std::min(end, hi);
+              int64_t t = ox;
+              for (; t < a; ++t) d[t] = 0.0f;
+              if (p.sw == 1)
+                for (; t < b; ++t) d[t] = src[t];
+              else
+                for (; t < b; ++t) d[t] = src[t * p.sw];
+              for (; t < end; ++t) d[t] = 0.0f;
+            }
+            ox = end;
           }
         }
         // Zero the tail of the last panel so stale scratch never reaches C.
-        for (; col % NR != 0; ++col) dst_row[(col / NR) * panel_stride + (col % NR)] = 0.0f;
-        (void)N;
+        for (int64_t col = p.oh * p.ow; col % NR != 0; ++col) dst_row[(col / NR) * panel_stride + (col % NR)] = 0.0f;
       }
   }
 }

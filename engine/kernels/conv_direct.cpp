@@ -38,7 +38,7 @@ inline batch activate_batch(batch v, Activation act, float slope) {
 
 // One step of depth: the tile's NV input vectors at s times MR weights at a.
 template <int NV>
-inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
+__attribute__((always_inline)) inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
   batch b[NV];
   for (int v = 0; v < NV; ++v) b[v] = batch::load_unaligned(s + v * kW);
   for (int i = 0; i < MR; ++i) {
@@ -50,20 +50,27 @@ inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
 // The MR x NV register tile over the whole depth K = (ci, ky, kx). K_ > 0: a
 // K_ x K_ kernel known at compile time, so the only loop left is the one over
 // input channels (its body fully unrolled); 0: kh, kw read at run time.
+// The accumulators are locals, copied out once at the end: accumulating
+// through the caller's array lets the compiler keep them in memory (it cannot
+// rule out that the weight and input loads alias them), a store per step.
 template <int NV, int K_>
-inline void direct_tile(int64_t cg, int kh_rt, int kw_rt, int64_t plane, int64_t Wp, const float* src,
-                        const float* a, batch (&c)[MR][NV]) {
+__attribute__((always_inline)) inline void direct_tile(int64_t cg, int kh_rt, int kw_rt, int64_t plane,
+                                                       int64_t Wp, const float* src, const float* a,
+                                                       batch (&out)[MR][NV]) {
+  batch c[MR][NV];
   for (int i = 0; i < MR; ++i)
     for (int v = 0; v < NV; ++v) c[i][v] = batch(0.0f);
   if (K_ > 0) {
     for (int64_t ci = 0; ci < cg; ++ci, src += plane)
       for (int ky = 0; ky < K_; ++ky)
         for (int kx = 0; kx < K_; ++kx, a += MR) direct_step<NV>(src + ky * Wp + kx, a, c);
-    return;
+  } else {
+    for (int64_t ci = 0; ci < cg; ++ci, src += plane)
+      for (int ky = 0; ky < kh_rt; ++ky)
+        for (int kx = 0; kx < kw_rt; ++kx, a += MR) direct_step<NV>(src + ky * Wp + kx, a, c);
   }
-  for (int64_t ci = 0; ci < cg; ++ci, src += plane)
-    for (int ky = 0; ky < kh_rt; ++ky)
-      for (int kx = 0; kx < kw_rt; ++kx, a += MR) direct_step<NV>(src + ky * Wp + kx, a, c);
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) out[i][v] = c[i][v];
 }
 
 // Stores rows [0, rows) and columns [0, cols) of the tile at out (row stride ld).

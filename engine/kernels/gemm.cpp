@@ -64,6 +64,28 @@ inline void micro_kernel(int64_t K, const float* a, const float* b, batch (&acc)
     for (int v = 0; v < NV; ++v) acc[i][v] = c[i][v];
 }
 
+// One row (a dense layer on a single image): with only NV accumulators every
+// step would wait for the previous add, so four sets take turns over k and
+// are summed at the end.
+template <>
+inline void micro_kernel<1>(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+  constexpr int U = 4;
+  batch c[U][NV];
+  for (int u = 0; u < U; ++u)
+    for (int v = 0; v < NV; ++v) c[u][v] = batch(0.0f);
+  int64_t k = 0;
+  for (; k + U <= K; k += U, a += U * MR, b += U * NR)
+    for (int u = 0; u < U; ++u) {
+      const batch ai(a[u * MR]);
+      for (int v = 0; v < NV; ++v) c[u][v] = xsimd::fma(ai, batch::load_unaligned(b + u * NR + v * kWidth), c[u][v]);
+    }
+  for (; k < K; ++k, a += MR, b += NR) {
+    const batch ai(a[0]);
+    for (int v = 0; v < NV; ++v) c[0][v] = xsimd::fma(ai, batch::load_unaligned(b + v * kWidth), c[0][v]);
+  }
+  for (int v = 0; v < NV; ++v) acc[0][v] = (c[0][v] + c[1][v]) + (c[2][v] + c[3][v]);
+}
+
 inline void run_tile(int rows, int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
   switch (rows) {
     case 1: micro_kernel<1>(K, a, b, acc); break;
