@@ -251,6 +251,7 @@ export const STRINGS = {
     'prep.input.empty': '3. The 28×28 input',
     'prep.off': 'Preparation off: the whole pad shrunk to 28×28, wherever the digit is. Compare the guess!',
     'prep.sample': 'A real MNIST image: already 28×28 and centred',
+    'prep.sampleFashion': 'A real Fashion-MNIST image: already 28×28',
 
     'net.waiting': 'The layers appear here once the model has loaded.',
     'net.params': '{n} parameters',
@@ -544,6 +545,7 @@ export const STRINGS = {
     'prep.input.empty': '3. 28×28 입력',
     'prep.off': '전처리 끔: 숫자가 어디에 있든 그림판 전체를 28×28로 줄입니다. 예측을 비교해 보세요!',
     'prep.sample': '진짜 MNIST 이미지: 이미 28×28이고 가운데 정렬됨',
+    'prep.sampleFashion': '진짜 Fashion-MNIST 이미지: 이미 28×28',
 
     'net.waiting': '모델을 불러오면 여기에 층들이 나타납니다.',
     'net.params': '매개변수 {n}개',

@@ -24,6 +24,7 @@ export const INPUT_SHAPE = Object.freeze([1, 1, 28, 28]);
 
 export const MODEL_CATALOGUE = Object.freeze([
   { key: 'digits', dataset: 'mnist', specs: LENET_SPECS, seed: 1, samples: 'models/samples-mnist.cnnd' },
+  { key: 'fashion', dataset: 'fashion-mnist', specs: LENET_SPECS, seed: 2, samples: 'models/samples-fashion.cnnd' },
 ]);
 
 /** How many shipped images of each class the page offers. */
@@ -35,7 +36,7 @@ export const SAMPLES_PER_CLASS = 3;
  */
 export async function openModel(client, entry, base = globalThis.location?.href) {
   let net;
-  let metadata = entry.metadata ?? {};
+  let metadata = { dataset: entry.dataset, ...(entry.metadata ?? {}) };
   let trained = false;
   if (entry.url) {
     const url = new URL(entry.url, base);

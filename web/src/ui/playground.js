@@ -105,6 +105,7 @@ export class Playground extends EventTarget {
     this.renderSamples();
     this.probs.setLabels(this.labels());
     this.probs.setEmptyText(t(L, isFashion(this.net?.metadata) ? 'probs.emptyFashion' : 'probs.empty'));
+    this.prep.setSampleCaption(isFashion(this.net?.metadata) ? 'prep.sampleFashion' : 'prep.sample');
     this.showStatus();
   }
 

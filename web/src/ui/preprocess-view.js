@@ -61,6 +61,11 @@ export class PreprocessView {
     else this.update(null);
   }
 
+  /** The caption under a shipped image ('prep.sample' for MNIST, 'prep.sampleFashion'). */
+  setSampleCaption(key) {
+    this.sampleKey = key;
+  }
+
   setCentre(centre) {
     this.centre = centre;
     this.toggle.checked = centre;
@@ -105,7 +110,7 @@ export class PreprocessView {
     // 3. the 28x28 input, with the centre and the centre of mass marked
     const image = result?.image ?? new Float32Array(784);
     this.drawInput(image, result?.comAfter ?? null);
-    if (sample) this.input.cap.textContent = t(L, 'prep.sample');
+    if (sample) this.input.cap.textContent = t(L, this.sampleKey ?? 'prep.sample');
     else if (empty) this.input.cap.textContent = t(L, 'prep.input.empty');
     else if (off) this.input.cap.textContent = t(L, 'prep.off');
     else this.input.cap.textContent = t(L, 'prep.input', { dx: signed(result.offset.x, L), dy: signed(result.offset.y, L) });
