@@ -47,6 +47,12 @@ Status Trainer::set_schedule(const LrSchedule& s) {
   return Status::ok();
 }
 
+Status Trainer::set_label_smoothing(float e) {
+  if (!(e >= 0.0f && e < 1.0f)) return Status::error("label smoothing must be in [0, 1), got %g", double(e));
+  label_smoothing_ = e;
+  return Status::ok();
+}
+
 float Trainer::next_lr() const { return schedule_.lr_at(opt_->config().lr, opt_->steps()); }
 
 Status Trainer::plan(const Shape& batch_input) {
@@ -123,7 +129,8 @@ Status Trainer::compute_gradients(const float* inputs, const int32_t* labels, in
   const TensorView dlogits = activation_grad(logits_layer_);
   std::memset(dlogits.data, 0, sizeof(float) * size_t(logits.shape.elements()));
   LossResult r;
-  CNN_RETURN_IF_ERROR(softmax_cross_entropy(n, logits.shape.c(), logits.data, labels, dlogits.data, &r));
+  CNN_RETURN_IF_ERROR(
+      softmax_cross_entropy(n, logits.shape.c(), logits.data, labels, dlogits.data, &r, -1.0, label_smoothing_));
   CNN_RETURN_IF_ERROR(backward());
   if (stats) {
     stats->loss = r.loss;

@@ -47,6 +47,8 @@ class Trainer {
   int64_t steps() const { return opt_->steps(); }
   // Also compute the gradient with respect to the network input (off by default).
   void set_input_grad(bool on) { want_input_grad_ = on; }
+  // Label smoothing of the cross-entropy, in [0, 1) (0 by default).
+  Status set_label_smoothing(float e);
 
   // Plans the network and the gradient buffers for a batch input shape.
   Status plan(const Shape& batch_input);
@@ -73,6 +75,7 @@ class Trainer {
   std::unique_ptr<Optimizer> opt_;
   LrSchedule schedule_;
   bool want_input_grad_ = false;
+  float label_smoothing_ = 0.0f;
   int logits_layer_ = 0;  // may be -1: a lone Softmax layer has no parameters to train
 
   AlignedBuffer arena_;  // param grads | layer output grads (input first) | scratch

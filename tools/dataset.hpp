@@ -121,14 +121,53 @@ inline void shuffle(std::vector<int64_t>* v, Rng* r) {
 // variations of hand-drawn digits that MNIST's centring does not remove:
 // stroke thickness (grey dilation or erosion over the 4-neighbourhood, by a
 // random amount), then a random affine map about the centre (rotation, scale,
-// shift), sampled bilinearly with zeros outside.
+// shift) plus, optionally, an elastic distortion (Simard et al. 2003: a
+// random displacement field smoothed by a Gaussian of width sigma, scaled by
+// alpha), sampled bilinearly with zeros outside.
 struct AugmentConfig {
   float max_shift = 2.0f;     // pixels, each direction
   float max_rotate = 12.0f;   // degrees, each way
   float min_scale = 0.85f, max_scale = 1.15f;
   float thickness = 0.5f;     // probability of changing the stroke
+  float elastic_alpha = 0.0f; // 0: no elastic distortion
+  float elastic_sigma = 4.0f;
 };
 
+// A smooth random displacement field (h x w each for x and y), scaled by alpha.
+inline void elastic_field(int h, int w, Rng* r, float alpha, float sigma, float* fx, float* fy, float* tmp) {
+  const int radius = std::max(1, int(3.0f * sigma));
+  float kernel[64];
+  const int taps = std::min(2 * radius + 1, 63);
+  float ksum = 0;
+  for (int i = 0; i < taps; ++i) {
+    const float d = float(i - taps / 2);
+    kernel[i] = std::exp(-0.5f * d * d / (sigma * sigma));
+    ksum += kernel[i];
+  }
+  for (float* f : {fx, fy}) {
+    for (int i = 0; i < h * w; ++i) f[i] = r->uniform(-1.0f, 1.0f);
+    for (int y = 0; y < h; ++y)  // blur rows into tmp
+      for (int x = 0; x < w; ++x) {
+        float s = 0;
+        for (int i = 0; i < taps; ++i) {
+          const int xx = x + i - taps / 2;
+          if (xx >= 0 && xx < w) s += kernel[i] * f[y * w + xx];
+        }
+        tmp[y * w + x] = s;
+      }
+    for (int y = 0; y < h; ++y)  // then columns back into f
+      for (int x = 0; x < w; ++x) {
+        float s = 0;
+        for (int i = 0; i < taps; ++i) {
+          const int yy = y + i - taps / 2;
+          if (yy >= 0 && yy < h) s += kernel[i] * tmp[yy * w + x];
+        }
+        f[y * w + x] = alpha * s / (ksum * ksum);
+      }
+  }
+}
+
+// tmp: 4 * h * w floats of scratch.
 inline void augment(const float* src, float* dst, int h, int w, Rng* r, const AugmentConfig& a, float* tmp) {
   std::memcpy(tmp, src, sizeof(float) * size_t(h * w));
   if (r->uniform(0, 1) < a.thickness) {
@@ -149,13 +188,21 @@ inline void augment(const float* src, float* dst, int h, int w, Rng* r, const Au
   const float angle = r->uniform(-a.max_rotate, a.max_rotate) * 3.14159265f / 180.0f;
   const float scale = r->uniform(a.min_scale, a.max_scale);
   const float tx = r->uniform(-a.max_shift, a.max_shift), ty = r->uniform(-a.max_shift, a.max_shift);
+  float* ex = tmp + h * w;
+  float* ey = tmp + 2 * h * w;
+  const bool elastic = a.elastic_alpha > 0.0f;
+  if (elastic) elastic_field(h, w, r, a.elastic_alpha, a.elastic_sigma, ex, ey, tmp + 3 * h * w);
   const float cy = 0.5f * float(h - 1), cx = 0.5f * float(w - 1);
   const float ca = std::cos(angle) / scale, sa = std::sin(angle) / scale;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       // Inverse map: where in the source does this output pixel come from?
       const float dx = float(x) - cx - tx, dy = float(y) - cy - ty;
-      const float sx = ca * dx + sa * dy + cx, sy = -sa * dx + ca * dy + cy;
+      float sx = ca * dx + sa * dy + cx, sy = -sa * dx + ca * dy + cy;
+      if (elastic) {
+        sx += ex[y * w + x];
+        sy += ey[y * w + x];
+      }
       const int x0 = int(std::floor(sx)), y0 = int(std::floor(sy));
       const float fx = sx - float(x0), fy = sy - float(y0);
       auto at = [&](int yy, int xx) { return (yy >= 0 && yy < h && xx >= 0 && xx < w) ? tmp[yy * w + xx] : 0.0f; };

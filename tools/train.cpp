@@ -45,6 +45,7 @@ const char* const kUsage =
     "  --lr X              base learning rate (default 0.002 for adam, 0.05 for sgd)\n"
     "  --momentum X        sgd momentum (default 0.9)\n"
     "  --weight-decay X    L2 weight decay (default 0)\n"
+    "  --label-smoothing X cross-entropy against (1 - X) * one-hot + X / classes (default 0)\n"
     "  --schedule NAME     cosine (default, to 0 over the run), step (x0.1 at 2/3 of the run) or constant\n"
     "  --warmup N          linear warm-up steps (default 0)\n"
     "  --augment           random shifts, rotations, scaling and stroke thickness on every sample\n"
@@ -52,6 +53,7 @@ const char* const kUsage =
     "  --rotate DEG        augmentation: largest rotation in degrees (default 12)\n"
     "  --scale X           augmentation: scale in [1 - X, 1 + X] (default 0.15)\n"
     "  --thickness P       augmentation: probability of a thicker or thinner stroke (default 0.5)\n"
+    "  --elastic ALPHA     augmentation: elastic distortion of strength ALPHA (default 0: none)\n"
     "  --ema X             keep an exponential moving average of the weights (decay X, e.g. 0.999) and\n"
     "                      evaluate and store the average instead of the last weights (default off)\n"
     "  --float16           store the weights as float16 (half the size; evaluated as stored)\n"
@@ -64,7 +66,7 @@ struct Options {
   std::string data, out, arch = "lenet", optimizer = "adam", schedule = "cosine", name, description;
   int epochs = 8, batch = 32, warmup = 0;
   uint64_t seed = 1;
-  float lr = -1, momentum = 0.9f, weight_decay = 0, ema = 0;
+  float lr = -1, momentum = 0.9f, weight_decay = 0, ema = 0, label_smoothing = 0;
   bool augment = false, float16 = false, quiet = false;
   cnn_tools::AugmentConfig aug;
   int64_t limit = 0;
@@ -101,7 +103,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--quiet") o.quiet = true;
     else {
       const char* v = argv[++i];
-      o.command += std::string(" ") + (std::strchr(v, ' ') ? "\"" + std::string(v) + "\"" : std::string(v));
+      if (a == "--out")  // where the file goes is not how it was trained: the record leaves it out
+        o.command.resize(o.command.size() - a.size() - 1);
+      else
+        o.command += std::string(" ") + (std::strchr(v, ' ') ? "\"" + std::string(v) + "\"" : std::string(v));
       if (a == "--data") o.data = v;
       else if (a == "--out") o.out = v;
       else if (a == "--arch") o.arch = v;
@@ -117,6 +122,7 @@ Options parse(int argc, char** argv) {
       else if (a == "--momentum") o.momentum = float(number(a, v, 0, 0.9999));
       else if (a == "--weight-decay") o.weight_decay = float(number(a, v, 0, 1));
       else if (a == "--ema") o.ema = float(number(a, v, 0, 0.99999));
+      else if (a == "--label-smoothing") o.label_smoothing = float(number(a, v, 0, 0.99));
       else if (a == "--limit") o.limit = int64_t(number(a, v, 1, 1e12));
       else if (a == "--shift") o.aug.max_shift = float(number(a, v, 0, 10));
       else if (a == "--rotate") o.aug.max_rotate = float(number(a, v, 0, 90));
@@ -125,6 +131,7 @@ Options parse(int argc, char** argv) {
         o.aug.min_scale = 1 - x;
         o.aug.max_scale = 1 + x;
       } else if (a == "--thickness") o.aug.thickness = float(number(a, v, 0, 1));
+      else if (a == "--elastic") o.aug.elastic_alpha = float(number(a, v, 0, 100));
       else usage_error("unknown option " + a);
     }
   }
@@ -225,6 +232,8 @@ int main(int argc, char** argv) {
   }
   st = trainer->set_schedule(sched);
   if (!st) fail(st);
+  st = trainer->set_label_smoothing(o.label_smoothing);
+  if (!st) fail(st);
   Shape batch_shape;
   st = Shape::nchw(o.batch, 1, 28, 28, &batch_shape);
   if (!st) fail(st);
@@ -239,7 +248,7 @@ int main(int argc, char** argv) {
 
   Rng order_rng(o.seed * 2 + 1), aug_rng(o.seed * 2 + 2);
   std::vector<int64_t> order(static_cast<size_t>(train_n));
-  std::vector<float> x(size_t(o.batch) * 784), plain(784), tmp(784);
+  std::vector<float> x(size_t(o.batch) * 784), plain(784), tmp(4 * 784);
   std::vector<int32_t> y(size_t(o.batch));
   const AugmentConfig& aug = o.aug;
   Progress progress(o.quiet);
@@ -311,7 +320,7 @@ int main(int argc, char** argv) {
   std::snprintf(acc_text, sizeof acc_text, "%.4f (%" PRId64 "/%" PRId64 " held-out samples)", acc, correct,
                 data.heldout_count());
   info.set("heldout_accuracy", acc_text);
-  info.set("trained_with", o.command);
+  info.set("trained_with", o.command);  // the command, without --out
   info.set("engine", CNN_VERSION);
   SaveOptions so;
   so.float16 = o.float16;

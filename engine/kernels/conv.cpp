@@ -239,12 +239,57 @@ inline void valid_cols(const Conv2dParams& p, int64_t x0, int64_t* lo, int64_t* 
 // The im2col matrix of one image/group, transposed and packed as the GEMM's B
 // operand col^T[P, K] (P = OH*OW positions, K = (ci, ky, kx) rows): element
 // (pos, row) at Bp[(row / NR) * P * NR + pos * NR + row % NR]; zero where the
-// window hits padding and in the lanes past K of the last panel. Position by
-// position, so each panel row of NR values is written contiguously; windows
-// that lie wholly inside the image read through a table of row offsets.
+// window hits padding and in the lanes past K of the last panel. Two ways,
+// the same result:
+// by rows: one output row at a time, so the panel rows being written stay in
+//   the L1 cache; per (row, kernel tap) the valid columns are found once, no
+//   test per pixel. Good for wide outputs (the first layers).
+void im2col_packed_t_rows(const Conv2dParams& p, const float* img, float* Bp) {
+  constexpr int64_t NR = gemm::NR;
+  const int64_t P = p.oh * p.ow, K = p.k();
+  const int64_t panel_stride = P * NR;
+  const int64_t tail = gemm::round_up(K, NR);
+  for (int64_t oy = 0; oy < p.oh; ++oy) {
+    float* row_base = Bp + oy * p.ow * NR;
+    int64_t r = 0;
+    for (int64_t ci = 0; ci < p.cg(); ++ci) {
+      const float* plane = img + ci * p.h * p.w;
+      for (int64_t ky = 0; ky < p.kh; ++ky) {
+        const int64_t iy = oy * p.sh - p.pad_t + ky * p.dh;
+        const bool row_in = iy >= 0 && iy < p.h;
+        for (int64_t kx = 0; kx < p.kw; ++kx, ++r) {
+          float* d = row_base + (r / NR) * panel_stride + r % NR;
+          if (!row_in) {
+            for (int64_t ox = 0; ox < p.ow; ++ox) d[ox * NR] = 0.0f;
+            continue;
+          }
+          const int64_t x0 = kx * p.dw - p.pad_l;
+          int64_t lo, hi;
+          valid_cols(p, x0, &lo, &hi);
+          const float* src = plane + iy * p.w + x0;
+          for (int64_t ox = 0; ox < lo; ++ox) d[ox * NR] = 0.0f;
+          if (p.sw == 1) {
+            for (int64_t ox = lo; ox < hi; ++ox) d[ox * NR] = src[ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ++ox) d[ox * NR] = src[ox * p.sw];
+          }
+          for (int64_t ox = hi; ox < p.ow; ++ox) d[ox * NR] = 0.0f;
+        }
+      }
+    }
+    for (; r < tail; ++r) {
+      float* d = row_base + (r / NR) * panel_stride + r % NR;
+      for (int64_t ox = 0; ox < p.ow; ++ox) d[ox * NR] = 0.0f;
+    }
+  }
+}
+
+// by positions: each position's NR-value panel rows written contiguously;
+//   windows wholly inside the image read through a table of tap offsets.
+//   Good for narrow outputs with many taps (deeper layers).
 constexpr int64_t kMaxOffsetTable = 2048;
 
-void im2col_packed_t(const Conv2dParams& p, const float* img, float* Bp) {
+void im2col_packed_t_positions(const Conv2dParams& p, const float* img, float* Bp) {
   constexpr int64_t NR = gemm::NR;
   const int64_t P = p.oh * p.ow, K = p.k();
   const int64_t panel_stride = P * NR;
@@ -293,6 +338,13 @@ void im2col_packed_t(const Conv2dParams& p, const float* img, float* Bp) {
       if (lane)
         for (; lane < NR; ++lane) dst[lane] = 0.0f;
     }
+}
+
+void im2col_packed_t(const Conv2dParams& p, const float* img, float* Bp) {
+  if (p.ow >= 2 * gemm::kWidth)
+    im2col_packed_t_rows(p, img, Bp);
+  else
+    im2col_packed_t_positions(p, img, Bp);
 }
 
 // The adjoint of im2col: img[...] += col[row * P + pos] for col[K, P].

@@ -543,6 +543,30 @@ TEST_CASE("softmax cross-entropy: hand-computed values, stability and gradient",
     return t / 4;
   };
   check_grad("logits_grad", zd, grad.data(), loss, 6);
+  // Label smoothing e: the target is (1 - e) * onehot + e / C (PyTorch's label_smoothing).
+  const float two[2] = {0, 0};
+  const int32_t first[1] = {0};
+  float g2[2] = {0, 0};
+  REQUIRE(softmax_cross_entropy(1, 2, two, first, g2, &r, -1.0, 0.2).is_ok());
+  REQUIRE(r.loss == Approx(std::log(2.0)));  // uniform output: the same loss for any target
+  REQUIRE(g2[0] == Approx(0.5 - 0.9));
+  REQUIRE(g2[1] == Approx(0.5 - 0.1));
+  std::vector<float> sgrad(logits.size(), 0.0f);
+  REQUIRE(softmax_cross_entropy(4, 7, logits.data(), labels, sgrad.data(), &r, -1.0, 0.1).is_ok());
+  const auto smoothed = [&] {
+    double t = 0;
+    for (int i = 0; i < 4; ++i) {
+      double m = -1e300, s = 0;
+      for (int c = 0; c < 7; ++c) m = std::max(m, zd[size_t(i * 7 + c)]);
+      for (int c = 0; c < 7; ++c) s += std::exp(zd[size_t(i * 7 + c)] - m);
+      for (int c = 0; c < 7; ++c)
+        t -= (c == labels[i] ? 0.9 + 0.1 / 7 : 0.1 / 7) * (zd[size_t(i * 7 + c)] - m - std::log(s));
+    }
+    return t / 4;
+  };
+  REQUIRE(r.loss == Approx(smoothed()));
+  check_grad("smoothed logits_grad", zd, sgrad.data(), smoothed, 7);
+  REQUIRE_FALSE(softmax_cross_entropy(1, 2, two, first, nullptr, &r, -1.0, 1.0).is_ok());
   // A label outside the classes is an error naming the sample.
   const int32_t bad[2] = {0, 7};
   const Status st = softmax_cross_entropy(2, 2, z, bad, g, &r);
