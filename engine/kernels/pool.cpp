@@ -13,6 +13,9 @@
 //   pooling adds gradient / divisor to every input the window covers.
 #include <algorithm>
 #include <limits>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include "gemm.hpp"
 #include "kernels.hpp"
@@ -111,8 +114,50 @@ inline void reduce_rows(const Pool2dParams& p, const float* src, int64_t y0, int
   }
 }
 
+#if defined(__SSE__)
+// 2x2 windows at stride 2, none clipped (the default model's pooling): two
+// input rows are reduced vertically four pairs at a time, then the even and
+// odd columns are split with a shuffle and reduced against each other. SSE's
+// 4-wide registers, which are wasm's SIMD128 in the wasm build.
+template <bool IsMax>
+bool pool2x2_forward_sse(const Pool2dParams& p, const float* in, float* out) {
+  if (p.kh != 2 || p.kw != 2 || p.sh != 2 || p.sw != 2 || p.pad_t != 0 || p.pad_l != 0 || 2 * p.oh > p.h ||
+      2 * p.ow > p.w)
+    return false;
+  const __m128 quarter = _mm_set1_ps(0.25f);
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    float* dst = out + plane * p.oh * p.ow;
+    for (int64_t oy = 0; oy < p.oh; ++oy) {
+      const float* r0 = src + 2 * oy * p.w;
+      const float* r1 = r0 + p.w;
+      float* d = dst + oy * p.ow;
+      int64_t ox = 0;
+      for (; ox + 4 <= p.ow; ox += 4) {
+        const __m128 a0 = _mm_loadu_ps(r0 + 2 * ox), a1 = _mm_loadu_ps(r1 + 2 * ox);
+        const __m128 b0 = _mm_loadu_ps(r0 + 2 * ox + 4), b1 = _mm_loadu_ps(r1 + 2 * ox + 4);
+        const __m128 a = IsMax ? _mm_max_ps(a0, a1) : _mm_add_ps(a0, a1);
+        const __m128 b = IsMax ? _mm_max_ps(b0, b1) : _mm_add_ps(b0, b1);
+        const __m128 even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m128 odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm_storeu_ps(d + ox, IsMax ? _mm_max_ps(even, odd) : _mm_mul_ps(_mm_add_ps(even, odd), quarter));
+      }
+      for (; ox < p.ow; ++ox) {
+        const float* t = r0 + 2 * ox;
+        const float* u = r1 + 2 * ox;
+        d[ox] = IsMax ? std::max(std::max(t[0], t[1]), std::max(u[0], u[1])) : ((t[0] + t[1]) + (u[0] + u[1])) * 0.25f;
+      }
+    }
+  }
+  return true;
+}
+#endif
+
 template <bool IsMax>
 void pool2d_forward_simd(const Pool2dParams& p, const float* in, float* out, float* row) {
+#if defined(__SSE__)
+  if (pool2x2_forward_sse<IsMax>(p, in, out)) return;
+#endif
   // Output columns whose whole window lies inside the input (no clipping):
   // with stride 1 they are computed W at a time from shifted loads of `row`.
   int64_t full_lo = (p.pad_l + p.sw - 1) / p.sw;
@@ -196,14 +241,9 @@ void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float*
         const Window win = window(p, oy, ox);
         if (win.y0 >= win.y1 || win.x0 >= win.x1) continue;
         int64_t best = win.y0 * p.w + win.x0;
-        float best_v = src[best];
         for (int64_t y = win.y0; y < win.y1; ++y)
-          for (int64_t x = win.x0; x < win.x1; ++x) {
-            const float v = src[y * p.w + x];
-            const bool larger = v > best_v;  // selects, not branches: the data decides
-            best = larger ? y * p.w + x : best;
-            best_v = larger ? v : best_v;
-          }
+          for (int64_t x = win.x0; x < win.x1; ++x)
+            if (src[y * p.w + x] > src[best]) best = y * p.w + x;
         dx[best] += dy[oy * p.ow + ox];
       }
   }

@@ -5,6 +5,7 @@
 // result in window.benchResult (tools/bench/browser.js reads it).
 import { loadEngine } from '../../web/src/engine/engine.js';
 import { runSuite, formatTable } from './suite.js';
+import { oursTrainer } from './train.js';
 
 const logEl = document.getElementById('log');
 const tableEl = document.getElementById('table');
@@ -30,7 +31,7 @@ async function run(quick) {
   const engine = await loadEngine({ moduleUrl: new URL('../../web/build/cnn.js', import.meta.url).href });
   // Browsers coarsen performance.now(): calls are timed in groups of >= 3 ms.
   const result = await runSuite({
-    engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W),
+    engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W), oursTrainer,
     options: { quick, log, groupMs: 3 },
   });
   result.meta.runtime = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium|Firefox|Safari)\/[\d.]+/)?.[0] ?? navigator.userAgent;
