@@ -241,9 +241,14 @@ void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float*
         const Window win = window(p, oy, ox);
         if (win.y0 >= win.y1 || win.x0 >= win.x1) continue;
         int64_t best = win.y0 * p.w + win.x0;
+        float best_v = src[best];
         for (int64_t y = win.y0; y < win.y1; ++y)
-          for (int64_t x = win.x0; x < win.x1; ++x)
-            if (src[y * p.w + x] > src[best]) best = y * p.w + x;
+          for (int64_t x = win.x0; x < win.x1; ++x) {
+            const float v = src[y * p.w + x];
+            const bool larger = v > best_v;  // selects, not branches: the data decides
+            best = larger ? y * p.w + x : best;
+            best_v = larger ? v : best_v;
+          }
         dx[best] += dy[oy * p.ow + ox];
       }
   }
