@@ -5,6 +5,7 @@
 // model with onnx-proto from the weights the page sends.
 //
 //   node tools/bench/browser.js [--quick]   run the page, print the table
+//     (--result-json: print the result as one line of JSON instead)
 //   node tools/bench/browser.js --serve     serve it on PORT (default 8090)
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -91,7 +92,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     startBenchServer(port).then(() => console.log(`bench page: http://localhost:${port}/tools/bench/index.html`));
   } else {
     runInBrowser({ quick: args.includes('--quick'), log: (m) => console.error(`bench: ${m}`) }).then(
-      (r) => console.log(formatTable(r)),
+      (r) => console.log(args.includes('--result-json') ? JSON.stringify(r) : formatTable(r)),
       (e) => { console.error(e.stack ?? e); process.exit(1); },
     );
   }

@@ -109,8 +109,12 @@ async function main() {
     report.node = result;
   }
   if (!flags.has('--node-only')) {
-    const { runInBrowser } = await import('./browser.js');
-    const result = await runInBrowser({ quick, log });
+    // In a process of its own: the peers loaded above change globals that
+    // playwright-core reads when it loads.
+    const child = spawnSync(process.execPath, [fileURLToPath(new URL('./browser.js', import.meta.url)), '--result-json',
+      ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+    if (child.status !== 0) throw new Error('the bench page run failed (see above)');
+    const result = JSON.parse(child.stdout.trim().split('\n').pop());
     console.log(`\n== ${result.meta.runtime}, one thread, ${report.machine.cpu}, ${report.date.slice(0, 10)}`);
     console.log(formatTable(result));
     report.browser = result;
