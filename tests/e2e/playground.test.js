@@ -37,7 +37,7 @@ const DIGITS = {
   3: [[...arc(0.48, 0.34, 0.17, 0.14, -160 * D, 90 * D, 20), ...arc(0.48, 0.64, 0.19, 0.16, -90 * D, 160 * D, 22)]],
   4: [[...line(0.52, 0.2, 0.3, 0.58, 12), ...line(0.3, 0.58, 0.72, 0.58, 10)], line(0.6, 0.34, 0.6, 0.82, 12)],
   5: [[...line(0.4, 0.22, 0.37, 0.48, 8), ...arc(0.5, 0.62, 0.17, 0.16, -125 * D, 150 * D, 22)], line(0.4, 0.22, 0.68, 0.22, 8)],
-  6: [[...arc(0.62, 0.5, 0.26, 0.3, -80 * D, -180 * D, 10), ...arc(0.52, 0.64, 0.16, 0.15, 180 * D, -180 * D, 28)]],
+  6: [[...arc(0.62, 0.52, 0.24, 0.34, -75 * D, -180 * D, 10), ...arc(0.5, 0.66, 0.15, 0.14, 180 * D, -180 * D, 28)]],
   7: [[...line(0.3, 0.24, 0.7, 0.24, 10), ...line(0.7, 0.24, 0.45, 0.8, 14)]],
   8: [Array.from({ length: 49 }, (_, i) => {
     const a = (2 * Math.PI * i) / 48;
@@ -59,7 +59,7 @@ async function modelReady(p) {
     const pg = globalThis.cnnPlayground;
     return pg?.net && !pg.inFlight && pg.root.dataset.state;
   }, null, { timeout: 30000 });
-  return p.evaluate(() => globalThis.cnnPlayground.net.trained);
+  assert.equal(await p.evaluate(() => globalThis.cnnPlayground.net.trained), true, 'the shipped, trained model is loaded');
 }
 
 /** Draws strokes given in pad units with the mouse, move by move. */
@@ -127,8 +127,8 @@ test('an empty pad asks for a digit, and every layer is described', async () => 
 });
 
 for (const [digit, strokes] of Object.entries(DIGITS)) {
-  test(`a hand-drawn ${digit} is read as ${digit}`, async (t) => {
-    const trained = await modelReady(page);
+  test(`a hand-drawn ${digit} is read as ${digit}`, async () => {
+    await modelReady(page);
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=clear]').click();
     await settled(page);
@@ -145,16 +145,12 @@ for (const [digit, strokes] of Object.entries(DIGITS)) {
       `${lat.length} updates while drawing, ink ${ink.toFixed(0)}`);
     await page.screenshot({ path: new URL(`digit-${digit}.png`, OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
     assert.ok(lat.length >= 5, 'the prediction updated while the digit was being drawn');
-    if (!trained) {
-      t.skip('no trained model is shipped yet: the guess of random weights is not checked');
-      return;
-    }
     assert.equal(predicted, digit);
   });
 }
 
-test('a real held-out MNIST digit can be loaded, with its true label', async (t) => {
-  const trained = await modelReady(page);
+test('a real held-out MNIST digit can be loaded, with its true label', async () => {
+  await modelReady(page);
   const samples = page.locator('[data-testid=samples] button');
   assert.equal(await samples.count(), 30, 'three of each class');
   await samples.nth(21).click();  // the first 7
@@ -166,22 +162,14 @@ test('a real held-out MNIST digit can be loaded, with its true label', async (t)
   await page.locator('[data-testid=clear]').click();
   await settled(page);
   assert.equal(await page.locator('[data-testid=truth]').textContent(), '');
-  if (!trained) {
-    t.skip('no trained model is shipped yet');
-    return;
-  }
   assert.equal(predicted, '7');
 });
 
-test('the Fashion-MNIST model, with its sample images', async (t) => {
+test('the Fashion-MNIST model, with its sample images', async () => {
   await modelReady(page);
-  if (!(await page.locator('[data-testid=model-select] option[value=fashion]').count())) {
-    t.skip('no Fashion-MNIST model in the catalogue yet');
-    return;
-  }
   await page.selectOption('[data-testid=model-select]', 'fashion');
   await page.waitForFunction(() => globalThis.cnnPlayground.net?.entry.key === 'fashion', null, { timeout: 30000 });
-  const trained = await modelReady(page);
+  await modelReady(page);
   const samples = page.locator('[data-testid=samples] button');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=samples] button').length === 30);
   await samples.nth(3).click();  // the first trouser
@@ -193,7 +181,7 @@ test('the Fashion-MNIST model, with its sample images', async (t) => {
   await page.selectOption('[data-testid=model-select]', 'digits');
   await page.waitForFunction(() => globalThis.cnnPlayground.net?.entry.key === 'digits', null, { timeout: 30000 });
   await modelReady(page);
-  if (trained) assert.equal(predicted, 'Trouser');
+  assert.equal(predicted, 'Trouser');
 });
 
 test('undo removes the last stroke; Escape clears the pad', async () => {
@@ -290,6 +278,22 @@ test('a model that cannot load says so on the page', async () => {
   await status.filter({ hasText: /failed/ }).waitFor({ timeout: 30000 });
   assert.match(await status.textContent(), /The engine failed to load/);
   assert.match(await p.locator('.netview').textContent(), /failed to load/);
+  await p.close();
+});
+
+test('a model file that is damaged or missing says so on the page', async () => {
+  const p = await context.newPage();
+  await p.route('**/models/digits.cnnm', (route) => route.fulfill({ status: 200, body: Buffer.from('CNNMODEL, but cut short') }));
+  await openPage(p);
+  const status = p.locator('[data-testid=status]');
+  await status.filter({ hasText: /failed/ }).waitFor({ timeout: 30000 });
+  assert.match(await status.textContent(), /^The model failed to load: .+/);
+  console.log(`a damaged model file: ${await status.textContent()}`);
+  assert.match(await p.locator('.netview').textContent(), /The model failed to load/);
+  await p.route('**/models/fashion.cnnm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await p.selectOption('[data-testid=model-select]', 'fashion');
+  await status.filter({ hasText: /404/ }).waitFor({ timeout: 30000 });
+  assert.match(await status.textContent(), /models\/fashion\.cnnm: 404/);
   await p.close();
 });
 

@@ -2,29 +2,15 @@ import { readDataset } from '../engine/dataset.js';
 
 // The models the playground can show, and how to open one in the engine
 // Worker. A catalogue entry names a model file (the engine's model format,
-// opened by the worker's loadModel) and, until a trained file is shipped, may
-// instead give layer specs for a seeded, untrained network of the same shape.
-
-/** The digits LeNet: CONV-RELU-POOL twice, then two dense layers. */
-export const LENET_SPECS = Object.freeze([
-  { type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, padding: 2 },
-  { type: 'relu' },
-  { type: 'maxpool2d', kernel_size: 2 },
-  { type: 'conv2d', in_channels: 8, out_channels: 16, kernel_size: 5 },
-  { type: 'relu' },
-  { type: 'maxpool2d', kernel_size: 2 },
-  { type: 'flatten' },
-  { type: 'dense', in_features: 400, out_features: 64 },
-  { type: 'relu' },
-  { type: 'dense', in_features: 64, out_features: 10 },
-  { type: 'softmax' },
-]);
+// opened by the worker's loadModel: web/models/*.cnnm, trained by
+// tools/train) and its held-out sample images; an entry may instead give
+// layer specs, for a seeded, untrained network (the page then says so).
 
 export const INPUT_SHAPE = Object.freeze([1, 1, 28, 28]);
 
 export const MODEL_CATALOGUE = Object.freeze([
-  { key: 'digits', dataset: 'mnist', specs: LENET_SPECS, seed: 1, samples: 'models/samples-mnist.cnnd' },
-  { key: 'fashion', dataset: 'fashion-mnist', specs: LENET_SPECS, seed: 2, samples: 'models/samples-fashion.cnnd' },
+  { key: 'digits', dataset: 'mnist', url: 'models/digits.cnnm', samples: 'models/samples-mnist.cnnd' },
+  { key: 'fashion', dataset: 'fashion-mnist', url: 'models/fashion.cnnm', samples: 'models/samples-fashion.cnnd' },
 ]);
 
 /** How many shipped images of each class the page offers. */
