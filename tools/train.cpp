@@ -91,7 +91,7 @@ Options parse(int argc, char** argv) {
   o.command = "train";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    o.command += " " + a;
+    if (a != "--quiet") o.command += " " + a;  // how it was trained, not how it was shown
     if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);

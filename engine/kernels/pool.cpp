@@ -236,14 +236,18 @@ void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float*
     const float* src = in + plane * p.h * p.w;
     const float* dy = out_grad + plane * p.oh * p.ow;
     float* dx = in_grad + plane * p.h * p.w;
-    for (int64_t oy = 0; oy < p.oh; ++oy)
+    for (int64_t oy = 0; oy < p.oh; ++oy) {
+      const Window rows = window(p, oy, 0);  // the rows are the same for every column
+      if (rows.y0 >= rows.y1) continue;
       for (int64_t ox = 0; ox < p.ow; ++ox) {
-        const Window win = window(p, oy, ox);
-        if (win.y0 >= win.y1 || win.x0 >= win.x1) continue;
-        int64_t best = win.y0 * p.w + win.x0;
+        int64_t x0 = ox * p.sw - p.pad_l;
+        const int64_t x1 = std::min(std::min(x0 + p.kw, p.w + p.pad_l), p.w);
+        x0 = std::max<int64_t>(x0, 0);
+        if (x0 >= x1) continue;
+        int64_t best = rows.y0 * p.w + x0;
         float best_v = src[best];
-        for (int64_t y = win.y0; y < win.y1; ++y)
-          for (int64_t x = win.x0; x < win.x1; ++x) {
+        for (int64_t y = rows.y0; y < rows.y1; ++y)
+          for (int64_t x = x0; x < x1; ++x) {
             const float v = src[y * p.w + x];
             const bool larger = v > best_v;  // selects, not branches: the data decides
             best = larger ? y * p.w + x : best;
@@ -251,6 +255,7 @@ void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float*
           }
         dx[best] += dy[oy * p.ow + ox];
       }
+    }
   }
 }
 
