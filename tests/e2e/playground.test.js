@@ -124,6 +124,9 @@ test('an empty pad asks for a digit, and every layer is described', async () => 
   assert.match(await page.locator('[data-testid=cost-totals]').textContent(), /29,738 parameters/);
   assert.equal(await page.locator('.filters img').count(), 8);
   assert.equal(await page.locator('.drawpad-canvas').evaluate((c) => getComputedStyle(c).touchAction), 'none');
+  // the footer names the engine that runs: its version and the SIMD128 path
+  await page.waitForFunction(() => document.querySelector('[data-slot=engine-info]')?.textContent.length > 0);
+  assert.match(await page.locator('[data-slot=engine-info]').textContent(), /Engine \d+\.\d+\.\d+, WebAssembly with SIMD \(sse4\.1, 4 floats/);
 });
 
 for (const [digit, strokes] of Object.entries(DIGITS)) {

@@ -10,6 +10,7 @@
 import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
 import { mountLab } from './ui/lab/mount.js';
+import { EngineClient } from './engine/client.js';
 
 const PIECES = [
   {
@@ -43,6 +44,14 @@ function translatePage(lang) {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(lang, node.dataset.i18n);
 }
 
+// The engine's version and SIMD architecture, from the page's shared Worker.
+async function showEngineInfo(lang) {
+  const slot = document.querySelector('[data-slot="engine-info"]');
+  if (!slot) return;
+  const info = await EngineClient.shared().request('info');
+  slot.textContent = t(lang, 'page.engine', { version: info.version, arch: info.simdArch, width: info.simdWidth });
+}
+
 function showPageError(message) {
   const status = document.getElementById('page-status');
   status.hidden = false;
@@ -62,12 +71,14 @@ async function main() {
       showPageError(t(lang, 'engine.failed', { message: e?.message ?? String(e) }));
     }
   }
+  showEngineInfo(lang).catch(() => {});  // a failed engine is already reported by the pieces
   const picker = document.getElementById('lang');
   picker.value = lang;
   picker.addEventListener('change', () => {
     lang = pickLang(picker.value);
     translatePage(lang);
     for (const piece of mounted) piece?.setLang?.(lang);
+    showEngineInfo(lang).catch(() => {});
     const url = new URL(location.href);
     url.searchParams.set('lang', lang);
     history.replaceState(null, '', url);

@@ -191,6 +191,7 @@ export const STRINGS = {
 
     // the playground page
     'page.lang': 'Language',
+    'page.engine': 'Engine {version}, WebAssembly with SIMD ({arch}, {width} floats per vector), one Worker thread.',
     'page.intro': 'Draw a digit. A real convolutional network, running in your browser, reads it as you draw, and shows you what every layer sees.',
     'section.draw': 'Draw and classify',
     'section.network': 'Inside the network, layer by layer',
@@ -485,6 +486,7 @@ export const STRINGS = {
     'lab.net.mapLabel': '특성 맵 {n}',
 
     'page.lang': '언어',
+    'page.engine': '엔진 {version}, SIMD를 쓰는 웹어셈블리({arch}, 벡터 하나에 실수 {width}개), 워커 스레드 하나.',
     'page.intro': '숫자를 그려 보세요. 브라우저에서 실행되는 진짜 합성곱 신경망이 그리는 동안 숫자를 읽고, 각 층이 무엇을 보는지 보여 줍니다.',
     'section.draw': '그리고 분류하기',
     'section.network': '신경망 속을 한 층씩',
