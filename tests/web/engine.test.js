@@ -114,6 +114,8 @@ test('a plan that cannot fit memory is refused and the network keeps working', (
     net.forward(new Float32Array(784));
     assert.deepEqual(net.output().shape, [1, 10]);
     assert.throws(() => net.forward(new Float32Array(10)), /planned for 1x1x28x28 = 784/);
+    assert.throws(() => net.forward(null), (e) => e instanceof EngineError && /must be a Float32Array/.test(e.message));
+    assert.throws(() => net.forward('abc'), /must be a Float32Array/);
   } finally {
     net.destroy();
   }

@@ -302,6 +302,9 @@ export class Network {
   forward(data) {
     this.assertAlive();
     if (data !== undefined) {
+      if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
+        throw new EngineError('the input must be a Float32Array (or an array of numbers)');
+      }
       const input = this.input();
       if (data.length !== input.length) {
         throw new EngineError(`the input has ${data.length} values, but the network was planned for ${this.inputShape.join('x')} = ${input.length}`);
