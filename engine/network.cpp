@@ -150,6 +150,24 @@ Status Network::select_kernels_and_pack() {
     l.packed_offset = packed_total;
     packed_total += aligned(l.packed_count);
   }
+  // Fused activations: the conv / dense kernel's epilogue writes the
+  // activation layer's output too (kernels.hpp, out_act), which saves a pass
+  // over the data and a dispatch; both outputs stay visible.
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Layer& l = layers_[i];
+    l.fuses_next = false;
+    l.fused_into_prev = false;
+  }
+  if (variant_ == Variant::Simd)
+    for (size_t i = 0; i + 1 < layers_.size(); ++i) {
+      const LayerKind k = layers_[i].spec.kind, next = layers_[i + 1].spec.kind;
+      if ((k == LayerKind::Conv2d || k == LayerKind::Dense) && (next == LayerKind::ReLU || next == LayerKind::LeakyReLU)) {
+        layers_[i].fuses_next = true;
+        layers_[i + 1].fused_into_prev = true;
+        layers_[i + 1].kernel_name = "fused into the previous layer's kernel";
+        ++i;
+      }
+    }
   CNN_RETURN_IF_ERROR(packed_.resize(packed_total).with_context("packed weights: "));
   params_changed();
   return Status::ok();
@@ -285,17 +303,31 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
   const float* packed = packed_.data() + l.packed_offset;
   const float* w = params_.data() + l.weight_offset;
   const float* b = l.bias_count ? params_.data() + l.bias_offset : nullptr;
+  if (l.fused_into_prev) return;  // written by layer i - 1
+  Activation act = Activation::None;
+  float slope = 0.0f;
+  float* out_act = nullptr;
+  if (l.fuses_next) {
+    const Layer& next = layers_[size_t(i) + 1];
+    act = next.spec.kind == LayerKind::ReLU ? Activation::ReLU : Activation::LeakyReLU;
+    slope = next.spec.negative_slope;
+    out_act = base + next.out_offset + n0 * out_per;
+  }
   switch (l.spec.kind) {
     case LayerKind::Conv2d: {
       Conv2dParams p = l.conv;
       p.n = count;
-      l.conv_k->forward(p, in, w, packed, b, out, scratch);
+      p.act = act;
+      p.slope = slope;
+      l.conv_k->forward(p, in, w, packed, b, out, out_act, scratch);
       break;
     }
     case LayerKind::Dense: {
       DenseParams p = l.dense;
       p.n = count;
-      l.dense_k->forward(p, in, w, packed, b, out, scratch);
+      p.act = act;
+      p.slope = slope;
+      l.dense_k->forward(p, in, w, packed, b, out, out_act, scratch);
       break;
     }
     case LayerKind::MaxPool2d:

@@ -81,6 +81,11 @@ class Network {
     int64_t packed_offset = 0, packed_count = 0;
     int64_t out_offset = 0;  // into arena_
     bool aliases_input = false;  // flatten: same buffer, new shape
+    // A conv or dense layer followed by ReLU / LeakyReLU (SIMD variant): its
+    // kernel writes both outputs in one pass (fuses_next), and the
+    // activation layer itself has nothing left to do (fused_into_prev).
+    bool fuses_next = false;
+    bool fused_into_prev = false;
     const char* kernel_name = "";
     double ms = 0.0;
     // Resolved kernel parameters (only the one for spec.kind is used).

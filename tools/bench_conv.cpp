@@ -170,10 +170,10 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
       return false;
     k.pack(p, weight.data(), pr.packed.data());
     std::memset(out.data(), 0, sizeof(float) * size_t(out.size()));
-    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());
+    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), nullptr, pr.scratch.data());
     for (int64_t j = 0; j < out.size(); ++j)
       pr.diff = std::max(pr.diff, double(std::fabs(out.data()[j] - out_ref.data()[j])));
-    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());  // warm-up
+    k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), nullptr, pr.scratch.data());  // warm-up
   }
   constexpr int kRounds = 5;
   for (int round = 0; round < kRounds; ++round)
@@ -183,7 +183,7 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
       const auto t_round = clock_type::now();
       do {
         const auto t0 = clock_type::now();
-        k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), pr.scratch.data());
+        k.forward(p, in.data(), weight.data(), pr.packed.data(), bias.data(), out.data(), nullptr, pr.scratch.data());
         pr.rates.push_back(2.0 * macs / seconds_since(t0) * 1e-9);
       } while (seconds_since(t_round) < seconds / kRounds);
     }

@@ -73,50 +73,63 @@ __attribute__((always_inline)) inline void direct_tile(int64_t cg, int kh_rt, in
     for (int v = 0; v < NV; ++v) out[i][v] = c[i][v];
 }
 
-// Stores rows [0, rows) and columns [0, cols) of the tile at out (row stride ld).
+// Stores rows [0, rows) and columns [0, cols) of the tile at out (row stride
+// ld); with out_act (same layout), out keeps the values before the activation.
 template <int NV>
 inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float* bias, Activation act, float slope,
-                       float* out, int64_t ld) {
+                       float* out, float* out_act, int64_t ld) {
   alignas(64) float tmp[kMaxNV * kW];
   for (int i = 0; i < rows; ++i) {
     const batch b(bias ? bias[i] : 0.0f);
-    float* o = out + i * ld;
-    if (cols == NV * kW) {
-      for (int v = 0; v < NV; ++v) activate_batch(c[i][v] + b, act, slope).store_unaligned(o + v * kW);
-    } else {
-      for (int v = 0; v < NV; ++v) activate_batch(c[i][v] + b, act, slope).store_aligned(tmp + v * kW);
-      std::memcpy(o, tmp, sizeof(float) * size_t(cols));
+    for (int pass = 0; pass < (out_act ? 2 : 1); ++pass) {
+      // out_act: first the raw values into out, then the activated into out_act.
+      const bool raw = out_act && pass == 0;
+      float* o = (pass == 0 ? out : out_act) + i * ld;
+      if (cols == NV * kW) {
+        for (int v = 0; v < NV; ++v) {
+          const batch x = c[i][v] + b;
+          (raw ? x : activate_batch(x, act, slope)).store_unaligned(o + v * kW);
+        }
+      } else {
+        for (int v = 0; v < NV; ++v) {
+          const batch x = c[i][v] + b;
+          (raw ? x : activate_batch(x, act, slope)).store_aligned(tmp + v * kW);
+        }
+        std::memcpy(o, tmp, sizeof(float) * size_t(cols));
+      }
     }
   }
 }
 
 template <int NV, int K_>
 void direct_row_tile(const Conv2dParams& p, const float* src, const float* packed, const float* bias, float* out,
-                     int64_t plane, int64_t Wp, int cols) {
+                     float* out_act, int64_t plane, int64_t Wp, int cols) {
   const int64_t ocg = p.ocg(), K = p.k(), ohw = p.oh * p.ow;
   for (int64_t o0 = 0; o0 < ocg; o0 += MR) {
     batch c[MR][NV];
     direct_tile<NV, K_>(p.cg(), p.kh, p.kw, plane, Wp, src, packed + o0 * K, c);
     const int rows = int(ocg - o0 < MR ? ocg - o0 : MR);
-    store_tile<NV>(c, rows, cols, bias ? bias + o0 : nullptr, p.act, p.slope, out + o0 * ohw, ohw);
+    store_tile<NV>(c, rows, cols, bias ? bias + o0 : nullptr, p.act, p.slope, out + o0 * ohw,
+                   out_act ? out_act + o0 * ohw : nullptr, ohw);
   }
 }
 
 template <int K_>
 void direct_group(const Conv2dParams& p, const float* pad, const float* packed, const float* bias, float* out,
-                  int64_t plane, int64_t Wp) {
+                  float* out_act, int64_t plane, int64_t Wp) {
   for (int64_t y = 0; y < p.oh; ++y) {
     const float* row = pad + y * Wp;
     float* orow = out + y * p.ow;
+    float* arow = out_act ? out_act + y * p.ow : nullptr;
     int64_t x0 = 0;
     while (x0 < p.ow) {
       const int64_t rem = p.ow - x0;
       if (rem > kW) {
         const int cols = int(rem < 2 * kW ? rem : 2 * kW);
-        direct_row_tile<2, K_>(p, row + x0, packed, bias, orow + x0, plane, Wp, cols);
+        direct_row_tile<2, K_>(p, row + x0, packed, bias, orow + x0, arow ? arow + x0 : nullptr, plane, Wp, cols);
         x0 += cols;
       } else {
-        direct_row_tile<1, K_>(p, row + x0, packed, bias, orow + x0, plane, Wp, int(rem));
+        direct_row_tile<1, K_>(p, row + x0, packed, bias, orow + x0, arow ? arow + x0 : nullptr, plane, Wp, int(rem));
         x0 += rem;
       }
     }
@@ -144,7 +157,7 @@ int64_t conv2d_direct_scratch_floats(const Conv2dParams& p) {
 }
 
 void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* packed, const float* bias,
-                           float* out, float* scratch) {
+                           float* out, float* out_act, float* scratch) {
   const int64_t Hp = p.oh + p.kh - 1, Wp = p.ow + p.kw - 1, plane = Hp * Wp;
   const int64_t cg = p.cg(), ocg = p.ocg(), K = p.k();
   const int64_t a_stride = gemm::packed_a_floats(ocg, K);
@@ -170,11 +183,12 @@ void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* 
       const float* pk = packed + g * a_stride;
       const float* b = bias ? bias + g * ocg : nullptr;
       float* o = out + (n * p.oc + g * ocg) * p.oh * p.ow;
+      float* oa = out_act ? out_act + (o - out) : nullptr;
       switch (p.kh == p.kw ? p.kw : 0) {
-        case 1: direct_group<1>(p, scratch, pk, b, o, plane, Wp); break;
-        case 3: direct_group<3>(p, scratch, pk, b, o, plane, Wp); break;
-        case 5: direct_group<5>(p, scratch, pk, b, o, plane, Wp); break;
-        default: direct_group<0>(p, scratch, pk, b, o, plane, Wp); break;
+        case 1: direct_group<1>(p, scratch, pk, b, o, oa, plane, Wp); break;
+        case 3: direct_group<3>(p, scratch, pk, b, o, oa, plane, Wp); break;
+        case 5: direct_group<5>(p, scratch, pk, b, o, oa, plane, Wp); break;
+        default: direct_group<0>(p, scratch, pk, b, o, oa, plane, Wp); break;
       }
     }
 }

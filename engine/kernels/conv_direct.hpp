@@ -16,7 +16,8 @@ bool conv2d_direct_applies(const Conv2dParams& p);
 bool conv2d_direct_preferred(const Conv2dParams& p);
 // Scratch of conv2d_forward_direct: one zero-padded copy of an image's group.
 int64_t conv2d_direct_scratch_floats(const Conv2dParams& p);
+// out_act: as in the kernel table's forward (kernels.hpp).
 void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* packed, const float* bias,
-                           float* out, float* scratch);
+                           float* out, float* out_act, float* scratch);
 
 }  // namespace cnn

@@ -33,6 +33,18 @@ void dense_forward_ref(const DenseParams& p, const float* in, const float* weigh
 int64_t no_floats(const DenseParams&) { return 0; }
 void no_pack(const DenseParams&, const float*, float*) {}
 
+void ref_entry(const DenseParams& p, const float* in, const float* weight, const float* packed, const float* bias,
+               float* out, float* out_act, float* scratch) {
+  if (!out_act) {
+    dense_forward_ref(p, in, weight, packed, bias, out, scratch);
+    return;
+  }
+  DenseParams q = p;
+  q.act = Activation::None;
+  dense_forward_ref(q, in, weight, packed, bias, out, scratch);
+  for (int64_t i = 0; i < p.n * p.out; ++i) out_act[i] = gemm::activate(out[i], p.act, p.slope);
+}
+
 int64_t gemm_scratch_floats(const DenseParams& p) { return gemm::packed_a_floats(p.n, p.in); }
 int64_t gemm_packed_floats(const DenseParams& p) { return gemm::packed_b_floats(p.in, p.out); }
 
@@ -42,12 +54,13 @@ void gemm_pack(const DenseParams& p, const float* weight, float* packed) {
 }
 
 void dense_forward_simd(const DenseParams& p, const float* in, const float*, const float* packed,
-                        const float* bias, float* out, float* scratch) {
+                        const float* bias, float* out, float* out_act, float* scratch) {
   gemm::pack_a(p.n, p.in, in, p.in, 1, scratch);
   gemm::Epilogue ep;
   ep.col_bias = bias;
   ep.act = p.act;
   ep.slope = p.slope;
+  ep.act_out = out_act;
   gemm::gemm_packed(p.n, p.out, p.in, scratch, packed, out, p.out, ep);
 }
 
@@ -55,7 +68,7 @@ void dense_forward_simd(const DenseParams& p, const float* in, const float*, con
 
 const std::vector<DenseKernel>& dense_forward_kernels() {
   static const std::vector<DenseKernel> list = {
-      {"dense_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, dense_forward_ref},
+      {"dense_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, ref_entry},
       {"dense_forward_gemm_simd", Variant::Simd, gemm_scratch_floats, gemm_packed_floats, gemm_pack,
        dense_forward_simd},
   };

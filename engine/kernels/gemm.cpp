@@ -116,7 +116,12 @@ void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* 
             batch x = acc[i][v] + rb;
             if (ep.col_bias) x += batch::load_unaligned(ep.col_bias + j0 + v * kWidth);
             if (ep.accumulate) x += batch::load_unaligned(crow + v * kWidth);
-            apply_act(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
+            if (ep.act_out) {
+              x.store_unaligned(crow + v * kWidth);
+              apply_act(x, ep.act, ep.slope).store_unaligned(ep.act_out + (crow - C) + v * kWidth);
+            } else {
+              apply_act(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
+            }
           }
         }
       } else {
@@ -129,7 +134,12 @@ void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* 
             float x = tile[i * NR + j] + rb;
             if (ep.col_bias) x += ep.col_bias[j0 + j];
             if (ep.accumulate) x += crow[j];
-            crow[j] = activate(x, ep.act, ep.slope);
+            if (ep.act_out) {
+              crow[j] = x;
+              ep.act_out[(crow - C) + j] = activate(x, ep.act, ep.slope);
+            } else {
+              crow[j] = activate(x, ep.act, ep.slope);
+            }
           }
         }
       }

@@ -39,6 +39,9 @@ struct Epilogue {
   Activation act = Activation::None;
   float slope = 0.0f;               // LeakyReLU
   bool accumulate = false;          // C += A*B instead of C = A*B
+  // When set (same layout as C): C keeps the values before the activation
+  // and act_out receives them after it.
+  float* act_out = nullptr;
 };
 
 // C[i*ldc + j] for i < M, j < N. Ap, Bp from pack_a / pack_b with the same M, N, K.

@@ -32,6 +32,10 @@ struct Conv2dParams {
 };
 Conv2dParams conv2d_params(const Geometry& g, const Conv2dSpec& s);
 
+// forward: with out_act null, out = act(sum + bias); otherwise out = sum +
+// bias and out_act = act(sum + bias), one more store in the same pass (a
+// network fuses an activation layer that follows this way and still keeps
+// both layers' outputs). The same for dense.
 struct Conv2dKernel {
   const char* name;
   Variant variant;
@@ -39,7 +43,7 @@ struct Conv2dKernel {
   int64_t (*packed_floats)(const Conv2dParams&);
   void (*pack)(const Conv2dParams&, const float* weight, float* packed);
   void (*forward)(const Conv2dParams&, const float* in, const float* weight, const float* packed,
-                  const float* bias, float* out, float* scratch);
+                  const float* bias, float* out, float* out_act, float* scratch);
 };
 const std::vector<Conv2dKernel>& conv2d_forward_kernels();
 
@@ -96,7 +100,7 @@ struct DenseKernel {
   int64_t (*packed_floats)(const DenseParams&);
   void (*pack)(const DenseParams&, const float* weight, float* packed);
   void (*forward)(const DenseParams&, const float* in, const float* weight, const float* packed,
-                  const float* bias, float* out, float* scratch);
+                  const float* bias, float* out, float* out_act, float* scratch);
 };
 const std::vector<DenseKernel>& dense_forward_kernels();
 

@@ -157,7 +157,7 @@ TEST_CASE("a conv cell's listed products sum to exactly the forward output", "[e
       std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
       std::vector<float> out(static_cast<size_t>(out_n));
       k.pack(p, weight.data(), packed.data());
-      k.forward(p, input.data(), weight.data(), packed.data(), b, out.data(), scratch.data());
+      k.forward(p, input.data(), weight.data(), packed.data(), b, out.data(), nullptr, scratch.data());
       fast.push_back(std::move(out));
     }
     const int64_t cg = cc.c / cc.groups;

@@ -45,6 +45,19 @@ std::vector<ConvCase> conv_cases() {
   for (int size : {W - 1, W, W + 1, 2 * W + 1, 7, 13})
     for (int oc : {1, gemm::MR - 1, gemm::MR, gemm::MR + 1, 2 * gemm::MR + 3})
       if (size >= 1) v.push_back({1, 2, size + 2, size + 2, oc, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::None});
+  // Output channels per group on both sides of conv2d_forward_simd's choice
+  // of the channels-in-lanes kernel (at least 3/4 of the lanes used): W - 1,
+  // W, 2W, 3W, 4W + 1 (1..4 vectors of channels per tile) and W + 1, 2W + 1
+  // (not), with strides, padding, dilation, groups, and pixel counts that
+  // are not multiples of the tile's 2, 3, 4 or 8 pixels.
+  for (int oc : {W - 1, W, W + 1, 2 * W, 2 * W + 1, 3 * W, 4 * W + 1})
+    if (oc >= 1) {
+      v.push_back({1, 3, 9, 11, oc, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::ReLU});
+      v.push_back({2, 5, 8, 7, oc, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::None});
+      v.push_back({1, 4, 13, 10, oc, 3, 2, 2, 3, 2, 0, 2, 1, 1, Activation::LeakyReLU});
+      v.push_back({1, 2, 5, 5, oc, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::None});
+      v.push_back({1, 2 * 3, 6, 7, 2 * oc, 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::ReLU});
+    }
   // Random shapes with a fixed seed.
   cnn_test::Rng r(2024);
   for (int i = 0; i < 60; ++i) {
@@ -100,7 +113,7 @@ TEST_CASE("gemm_packed matches gemm_ref around the register tile", "[kernels][ge
   for (int M : ms)
     for (int N : ns)
       for (int K : ks)
-        for (int mode = 0; mode < 3; ++mode) {
+        for (int mode = 0; mode < 4; ++mode) {
           const auto A = random_vector(int64_t(M) * K, seed++);
           const auto B = random_vector(int64_t(K) * N, seed++);
           const auto bias = random_vector(std::max(M, N), seed++);
@@ -120,10 +133,25 @@ TEST_CASE("gemm_packed matches gemm_ref around the register tile", "[kernels][ge
           std::vector<float> Ap(static_cast<size_t>(gemm::packed_a_floats(M, K))), Bp(size_t(gemm::packed_b_floats(K, N)));
           gemm::pack_a(M, K, A.data(), K, 1, Ap.data());
           gemm::pack_b(K, N, B.data(), N, 1, Bp.data());
+          // mode 3: the activation into a second output, C keeps the values before it.
+          std::vector<float> act_out(size_t(M) * size_t(N), -5.0f), act_ref(act_out.size());
+          if (mode == 3) {
+            ep.row_bias = bias.data();
+            ep.act = Activation::ReLU;
+            ep.act_out = act_out.data();
+          }
           gemm::gemm_packed(M, N, K, Ap.data(), Bp.data(), C.data(), N, ep);
-          gemm::gemm_ref(M, N, K, A.data(), K, 1, B.data(), N, 1, C_ref.data(), N, ep);
+          gemm::Epilogue ep_ref = ep;
+          ep_ref.act_out = nullptr;
+          if (mode == 3) {
+            act_ref = C_ref;
+            gemm::gemm_ref(M, N, K, A.data(), K, 1, B.data(), N, 1, act_ref.data(), N, ep_ref);
+            ep_ref.act = Activation::None;
+          }
+          gemm::gemm_ref(M, N, K, A.data(), K, 1, B.data(), N, 1, C_ref.data(), N, ep_ref);
           INFO("M=" << M << " N=" << N << " K=" << K << " mode=" << mode);
           REQUIRE(cnn_test::max_rel_diff(C.data(), C_ref.data(), int64_t(M) * N) <= kTol);
+          if (mode == 3) REQUIRE(cnn_test::max_rel_diff(act_out.data(), act_ref.data(), int64_t(M) * N) <= kTol);
         }
 }
 
@@ -153,21 +181,33 @@ TEST_CASE("every conv2d kernel matches the reference on generated shapes", "[ker
     const auto wt = random_vector(p.oc * p.k(), seed++);
     const auto bias = random_vector(p.oc, seed++);
     const int64_t out_n = p.n * p.oc * p.oh * p.ow;
-    std::vector<float> ref(static_cast<size_t>(out_n));
+    std::vector<float> ref(static_cast<size_t>(out_n)), ref_raw(static_cast<size_t>(out_n));
     conv2d_forward_ref(p, in.data(), wt.data(), bias.data(), ref.data());
+    Conv2dParams raw = p;
+    raw.act = Activation::None;
+    conv2d_forward_ref(raw, in.data(), wt.data(), bias.data(), ref_raw.data());
     for (const Conv2dKernel& k : kernels) {
-      if (k.variant == Variant::Ref) continue;
       std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
-      // Stale values in the scratch must never reach the output.
-      for (auto& x : scratch) x = std::numeric_limits<float>::quiet_NaN();
-      std::vector<float> out(size_t(out_n), -7.0f);
       k.pack(p, wt.data(), packed.data());
-      k.forward(p, in.data(), wt.data(), packed.data(), bias.data(), out.data(), scratch.data());
       INFO(k.name << " n=" << p.n << " c=" << p.c << " h=" << p.h << " w=" << p.w << " oc=" << p.oc << " k=" << p.kh
                   << "x" << p.kw << " s=" << p.sh << "," << p.sw << " pad=" << p.pad_t << "," << p.pad_l
                   << " d=" << p.dh << "," << p.dw << " g=" << p.groups);
-      REQUIRE(cnn_test::max_rel_diff(out.data(), ref.data(), out_n) <= kTol);
-      ++tested;
+      // With and without a second output for the activation (out_act).
+      for (bool two : {false, true}) {
+        // Stale values in the scratch must never reach the output.
+        for (auto& x : scratch) x = std::numeric_limits<float>::quiet_NaN();
+        std::vector<float> out(size_t(out_n), -7.0f), out_act(size_t(out_n), -9.0f);
+        k.forward(p, in.data(), wt.data(), packed.data(), bias.data(), out.data(), two ? out_act.data() : nullptr,
+                  scratch.data());
+        INFO("out_act " << two);
+        REQUIRE(cnn_test::max_rel_diff(out.data(), two ? ref_raw.data() : ref.data(), out_n) <= kTol);
+        if (two) {
+          REQUIRE(cnn_test::max_rel_diff(out_act.data(), ref.data(), out_n) <= kTol);
+          // The activation is applied to exactly the values kept in out.
+          for (int64_t i = 0; i < out_n; ++i) REQUIRE(out_act[size_t(i)] == gemm::activate(out[size_t(i)], p.act, p.slope));
+        }
+      }
+      if (k.variant != Variant::Ref) ++tested;
     }
   }
   REQUIRE(tested >= 50);
@@ -195,7 +235,7 @@ TEST_CASE("lecture: a hand-computed 5x5 input with a 3x3 filter, stride 1 and 2,
       std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
       std::vector<float> out(e.out.size());
       k.pack(p, F, packed.data());
-      k.forward(p, X, F, packed.data(), nullptr, out.data(), scratch.data());
+      k.forward(p, X, F, packed.data(), nullptr, out.data(), nullptr, scratch.data());
       INFO(k.name << " stride " << e.stride << " pad " << e.pad);
       for (size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == e.out[i]);
     }
@@ -391,16 +431,25 @@ TEST_CASE("every dense kernel matches the reference", "[kernels][dense]") {
         const auto x = random_vector(int64_t(n) * in_f, seed++);
         const auto wt = random_vector(int64_t(out_f) * in_f, seed++);
         const auto b = random_vector(out_f, seed++);
-        std::vector<float> ref(static_cast<size_t>(n * out_f));
-        kernels[0].forward(p, x.data(), wt.data(), nullptr, b.data(), ref.data(), nullptr);
+        std::vector<float> ref(static_cast<size_t>(n * out_f)), ref_raw(ref.size());
+        kernels[0].forward(p, x.data(), wt.data(), nullptr, b.data(), ref.data(), nullptr, nullptr);
+        DenseParams raw = p;
+        raw.act = Activation::None;
+        kernels[0].forward(raw, x.data(), wt.data(), nullptr, b.data(), ref_raw.data(), nullptr, nullptr);
         for (const auto& k : kernels) {
-          if (k.variant == Variant::Ref) continue;
           std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
-          std::vector<float> out(ref.size());
           k.pack(p, wt.data(), packed.data());
-          k.forward(p, x.data(), wt.data(), packed.data(), b.data(), out.data(), scratch.data());
-          INFO(k.name << " n=" << n << " in=" << in_f << " out=" << out_f);
-          REQUIRE(cnn_test::max_rel_diff(out.data(), ref.data(), int64_t(ref.size())) <= kTol);
+          for (bool two : {false, true}) {
+            std::vector<float> out(ref.size(), -7.0f), out_act(ref.size(), -9.0f);
+            k.forward(p, x.data(), wt.data(), packed.data(), b.data(), out.data(), two ? out_act.data() : nullptr,
+                      scratch.data());
+            INFO(k.name << " n=" << n << " in=" << in_f << " out=" << out_f << " out_act " << two);
+            REQUIRE(cnn_test::max_rel_diff(out.data(), two ? ref_raw.data() : ref.data(), int64_t(ref.size())) <= kTol);
+            if (two) {
+              REQUIRE(cnn_test::max_rel_diff(out_act.data(), ref.data(), int64_t(ref.size())) <= kTol);
+              for (size_t i = 0; i < ref.size(); ++i) REQUIRE(out_act[i] == gemm::activate(out[i], p.act, p.slope));
+            }
+          }
         }
       }
 }

@@ -75,6 +75,45 @@ TEST_CASE("the SIMD network and the reference network give the same output on a 
   }
 }
 
+TEST_CASE("an activation fused into the conv or dense layer before it keeps both layers' outputs", "[network]") {
+  // conv -> ReLU, conv -> LeakyReLU, dense -> ReLU: the SIMD network writes
+  // the activation in the kernel's epilogue; every layer's output must still
+  // be exactly what running the layers one by one gives.
+  const std::vector<LayerSpec> specs = {
+      LayerSpec::conv2d(2, 8, 3, 1, 1), LayerSpec::simple(LayerKind::ReLU),
+      LayerSpec::conv2d(8, 12, 3),      LayerSpec::leaky_relu(0.2f),
+      LayerSpec::simple(LayerKind::Flatten), LayerSpec::dense_layer(12 * 5 * 5, 9), LayerSpec::simple(LayerKind::ReLU),
+  };
+  auto simd = make(specs);
+  auto ref = make(specs);
+  simd->init_params(11);
+  ref->init_params(11);
+  REQUIRE(ref->set_variant(Variant::Ref).is_ok());
+  REQUIRE(std::string(simd->kernel_name(1)).find("fused") != std::string::npos);
+  REQUIRE(std::string(simd->kernel_name(3)).find("fused") != std::string::npos);
+  REQUIRE(std::string(simd->kernel_name(6)).find("fused") != std::string::npos);
+  REQUIRE(std::string(ref->kernel_name(1)).find("fused") == std::string::npos);
+  const auto x = cnn_test::random_vector(2 * 2 * 7 * 7, 6);
+  for (auto* n : {simd.get(), ref.get()}) {
+    REQUIRE(n->plan(nchw(2, 2, 7, 7)).is_ok());
+    REQUIRE(n->forward(x.data(), int64_t(x.size())).is_ok());
+  }
+  for (int i = 0; i < simd->num_layers(); ++i) {
+    const TensorView a = simd->activation(i), b = ref->activation(i);
+    INFO("layer " << i << " " << simd->kernel_name(i));
+    REQUIRE(cnn_test::max_rel_diff(a.data, b.data, a.shape.elements()) <= 1e-4);
+  }
+  // The activation layers hold exactly act(their input).
+  for (int i : {1, 3, 6}) {
+    const TensorView in = simd->activation(i - 1), out = simd->activation(i);
+    const float slope = i == 3 ? 0.2f : 0.0f;
+    for (int64_t k = 0; k < out.shape.elements(); ++k) {
+      const float v = in.data[k];
+      REQUIRE(out.data[k] == (v > 0.0f ? v : v * slope));
+    }
+  }
+}
+
 TEST_CASE("each sample of a batch gets the same answer as when run alone", "[network]") {
   auto net = make(lenet());
   net->init_params(3);

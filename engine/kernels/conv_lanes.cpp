@@ -1,0 +1,323 @@
+// Convolution with the output channels in the vector lanes.
+//   in: N,C,H,W   packed: per group [K][OCp], K = (ci, ky, kx), OCp = OCg
+//   rounded up to the vector width W (zeros past OCg)   bias: OC
+//   out: N,OC,OH,OW
+// The register tile is NP output pixels x NV vectors of output channels:
+// per step of depth k, NV weight vectors (contiguous in the packed row k)
+// are multiplied by NP input values, each broadcast to all lanes, so no
+// lane is ever wasted on a row that is too short for a pixel tile (the
+// 10-wide rows of the default model's second conv); the pixels of a tile
+// are consecutive in the flattened output plane, wherever the rows break.
+// Input values are read through a table of tap offsets (ci, ky, kx) from
+// each pixel's window corner, in one loop over k: V8 keeps a short loop's
+// accumulators in registers, where a fully unrolled one spills them. The
+// input is read in place when there is no padding, else from a zero-padded
+// copy of the rows and columns the windows cover.
+// The output pixels go in chunks: each tile's sums go to a pixel-major stage
+// [chunk][OCp] small enough to stay in the L1 cache; then every 4x4 block of
+// it is transposed into the NCHW output, with the bias and the activation.
+// Per output, the sum runs over k in order from 0, one multiply-add per
+// step, then adds the bias: the same arithmetic as the direct kernel.
+#include "conv_lanes.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+#include "gemm.hpp"
+
+namespace cnn {
+
+namespace {
+
+using gemm::batch;
+constexpr int kW = gemm::kWidth;
+constexpr int kMaxNV = 4;           // vectors of channels per tile
+constexpr int64_t kStageRows = 24;  // every tile's pixel count divides it
+
+// Pixels per tile for NV channel vectors: 8 accumulators (9 for NV = 3).
+// V8 on x64 gives wasm 15 vector registers; 12 accumulators plus the NV
+// weight vectors and a broadcast would not fit, and the spills cost more
+// than the smaller tile (measured: NV 4 x 2 pixels runs the 8x14x14 -> 16
+// layer at 1.2x the speed of 4 x 3).
+template <int NV>
+constexpr int pixels_per_tile() {
+  return NV == 1 ? 8 : NV == 2 ? 4 : NV == 3 ? 3 : 2;
+}
+
+inline int64_t up16(int64_t n) { return gemm::round_up(n, 16); }
+inline int64_t padded_oc(const Conv2dParams& p) { return gemm::round_up(p.ocg(), kW); }
+
+struct Layout {
+  int64_t hp, wp;  // rows and columns of the (padded) input the windows cover
+  bool copy;       // padding is read: use a zero-padded copy
+  int64_t pitch, plane;
+  int64_t chunk;   // output pixels per pass through the stage
+  int64_t copy_floats, stage_floats, table_floats;
+};
+
+// Output pixels per pass: the stage [chunk][OCp] stays within 16 KB, so it is
+// still in the L1 cache when it is transposed into the output.
+int64_t chunk_pixels(const Conv2dParams& p) {
+  const int64_t fit = 4096 / padded_oc(p) / kStageRows * kStageRows;
+  return std::max(kStageRows, fit);
+}
+
+Layout layout(const Conv2dParams& p) {
+  Layout l;
+  l.hp = (p.oh - 1) * p.sh + int64_t(p.kh - 1) * p.dh + 1;
+  l.wp = (p.ow - 1) * p.sw + int64_t(p.kw - 1) * p.dw + 1;
+  l.copy = p.pad_t > 0 || p.pad_l > 0 || l.hp - p.pad_t > p.h || l.wp - p.pad_l > p.w;
+  l.pitch = l.copy ? l.wp : p.w;
+  l.plane = l.copy ? l.hp * l.wp : p.h * p.w;
+  l.copy_floats = l.copy ? up16(p.cg() * l.hp * l.wp) : 0;
+  l.chunk = std::min(chunk_pixels(p), gemm::round_up(p.oh * p.ow, kStageRows));
+  l.stage_floats = up16(l.chunk * padded_oc(p));
+  l.table_floats = up16(p.k() * int64_t(sizeof(std::ptrdiff_t) / sizeof(float)));
+  return l;
+}
+
+// One block of NV channel vectors over output pixels [q_begin, q_end) (in
+// the flattened output plane of width ow): w = the packed weights at the
+// block's first channel (row stride ocp), stage = the stage row of pixel
+// q_begin at the same channel (row stride ocp). Pixels past q_end (the last
+// tile) read pixel q_begin's window and land in stage rows that are never read.
+template <int NV>
+__attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64_t ow, int64_t step_y, int64_t step_x, const float* src,
+                 int64_t K, const std::ptrdiff_t* koff, const float* w, int64_t ocp, float* stage) {
+  constexpr int NP = pixels_per_tile<NV>();
+  int64_t y = q_begin / ow, x = q_begin % ow;
+  const float* first = src + y * step_y + x * step_x;
+  for (int64_t q0 = q_begin; q0 < q_end; q0 += NP) {
+    const float* base[NP];
+    for (int j = 0; j < NP; ++j) {
+      base[j] = first;
+      if (q0 + j < q_end) {
+        base[j] = src + y * step_y + x * step_x;
+        if (++x == ow) {
+          x = 0;
+          ++y;
+        }
+      }
+    }
+    batch c[NP][NV];
+    for (int j = 0; j < NP; ++j)
+      for (int v = 0; v < NV; ++v) c[j][v] = batch(0.0f);
+    const float* wk = w;
+    if (base[NP - 1] == base[0] + (NP - 1)) {
+      // Consecutive input columns (stride 1, one row): one address per step.
+      const float* b0 = base[0];
+      for (int64_t k = 0; k < K; ++k, wk += ocp) {
+        const float* in = b0 + koff[k];
+        batch wv[NV];
+        for (int v = 0; v < NV; ++v) wv[v] = batch::load_unaligned(wk + v * kW);
+        for (int j = 0; j < NP; ++j) {
+          const batch b(in[j]);
+          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(wv[v], b, c[j][v]);
+        }
+      }
+    } else {
+      for (int64_t k = 0; k < K; ++k, wk += ocp) {
+        const std::ptrdiff_t o = koff[k];
+        batch wv[NV];
+        for (int v = 0; v < NV; ++v) wv[v] = batch::load_unaligned(wk + v * kW);
+        for (int j = 0; j < NP; ++j) {
+          const batch b(base[j][o]);
+          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(wv[v], b, c[j][v]);
+        }
+      }
+    }
+    float* s = stage + (q0 - q_begin) * ocp;
+    for (int j = 0; j < NP; ++j)
+      for (int v = 0; v < NV; ++v) c[j][v].store_unaligned(s + j * ocp + v * kW);
+  }
+}
+
+// Called through this table, never inlined: V8 allocates registers per
+// function, and a tile loop inlined into the long function around it loses
+// its accumulators and pointers to the stack (measured: 1.4x slower).
+using BlockFn = void (*)(int64_t, int64_t, int64_t, int64_t, int64_t, const float*, int64_t, const std::ptrdiff_t*,
+                         const float*, int64_t, float*);
+constexpr BlockFn kBlocks[4] = {lanes_block<1>, lanes_block<2>, lanes_block<3>, lanes_block<4>};
+static_assert(kMaxNV <= 4, "kBlocks holds 1..4 vectors");
+
+// The epilogue: out[o * ld + q] = stage[q][o] + bias[o], then the
+// activation (into out, or into out_act with out keeping the values before
+// it), for o < ocg, q < P. One instance per activation and output mode, the
+// mode chosen once per call, not per value.
+struct Epilogue {
+  int64_t P, ld, ocg, ocp;
+  const float* stage;
+  const float* bias;
+  float slope;
+  float* out;
+  float* out_act;
+};
+
+template <Activation A, bool Dual>
+inline void put_scalar(const Epilogue& e, int64_t o, int64_t q, float x) {
+  if (Dual) {
+    e.out[o * e.ld + q] = x;
+    e.out_act[o * e.ld + q] = gemm::activate(x, A, e.slope);
+  } else {
+    e.out[o * e.ld + q] = gemm::activate(x, A, e.slope);
+  }
+}
+
+#if defined(__SSE__)
+template <Activation A>
+inline __m128 act_sse(__m128 v, __m128 slope) {
+  if (A == Activation::ReLU) return _mm_max_ps(v, _mm_setzero_ps());
+  if (A == Activation::LeakyReLU) {
+    const __m128 pos = _mm_cmpgt_ps(v, _mm_setzero_ps());
+    return _mm_or_ps(_mm_and_ps(pos, v), _mm_andnot_ps(pos, _mm_mul_ps(v, slope)));
+  }
+  return v;
+}
+#endif
+
+template <Activation A, bool Dual>
+__attribute__((noinline)) void store_transposed(const Epilogue& e) {
+  int64_t o0 = 0;
+#if defined(__SSE__)
+  // 4x4 blocks (ocp is a multiple of the vector width, so of 4); the rows
+  // past ocg of the last block are computed and never stored.
+  const __m128 slope = _mm_set1_ps(e.slope);
+  for (; o0 < e.ocg; o0 += 4) {
+    const int rows = int(std::min<int64_t>(4, e.ocg - o0));
+    float bias[4];
+    for (int i = 0; i < 4; ++i) bias[i] = e.bias && i < rows ? e.bias[o0 + i] : 0.0f;
+    const __m128 b0 = _mm_set1_ps(bias[0]), b1 = _mm_set1_ps(bias[1]), b2 = _mm_set1_ps(bias[2]),
+                 b3 = _mm_set1_ps(bias[3]);
+    float* d = e.out + o0 * e.ld;
+    float* da = Dual ? e.out_act + o0 * e.ld : nullptr;
+    const float* s = e.stage + o0;
+    int64_t q = 0;
+    for (; q + 4 <= e.P; q += 4, s += 4 * e.ocp) {
+      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + e.ocp), r2 = _mm_loadu_ps(s + 2 * e.ocp),
+             r3 = _mm_loadu_ps(s + 3 * e.ocp);
+      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+      r0 = _mm_add_ps(r0, b0);
+      r1 = _mm_add_ps(r1, b1);
+      r2 = _mm_add_ps(r2, b2);
+      r3 = _mm_add_ps(r3, b3);
+      // Named registers, no array indexed by a run-time count: the wasm
+      // build would keep such an array in memory.
+      auto store = [&](int64_t i, __m128 x) {
+        if (Dual) {
+          _mm_storeu_ps(d + i * e.ld + q, x);
+          _mm_storeu_ps(da + i * e.ld + q, act_sse<A>(x, slope));
+        } else {
+          _mm_storeu_ps(d + i * e.ld + q, act_sse<A>(x, slope));
+        }
+      };
+      store(0, r0);
+      if (rows > 1) store(1, r1);
+      if (rows > 2) store(2, r2);
+      if (rows > 3) store(3, r3);
+    }
+    for (; q < e.P; ++q)
+      for (int i = 0; i < rows; ++i) put_scalar<A, Dual>(e, o0 + i, q, e.stage[q * e.ocp + o0 + i] + bias[i]);
+  }
+#endif
+  for (; o0 < e.ocg; ++o0)
+    for (int64_t q = 0; q < e.P; ++q)
+      put_scalar<A, Dual>(e, o0, q, e.stage[q * e.ocp + o0] + (e.bias ? e.bias[o0] : 0.0f));
+}
+
+using EpilogueFn = void (*)(const Epilogue&);
+EpilogueFn epilogue_for(Activation act, bool dual) {
+  switch (act) {
+    case Activation::ReLU: return dual ? store_transposed<Activation::ReLU, true> : store_transposed<Activation::ReLU, false>;
+    case Activation::LeakyReLU:
+      return dual ? store_transposed<Activation::LeakyReLU, true> : store_transposed<Activation::LeakyReLU, false>;
+    case Activation::None: break;
+  }
+  return dual ? store_transposed<Activation::None, true> : store_transposed<Activation::None, false>;
+}
+
+}  // namespace
+
+int64_t conv2d_lanes_packed_floats(const Conv2dParams& p) { return p.groups * p.k() * padded_oc(p); }
+
+void conv2d_lanes_pack(const Conv2dParams& p, const float* weight, float* packed) {
+  const int64_t K = p.k(), ocg = p.ocg(), ocp = padded_oc(p);
+  for (int64_t g = 0; g < p.groups; ++g)
+    for (int64_t k = 0; k < K; ++k) {
+      float* dst = packed + (g * K + k) * ocp;
+      for (int64_t o = 0; o < ocp; ++o) dst[o] = o < ocg ? weight[(g * ocg + o) * K + k] : 0.0f;
+    }
+}
+
+int64_t conv2d_lanes_scratch_floats(const Conv2dParams& p) {
+  const Layout l = layout(p);
+  return l.copy_floats + l.stage_floats + l.table_floats;
+}
+
+void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* packed, const float* bias, float* out,
+                          float* out_act, float* scratch) {
+  const Layout l = layout(p);
+  const int64_t K = p.k(), cg = p.cg(), ocg = p.ocg(), ocp = padded_oc(p), P = p.oh * p.ow;
+  float* copy = scratch;
+  float* stage = scratch + l.copy_floats;
+  std::ptrdiff_t* koff = reinterpret_cast<std::ptrdiff_t*>(stage + l.stage_floats);
+  {
+    int64_t k = 0;
+    for (int64_t ci = 0; ci < cg; ++ci)
+      for (int64_t ky = 0; ky < p.kh; ++ky)
+        for (int64_t kx = 0; kx < p.kw; ++kx) koff[k++] = std::ptrdiff_t(ci * l.plane + ky * p.dh * l.pitch + kx * p.dw);
+  }
+  // Columns of a padded row that hold input: [x_lo, x_hi), from ix = x - pad_l.
+  const int64_t x_lo = std::min<int64_t>(p.pad_l, l.wp);
+  const int64_t x_hi = std::min<int64_t>(p.pad_l + p.w, l.wp);
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.groups; ++g) {
+      const float* img = in + (n * p.c + g * cg) * p.h * p.w;
+      const float* src = img;
+      if (l.copy) {
+        for (int64_t ci = 0; ci < cg; ++ci)
+          for (int64_t y = 0; y < l.hp; ++y) {
+            float* dst = copy + ci * l.plane + y * l.wp;
+            const int64_t iy = y - p.pad_t;
+            if (iy < 0 || iy >= p.h || x_hi <= x_lo) {
+              std::memset(dst, 0, sizeof(float) * size_t(l.wp));
+              continue;
+            }
+            std::memset(dst, 0, sizeof(float) * size_t(x_lo));
+            std::memcpy(dst + x_lo, img + (ci * p.h + iy) * p.w + (x_lo - p.pad_l), sizeof(float) * size_t(x_hi - x_lo));
+            std::memset(dst + x_hi, 0, sizeof(float) * size_t(l.wp - x_hi));
+          }
+        src = copy;
+      }
+      const float* wg = packed + g * K * ocp;
+      // Through a pointer, like the tile loops: never inlined here.
+      EpilogueFn volatile epilogue = epilogue_for(p.act, out_act != nullptr);
+      const int64_t step_y = p.sh * l.pitch, step_x = p.sw;
+      const int64_t out_off = (n * p.oc + g * ocg) * P;
+      for (int64_t q0 = 0; q0 < P; q0 += l.chunk) {
+        const int64_t q1 = std::min(P, q0 + l.chunk);
+        for (int64_t o0 = 0; o0 < ocp; o0 += kMaxNV * kW) {
+          const float* w = wg + o0;
+          float* s = stage + o0;
+          const int64_t nv = std::min<int64_t>(kMaxNV, (ocp - o0) / kW);
+          kBlocks[nv - 1](q0, q1, p.ow, step_y, step_x, src, K, koff, w, ocp, s);
+        }
+        Epilogue e;
+        e.P = q1 - q0;
+        e.ld = P;
+        e.ocg = ocg;
+        e.ocp = ocp;
+        e.stage = stage;
+        e.bias = bias ? bias + g * ocg : nullptr;
+        e.slope = p.slope;
+        e.out = out + out_off + q0;
+        e.out_act = out_act ? out_act + out_off + q0 : nullptr;
+        epilogue(e);
+      }
+    }
+}
+
+}  // namespace cnn

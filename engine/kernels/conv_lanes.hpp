@@ -1,0 +1,21 @@
+// Convolution with the output channels in the vector lanes (conv_lanes.cpp),
+// the conv2d_forward_lanes_simd entry of the kernel table (conv.cpp). Any
+// stride, padding, dilation and groups; its weights are packed per group as
+// [K][OCg rounded up to the vector width] (conv2d_lanes_pack).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels.hpp"
+
+namespace cnn {
+
+int64_t conv2d_lanes_packed_floats(const Conv2dParams& p);
+void conv2d_lanes_pack(const Conv2dParams& p, const float* weight, float* packed);
+int64_t conv2d_lanes_scratch_floats(const Conv2dParams& p);
+// out_act: null, or a second output that receives act(x) while `out` keeps
+// the values before the activation (x = the sum plus the bias).
+void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* packed, const float* bias, float* out,
+                          float* out_act, float* scratch);
+
+}  // namespace cnn
