@@ -490,11 +490,42 @@ void conv2d_backward_im2col_simd(const Conv2dParams& p, const float* in, const f
     }
 }
 
+// conv2d_backward_lanes_simd: the weight gradient with the output channels in
+// the lanes (conv_lanes.cpp: no im2col matrix, about a third of a LeNet
+// training step before), the input and bias gradients as above.
+int64_t lanes_backward_scratch_floats(const Conv2dParams& p) {
+  return std::max(im2col_backward_scratch_floats(p), conv2d_lanes_weight_grad_scratch_floats(p));
+}
+
+void conv2d_backward_lanes_simd(const Conv2dParams& p, const float* in, const float* weight, const float* out_grad,
+                                float* in_grad, float* weight_grad, float* bias_grad, float* scratch) {
+  if (in_grad || bias_grad)
+    conv2d_backward_im2col_simd(p, in, weight, out_grad, in_grad, nullptr, bias_grad, scratch);
+  if (weight_grad) conv2d_weight_grad_lanes(p, in, out_grad, weight_grad, scratch);
+}
+
+// conv2d_backward_simd, what training runs: lanes where the forward pass
+// uses them (lanes_preferred), im2col otherwise.
+int64_t simd_backward_scratch_floats(const Conv2dParams& p) {
+  return lanes_preferred(p) ? lanes_backward_scratch_floats(p) : im2col_backward_scratch_floats(p);
+}
+
+void conv2d_backward_simd(const Conv2dParams& p, const float* in, const float* weight, const float* out_grad,
+                          float* in_grad, float* weight_grad, float* bias_grad, float* scratch) {
+  if (lanes_preferred(p))
+    conv2d_backward_lanes_simd(p, in, weight, out_grad, in_grad, weight_grad, bias_grad, scratch);
+  else
+    conv2d_backward_im2col_simd(p, in, weight, out_grad, in_grad, weight_grad, bias_grad, scratch);
+}
+
 }  // namespace
 
 const std::vector<Conv2dBackwardKernel>& conv2d_backward_kernels() {
   static const std::vector<Conv2dBackwardKernel> list = {
       {"conv2d_backward_ref", Variant::Ref, no_floats, conv2d_backward_ref},
+      // Training runs the first SIMD entry.
+      {"conv2d_backward_simd", Variant::Simd, simd_backward_scratch_floats, conv2d_backward_simd},
+      {"conv2d_backward_lanes_simd", Variant::Simd, lanes_backward_scratch_floats, conv2d_backward_lanes_simd},
       {"conv2d_backward_im2col_simd", Variant::Simd, im2col_backward_scratch_floats, conv2d_backward_im2col_simd},
   };
   return list;

@@ -157,9 +157,11 @@ struct Epilogue {
   float* out_act;
 };
 
-template <Activation A, bool Dual>
+template <Activation A, bool Dual, bool Acc>
 inline void put_scalar(const Epilogue& e, int64_t o, int64_t q, float x) {
-  if (Dual) {
+  if (Acc) {
+    e.out[o * e.ld + q] += x;
+  } else if (Dual) {
     e.out[o * e.ld + q] = x;
     e.out_act[o * e.ld + q] = gemm::activate(x, A, e.slope);
   } else {
@@ -179,7 +181,8 @@ inline __m128 act_sse(__m128 v, __m128 slope) {
 }
 #endif
 
-template <Activation A, bool Dual>
+// Acc (no activation): out += x instead.
+template <Activation A, bool Dual, bool Acc = false>
 __attribute__((noinline)) void store_transposed(const Epilogue& e) {
   int64_t o0 = 0;
 #if defined(__SSE__)
@@ -207,7 +210,9 @@ __attribute__((noinline)) void store_transposed(const Epilogue& e) {
       // Named registers, no array indexed by a run-time count: the wasm
       // build would keep such an array in memory.
       auto store = [&](int64_t i, __m128 x) {
-        if (Dual) {
+        if (Acc) {
+          _mm_storeu_ps(d + i * e.ld + q, _mm_add_ps(_mm_loadu_ps(d + i * e.ld + q), x));
+        } else if (Dual) {
           _mm_storeu_ps(d + i * e.ld + q, x);
           _mm_storeu_ps(da + i * e.ld + q, act_sse<A>(x, slope));
         } else {
@@ -220,12 +225,12 @@ __attribute__((noinline)) void store_transposed(const Epilogue& e) {
       if (rows > 3) store(3, r3);
     }
     for (; q < e.P; ++q)
-      for (int i = 0; i < rows; ++i) put_scalar<A, Dual>(e, o0 + i, q, e.stage[q * e.ocp + o0 + i] + bias[i]);
+      for (int i = 0; i < rows; ++i) put_scalar<A, Dual, Acc>(e, o0 + i, q, e.stage[q * e.ocp + o0 + i] + bias[i]);
   }
 #endif
   for (; o0 < e.ocg; ++o0)
     for (int64_t q = 0; q < e.P; ++q)
-      put_scalar<A, Dual>(e, o0, q, e.stage[q * e.ocp + o0] + (e.bias ? e.bias[o0] : 0.0f));
+      put_scalar<A, Dual, Acc>(e, o0, q, e.stage[q * e.ocp + o0] + (e.bias ? e.bias[o0] : 0.0f));
 }
 
 using EpilogueFn = void (*)(const Epilogue&);
@@ -237,6 +242,102 @@ EpilogueFn epilogue_for(Activation act, bool dual) {
     case Activation::None: break;
   }
   return dual ? store_transposed<Activation::None, true> : store_transposed<Activation::None, false>;
+}
+
+// The tap offsets (ci, ky, kx) from a window's corner in the (padded) input.
+void fill_tap_offsets(const Conv2dParams& p, const Layout& l, std::ptrdiff_t* koff) {
+  int64_t k = 0;
+  for (int64_t ci = 0; ci < p.cg(); ++ci)
+    for (int64_t ky = 0; ky < p.kh; ++ky)
+      for (int64_t kx = 0; kx < p.kw; ++kx) koff[k++] = std::ptrdiff_t(ci * l.plane + ky * p.dh * l.pitch + kx * p.dw);
+}
+
+// The input of one image's group as the windows read it: in place, or
+// copied with its zero padding into `copy`.
+const float* window_source(const Conv2dParams& p, const Layout& l, const float* img, float* copy) {
+  if (!l.copy) return img;
+  // Columns of a padded row that hold input: [x_lo, x_hi), from ix = x - pad_l.
+  const int64_t x_lo = std::min<int64_t>(p.pad_l, l.wp);
+  const int64_t x_hi = std::min<int64_t>(p.pad_l + p.w, l.wp);
+  for (int64_t ci = 0; ci < p.cg(); ++ci)
+    for (int64_t y = 0; y < l.hp; ++y) {
+      float* dst = copy + ci * l.plane + y * l.wp;
+      const int64_t iy = y - p.pad_t;
+      if (iy < 0 || iy >= p.h || x_hi <= x_lo) {
+        std::memset(dst, 0, sizeof(float) * size_t(l.wp));
+        continue;
+      }
+      std::memset(dst, 0, sizeof(float) * size_t(x_lo));
+      std::memcpy(dst + x_lo, img + (ci * p.h + iy) * p.w + (x_lo - p.pad_l), sizeof(float) * size_t(x_hi - x_lo));
+      std::memset(dst + x_hi, 0, sizeof(float) * size_t(l.wp - x_hi));
+    }
+  return copy;
+}
+
+// ---- the weight gradient ----------------------------------------------------
+// weight_grad[o][k] += sum over positions p, in order, of out_grad[o][p] *
+// x(k, p), x(k, p) the input under tap k of the window at p. The same tile
+// with the roles turned: the output channels in the lanes (out_grad
+// transposed once to [P][OCp]), NP taps broadcast, the positions the depth.
+template <int NV>
+__attribute__((noinline)) void wgrad_block(int64_t K, const float* src, const std::ptrdiff_t* koff, int64_t P,
+                                           const std::ptrdiff_t* poff, const float* dyt, int64_t ocp, float* stage) {
+  constexpr int NP = pixels_per_tile<NV>();
+  for (int64_t k0 = 0; k0 < K; k0 += NP) {
+    // Taps past K (the last tile) read tap k0's values into stage rows never read.
+    const float* base[NP];
+    for (int j = 0; j < NP; ++j) base[j] = src + koff[k0 + j < K ? k0 + j : k0];
+    batch c[NP][NV];
+    for (int j = 0; j < NP; ++j)
+      for (int v = 0; v < NV; ++v) c[j][v] = batch(0.0f);
+    const float* d = dyt;
+    if (base[NP - 1] == base[0] + (NP - 1)) {
+      const float* b0 = base[0];
+      for (int64_t q = 0; q < P; ++q, d += ocp) {
+        const float* in = b0 + poff[q];
+        batch dv[NV];
+        for (int v = 0; v < NV; ++v) dv[v] = batch::load_unaligned(d + v * kW);
+        for (int j = 0; j < NP; ++j) {
+          const batch b(in[j]);
+          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(dv[v], b, c[j][v]);
+        }
+      }
+    } else {
+      for (int64_t q = 0; q < P; ++q, d += ocp) {
+        const std::ptrdiff_t o = poff[q];
+        batch dv[NV];
+        for (int v = 0; v < NV; ++v) dv[v] = batch::load_unaligned(d + v * kW);
+        for (int j = 0; j < NP; ++j) {
+          const batch b(base[j][o]);
+          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(dv[v], b, c[j][v]);
+        }
+      }
+    }
+    float* st = stage + k0 * ocp;
+    for (int j = 0; j < NP; ++j)
+      for (int v = 0; v < NV; ++v) c[j][v].store_unaligned(st + j * ocp + v * kW);
+  }
+}
+
+using WgradFn = void (*)(int64_t, const float*, const std::ptrdiff_t*, int64_t, const std::ptrdiff_t*, const float*,
+                         int64_t, float*);
+constexpr WgradFn kWgradBlocks[4] = {wgrad_block<1>, wgrad_block<2>, wgrad_block<3>, wgrad_block<4>};
+
+struct WgradLayout {
+  Layout in;
+  int64_t dyt_floats, stage_floats, koff_floats, poff_floats, total;
+};
+
+WgradLayout wgrad_layout(const Conv2dParams& p) {
+  WgradLayout w;
+  w.in = layout(p);
+  const int64_t P = p.oh * p.ow, ocp = padded_oc(p), per_ptr = int64_t(sizeof(std::ptrdiff_t) / sizeof(float));
+  w.dyt_floats = up16(P * ocp);
+  w.stage_floats = up16(gemm::round_up(p.k(), kStageRows) * ocp);
+  w.koff_floats = up16(p.k() * per_ptr);
+  w.poff_floats = up16(P * per_ptr);
+  w.total = w.in.copy_floats + w.dyt_floats + w.stage_floats + w.koff_floats + w.poff_floats;
+  return w;
 }
 
 }  // namespace
@@ -264,34 +365,10 @@ void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* p
   float* copy = scratch;
   float* stage = scratch + l.copy_floats;
   std::ptrdiff_t* koff = reinterpret_cast<std::ptrdiff_t*>(stage + l.stage_floats);
-  {
-    int64_t k = 0;
-    for (int64_t ci = 0; ci < cg; ++ci)
-      for (int64_t ky = 0; ky < p.kh; ++ky)
-        for (int64_t kx = 0; kx < p.kw; ++kx) koff[k++] = std::ptrdiff_t(ci * l.plane + ky * p.dh * l.pitch + kx * p.dw);
-  }
-  // Columns of a padded row that hold input: [x_lo, x_hi), from ix = x - pad_l.
-  const int64_t x_lo = std::min<int64_t>(p.pad_l, l.wp);
-  const int64_t x_hi = std::min<int64_t>(p.pad_l + p.w, l.wp);
+  fill_tap_offsets(p, l, koff);
   for (int64_t n = 0; n < p.n; ++n)
     for (int64_t g = 0; g < p.groups; ++g) {
-      const float* img = in + (n * p.c + g * cg) * p.h * p.w;
-      const float* src = img;
-      if (l.copy) {
-        for (int64_t ci = 0; ci < cg; ++ci)
-          for (int64_t y = 0; y < l.hp; ++y) {
-            float* dst = copy + ci * l.plane + y * l.wp;
-            const int64_t iy = y - p.pad_t;
-            if (iy < 0 || iy >= p.h || x_hi <= x_lo) {
-              std::memset(dst, 0, sizeof(float) * size_t(l.wp));
-              continue;
-            }
-            std::memset(dst, 0, sizeof(float) * size_t(x_lo));
-            std::memcpy(dst + x_lo, img + (ci * p.h + iy) * p.w + (x_lo - p.pad_l), sizeof(float) * size_t(x_hi - x_lo));
-            std::memset(dst + x_hi, 0, sizeof(float) * size_t(l.wp - x_hi));
-          }
-        src = copy;
-      }
+      const float* src = window_source(p, l, in + (n * p.c + g * cg) * p.h * p.w, copy);
       const float* wg = packed + g * K * ocp;
       // Through a pointer, like the tile loops: never inlined here.
       EpilogueFn volatile epilogue = epilogue_for(p.act, out_act != nullptr);
@@ -317,6 +394,55 @@ void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* p
         e.out_act = out_act ? out_act + out_off + q0 : nullptr;
         epilogue(e);
       }
+    }
+}
+
+int64_t conv2d_lanes_weight_grad_scratch_floats(const Conv2dParams& p) { return wgrad_layout(p).total; }
+
+void conv2d_weight_grad_lanes(const Conv2dParams& p, const float* in, const float* out_grad, float* weight_grad,
+                              float* scratch) {
+  const WgradLayout wl = wgrad_layout(p);
+  const Layout& l = wl.in;
+  const int64_t K = p.k(), cg = p.cg(), ocg = p.ocg(), ocp = padded_oc(p), P = p.oh * p.ow;
+  float* copy = scratch;
+  float* dyt = copy + l.copy_floats;
+  float* stage = dyt + wl.dyt_floats;
+  std::ptrdiff_t* koff = reinterpret_cast<std::ptrdiff_t*>(stage + wl.stage_floats);
+  std::ptrdiff_t* poff = reinterpret_cast<std::ptrdiff_t*>(stage + wl.stage_floats + wl.koff_floats);
+  fill_tap_offsets(p, l, koff);
+  for (int64_t q = 0, y = 0, x = 0; q < P; ++q) {
+    poff[q] = std::ptrdiff_t(y * p.sh * l.pitch + x * p.sw);
+    if (++x == p.ow) {
+      x = 0;
+      ++y;
+    }
+  }
+  EpilogueFn volatile epilogue = store_transposed<Activation::None, false, true>;
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.groups; ++g) {
+      const float* src = window_source(p, l, in + (n * p.c + g * cg) * p.h * p.w, copy);
+      const float* dy = out_grad + (n * p.oc + g * ocg) * P;
+      for (int64_t q = 0; q < P; ++q) {
+        float* row = dyt + q * ocp;
+        for (int64_t o = 0; o < ocg; ++o) row[o] = dy[o * P + q];
+        for (int64_t o = ocg; o < ocp; ++o) row[o] = 0.0f;
+      }
+      for (int64_t o0 = 0; o0 < ocp; o0 += kMaxNV * kW) {
+        const int64_t nv = std::min<int64_t>(kMaxNV, (ocp - o0) / kW);
+        kWgradBlocks[nv - 1](K, src, koff, P, poff, dyt + o0, ocp, stage + o0);
+      }
+      // weight_grad[o][k] += stage[k][o] + 0.0f, the GEMM epilogue's order.
+      Epilogue e;
+      e.P = K;
+      e.ld = K;
+      e.ocg = ocg;
+      e.ocp = ocp;
+      e.stage = stage;
+      e.bias = nullptr;
+      e.slope = 0.0f;
+      e.out = weight_grad + g * ocg * K;
+      e.out_act = nullptr;
+      epilogue(e);
     }
 }
 

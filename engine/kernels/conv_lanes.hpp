@@ -18,4 +18,11 @@ int64_t conv2d_lanes_scratch_floats(const Conv2dParams& p);
 void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* packed, const float* bias, float* out,
                           float* out_act, float* scratch);
 
+// The weight gradient, accumulated: weight_grad += the gradient of a batch
+// (p.n images, every group), the output channels in the lanes, summed over
+// the output positions in order (the im2col GEMM's order, so the same bits).
+int64_t conv2d_lanes_weight_grad_scratch_floats(const Conv2dParams& p);
+void conv2d_weight_grad_lanes(const Conv2dParams& p, const float* in, const float* out_grad, float* weight_grad,
+                              float* scratch);
+
 }  // namespace cnn

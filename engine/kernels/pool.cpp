@@ -7,10 +7,11 @@
 //   vertically with SIMD over the whole input width (contiguous), then each
 //   output takes its horizontal window from that row (SIMD too when stride 1;
 //   a plain loop over full windows for other strides).
-// Backward (reference only: it is a scatter of one value per output, cheap
-//   beside the convolutions): max pooling sends each output gradient to the
-//   first maximum of its window in row-major order, as PyTorch does; average
-//   pooling adds gradient / divisor to every input the window covers.
+// Backward: max pooling sends each output gradient to the first maximum of
+//   its window in row-major order, as PyTorch does; average pooling adds
+//   gradient / divisor to every input the window covers. maxpool2d_backward_simd:
+//   2x2 windows at stride 2 four at a time (SSE, i.e. SIMD128 in wasm), the
+//   reference's loop for other shapes; average pooling has the reference only.
 #include <algorithm>
 #include <limits>
 #if defined(__SSE__)
@@ -275,11 +276,90 @@ void avgpool2d_backward_ref(const Pool2dParams& p, const float*, const float*, c
   }
 }
 
+#if defined(__SSE__)
+inline __m128 select_ps(__m128 mask, __m128 a, __m128 b) {  // mask ? a : b
+  return _mm_or_ps(_mm_and_ps(mask, a), _mm_andnot_ps(mask, b));
+}
+
+// 2x2 windows at stride 2, none clipped: four windows at a time, their
+// elements split into (top-left, top-right, bottom-left, bottom-right)
+// vectors as in the forward pass; the first maximum in row-major order is
+// found with the reference's strict comparisons, the gradient masked onto
+// the winner and the two input rows written back interleaved. The windows
+// do not overlap, so every input gets at most one gradient, in any order:
+// the same bits as the reference (non-winners get + 0.0f).
+bool maxpool2x2_backward_sse(const Pool2dParams& p, const float* in, const float* out_grad, float* in_grad) {
+  if (p.kh != 2 || p.kw != 2 || p.sh != 2 || p.sw != 2 || p.pad_t != 0 || p.pad_l != 0 || 2 * p.oh > p.h ||
+      2 * p.ow > p.w)
+    return false;
+  for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
+    const float* src = in + plane * p.h * p.w;
+    const float* dy = out_grad + plane * p.oh * p.ow;
+    float* dx = in_grad + plane * p.h * p.w;
+    for (int64_t oy = 0; oy < p.oh; ++oy) {
+      const float* r0 = src + 2 * oy * p.w;
+      const float* r1 = r0 + p.w;
+      float* d0 = dx + 2 * oy * p.w;
+      float* d1 = d0 + p.w;
+      const float* g = dy + oy * p.ow;
+      int64_t ox = 0;
+      for (; ox + 4 <= p.ow; ox += 4) {
+        const __m128 t0 = _mm_loadu_ps(r0 + 2 * ox), t1 = _mm_loadu_ps(r0 + 2 * ox + 4);
+        const __m128 u0 = _mm_loadu_ps(r1 + 2 * ox), u1 = _mm_loadu_ps(r1 + 2 * ox + 4);
+        const __m128 a = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m128 b = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 c = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m128 d = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 gb = _mm_cmpgt_ps(b, a);
+        const __m128 m1 = select_ps(gb, b, a);
+        const __m128 gc = _mm_cmpgt_ps(c, m1);
+        const __m128 m2 = select_ps(gc, c, m1);
+        const __m128 gd = _mm_cmpgt_ps(d, m2);
+        const __m128 y = _mm_loadu_ps(g + ox);
+        const __m128 yd = _mm_and_ps(gd, y);
+        const __m128 yc = _mm_andnot_ps(gd, _mm_and_ps(gc, y));
+        const __m128 yb = _mm_andnot_ps(_mm_or_ps(gc, gd), _mm_and_ps(gb, y));
+        const __m128 ya = _mm_andnot_ps(_mm_or_ps(gb, _mm_or_ps(gc, gd)), y);
+        float* e0 = d0 + 2 * ox;
+        float* e1 = d1 + 2 * ox;
+        _mm_storeu_ps(e0, _mm_add_ps(_mm_loadu_ps(e0), _mm_unpacklo_ps(ya, yb)));
+        _mm_storeu_ps(e0 + 4, _mm_add_ps(_mm_loadu_ps(e0 + 4), _mm_unpackhi_ps(ya, yb)));
+        _mm_storeu_ps(e1, _mm_add_ps(_mm_loadu_ps(e1), _mm_unpacklo_ps(yc, yd)));
+        _mm_storeu_ps(e1 + 4, _mm_add_ps(_mm_loadu_ps(e1 + 4), _mm_unpackhi_ps(yc, yd)));
+      }
+      for (; ox < p.ow; ++ox) {
+        const int64_t x = 2 * ox;
+        float* const dst[4] = {d0 + x, d0 + x + 1, d1 + x, d1 + x + 1};
+        const float v[4] = {r0[x], r0[x + 1], r1[x], r1[x + 1]};
+        int win = 0;
+        for (int i = 1; i < 4; ++i)
+          if (v[i] > v[win]) win = i;
+        *dst[win] += g[ox];
+      }
+    }
+  }
+  return true;
+}
+#endif
+
+// SSE for 2x2 windows at stride 2 (the usual pooling); every other shape
+// takes the reference's loop.
+void maxpool2d_backward_simd(const Pool2dParams& p, const float* in, const float* out, const float* out_grad,
+                             float* in_grad) {
+#if defined(__SSE__)
+  if (maxpool2x2_backward_sse(p, in, out_grad, in_grad)) return;
+#endif
+  maxpool2d_backward_ref(p, in, out, out_grad, in_grad);
+}
+
 }  // namespace
 
 const std::vector<Pool2dBackwardKernel>& maxpool2d_backward_kernels() {
   static const std::vector<Pool2dBackwardKernel> list = {
       {"maxpool2d_backward_ref", Variant::Ref, maxpool2d_backward_ref},
+#if defined(__SSE__)
+      {"maxpool2d_backward_simd", Variant::Simd, maxpool2d_backward_simd},
+#endif
   };
   return list;
 }

@@ -302,6 +302,15 @@ TEST_CASE("conv2d backward: every SIMD kernel matches the reference; null gradie
   for (int size : {W - 1, W, W + 1, 2 * W + 1})
     for (int oc : {1, gemm::MR - 1, gemm::MR + 1, 2 * gemm::MR + 3})
       if (size >= 1) shapes.push_back({1, 2, size + 2, size + 3, oc, 3, 3, 1, 1, 0, 0, 1, 1, 1, Padding::Explicit});
+  // Output channels per group on both sides of conv2d_backward_simd's choice
+  // of the channels-in-lanes weight gradient (at least 3/4 of the lanes
+  // used), 1..4 vectors of them, tap counts that are not multiples of a tile.
+  for (int oc : {W - 1, W, W + 1, 2 * W, 3 * W, 4 * W + 1})
+    if (oc >= 1) {
+      shapes.push_back({2, 1, 28, 28, oc, 5, 5, 1, 1, 2, 2, 1, 1, 1, Padding::Explicit});
+      shapes.push_back({1, 3, 9, 8, oc, 3, 2, 2, 1, 1, 0, 1, 2, 1, Padding::Explicit});
+      shapes.push_back({2, 4, 6, 6, 2 * oc, 3, 3, 1, 1, 1, 1, 1, 1, 2, Padding::Explicit});
+    }
   int tested = 0;
   uint64_t seed = 300;
   for (const ConvShape& cs : shapes) {
@@ -436,6 +445,39 @@ TEST_CASE("pooling backward: every kernel against finite differences, inputs wit
       }
     }
   REQUIRE(checked >= 40);
+}
+
+TEST_CASE("max pooling backward: every SIMD kernel gives the reference's bits, ties included", "[grad][pool]") {
+  // Inputs drawn from a few values, so most windows hold ties; 2x2 windows
+  // at stride 2 (the SIMD path) at widths around 4 windows per vector, odd
+  // sizes that leave a row or column out, and shapes the SIMD kernel hands
+  // to the reference.
+  struct Case {
+    int n, c, h, w, k, s;
+  };
+  std::vector<Case> cases = {{2, 3, 28, 28, 2, 2}, {1, 16, 10, 10, 2, 2}, {1, 2, 9, 17, 2, 2}, {1, 1, 2, 2, 2, 2},
+                             {1, 2, 7, 7, 3, 2},   {1, 1, 6, 6, 2, 1}};
+  for (int ow : {1, 3, 4, 5, 7, 8, 9}) cases.push_back({1, 2, 2 * ow + 1, 2 * ow, 2, 2});
+  uint64_t seed = 4000;
+  for (const Case& c : cases) {
+    Pool2dSpec s = LayerSpec::maxpool2d(c.k, c.s).pool;
+    Geometry g;
+    REQUIRE(pool2d_geometry(nchw(c.n, c.c, c.h, c.w), s, true, &g).is_ok());
+    const Pool2dParams p = pool2d_params(g, s);
+    auto x = random_vector(g.in.elements(), seed++);
+    for (float& v : x) v = std::round(v * 2.0f);  // -2 .. 2: many ties
+    const auto dy = random_vector(g.out.elements(), seed++);
+    std::vector<float> out(size_t(g.out.elements()));
+    maxpool2d_forward_kernels()[0].forward(p, x.data(), out.data(), nullptr);
+    std::vector<float> ref(x.size(), 0.25f);
+    maxpool2d_backward_kernels()[0].backward(p, x.data(), out.data(), dy.data(), ref.data());
+    for (const auto& k : maxpool2d_backward_kernels()) {
+      INFO(k.name << " " << c.h << "x" << c.w << " k=" << c.k << " s=" << c.s);
+      std::vector<float> dx(x.size(), 0.25f);
+      k.backward(p, x.data(), out.data(), dy.data(), dx.data());
+      REQUIRE(std::memcmp(dx.data(), ref.data(), sizeof(float) * dx.size()) == 0);
+    }
+  }
 }
 
 TEST_CASE("max pooling backward sends a tie's gradient to the first maximum, as PyTorch", "[grad][pool]") {
