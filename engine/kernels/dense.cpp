@@ -55,12 +55,16 @@ void gemm_pack(const DenseParams& p, const float* weight, float* packed) {
 
 void dense_forward_simd(const DenseParams& p, const float* in, const float*, const float* packed,
                         const float* bias, float* out, float* out_act, float* scratch) {
-  gemm::pack_a(p.n, p.in, in, p.in, 1, scratch);
   gemm::Epilogue ep;
   ep.col_bias = bias;
   ep.act = p.act;
   ep.slope = p.slope;
   ep.act_out = out_act;
+  if (p.n == 1) {  // one image: its row is read in place
+    gemm::gemm_row(p.out, p.in, in, packed, out, ep);
+    return;
+  }
+  gemm::pack_a(p.n, p.in, in, p.in, 1, scratch);
   gemm::gemm_packed(p.n, p.out, p.in, scratch, packed, out, p.out, ep);
 }
 

@@ -67,26 +67,39 @@ inline void micro_kernel(int64_t K, const float* a, const float* b, batch (&acc)
 // One row (a dense layer on a single image): with only NV accumulators every
 // step would wait for the previous add, so four sets take turns over k and
 // are summed at the end.
-template <>
-inline void micro_kernel<1>(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+// AS: the distance between consecutive a values (MR in a packed panel, 1
+// for a row read in place).
+template <int AS>
+inline void one_row_kernel(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
   constexpr int U = 4;
   batch c[U][NV];
   for (int u = 0; u < U; ++u)
     for (int v = 0; v < NV; ++v) c[u][v] = batch(0.0f);
   int64_t k = 0;
-  for (; k + U <= K; k += U, a += U * MR, b += U * NR)
+  for (; k + U <= K; k += U, a += U * AS, b += U * NR)
     for (int u = 0; u < U; ++u) {
-      const batch ai(a[u * MR]);
+      const batch ai(a[u * AS]);
       for (int v = 0; v < NV; ++v) c[u][v] = xsimd::fma(ai, batch::load_unaligned(b + u * NR + v * kWidth), c[u][v]);
     }
-  for (; k < K; ++k, a += MR, b += NR) {
+  for (; k < K; ++k, a += AS, b += NR) {
     const batch ai(a[0]);
     for (int v = 0; v < NV; ++v) c[0][v] = xsimd::fma(ai, batch::load_unaligned(b + v * kWidth), c[0][v]);
   }
   for (int v = 0; v < NV; ++v) acc[0][v] = (c[0][v] + c[1][v]) + (c[2][v] + c[3][v]);
 }
 
+template <>
+inline void micro_kernel<1>(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+  one_row_kernel<MR>(K, a, b, acc);
+}
+
+// RowA: A is one unpacked row (M = 1), read in place.
+template <bool RowA>
 inline void run_tile(int rows, int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
+  if (RowA) {
+    one_row_kernel<1>(K, a, b, acc);
+    return;
+  }
   switch (rows) {
     case 1: micro_kernel<1>(K, a, b, acc); break;
     case 2: micro_kernel<2>(K, a, b, acc); break;
@@ -95,10 +108,9 @@ inline void run_tile(int rows, int64_t K, const float* a, const float* b, batch 
   }
 }
 
-}  // namespace
-
-void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
-                 const Epilogue& ep) {
+template <bool RowA>
+void gemm_impl(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
+               const Epilogue& ep) {
   static_assert(MR == 4, "run_tile dispatches 1..4 rows");
   alignas(64) float tile[MR * NR];
   for (int64_t j0 = 0; j0 < N; j0 += NR) {
@@ -107,7 +119,7 @@ void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* 
     for (int64_t i0 = 0; i0 < M; i0 += MR) {
       const int rows = int(M - i0 < MR ? M - i0 : MR);
       batch acc[MR][NV];
-      run_tile(rows, K, Ap + i0 * K, b, acc);
+      run_tile<RowA>(rows, K, Ap + i0 * K, b, acc);
       if (cols == NR) {
         for (int i = 0; i < rows; ++i) {
           float* crow = C + (i0 + i) * ldc + j0;
@@ -145,6 +157,17 @@ void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* 
       }
     }
   }
+}
+
+}  // namespace
+
+void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
+                 const Epilogue& ep) {
+  gemm_impl<false>(M, N, K, Ap, Bp, C, ldc, ep);
+}
+
+void gemm_row(int64_t N, int64_t K, const float* a, const float* Bp, float* C, const Epilogue& ep) {
+  gemm_impl<true>(1, N, K, a, Bp, C, N, ep);
 }
 
 void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,

@@ -48,6 +48,10 @@ struct Epilogue {
 void gemm_packed(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp, float* C, int64_t ldc,
                  const Epilogue& ep);
 
+// M = 1 with the row of A read in place (a[k]), no packing: the same sums as
+// gemm_packed on that row packed.
+void gemm_row(int64_t N, int64_t K, const float* a, const float* Bp, float* C, const Epilogue& ep);
+
 // The plain reference: triple loop on unpacked, strided operands.
 void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,
               int64_t rsB, int64_t csB, float* C, int64_t ldc, const Epilogue& ep);

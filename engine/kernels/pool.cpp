@@ -134,7 +134,14 @@ bool pool2x2_forward_sse(const Pool2dParams& p, const float* in, float* out) {
       const float* r1 = r0 + p.w;
       float* d = dst + oy * p.ow;
       int64_t ox = 0;
-      for (; ox + 4 <= p.ow; ox += 4) {
+      // Four outputs at a time; a row whose width is not a multiple of 4
+      // ends with four that overlap the previous ones (the same values are
+      // written again) instead of a scalar tail.
+      for (bool last = p.ow < 4; !last; ox += 4) {
+        if (ox + 4 >= p.ow) {
+          ox = p.ow - 4;
+          last = true;
+        }
         const __m128 a0 = _mm_loadu_ps(r0 + 2 * ox), a1 = _mm_loadu_ps(r1 + 2 * ox);
         const __m128 b0 = _mm_loadu_ps(r0 + 2 * ox + 4), b1 = _mm_loadu_ps(r1 + 2 * ox + 4);
         const __m128 a = IsMax ? _mm_max_ps(a0, a1) : _mm_add_ps(a0, a1);
@@ -143,6 +150,7 @@ bool pool2x2_forward_sse(const Pool2dParams& p, const float* in, float* out) {
         const __m128 odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
         _mm_storeu_ps(d + ox, IsMax ? _mm_max_ps(even, odd) : _mm_mul_ps(_mm_add_ps(even, odd), quarter));
       }
+      if (p.ow >= 4) ox = p.ow;
       for (; ox < p.ow; ++ox) {
         const float* t = r0 + 2 * ox;
         const float* u = r1 + 2 * ox;

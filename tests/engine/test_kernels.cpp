@@ -7,6 +7,7 @@
 // for the op is then run on it.
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "helpers.hpp"
@@ -58,6 +59,10 @@ std::vector<ConvCase> conv_cases() {
       v.push_back({1, 2, 5, 5, oc, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::None});
       v.push_back({1, 2 * 3, 6, 7, 2 * oc, 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::ReLU});
     }
+  // Deep enough (K * channels above 4096) that the lanes kernel sums the taps
+  // in slices, resuming each output's sum from its partial value.
+  v.push_back({1, 40, 6, 7, 4 * W, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::ReLU});
+  v.push_back({2, 150, 3, 4, 2 * W + 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::None});
   // Random shapes with a fixed seed.
   cnn_test::Rng r(2024);
   for (int i = 0; i < 60; ++i) {
@@ -152,6 +157,15 @@ TEST_CASE("gemm_packed matches gemm_ref around the register tile", "[kernels][ge
           INFO("M=" << M << " N=" << N << " K=" << K << " mode=" << mode);
           REQUIRE(cnn_test::max_rel_diff(C.data(), C_ref.data(), int64_t(M) * N) <= kTol);
           if (mode == 3) REQUIRE(cnn_test::max_rel_diff(act_out.data(), act_ref.data(), int64_t(M) * N) <= kTol);
+          if (M == 1 && mode != 2) {
+            // gemm_row: the same row read in place gives the same bits.
+            std::vector<float> C_row(size_t(N), -3.0f), act_row(size_t(N), -4.0f);
+            gemm::Epilogue ep_row = ep;
+            if (mode == 3) ep_row.act_out = act_row.data();
+            gemm::gemm_row(N, K, A.data(), Bp.data(), C_row.data(), ep_row);
+            REQUIRE(std::memcmp(C_row.data(), C.data(), sizeof(float) * size_t(N)) == 0);
+            if (mode == 3) REQUIRE(std::memcmp(act_row.data(), act_out.data(), sizeof(float) * size_t(N)) == 0);
+          }
         }
 }
 
@@ -261,6 +275,9 @@ std::vector<PoolCase> pool_cases() {
   };
   for (int size : {W - 1, W, W + 1, 2 * W + 3, 13})
     if (size >= 2) v.push_back({1, 2, size, size + 1, 2, 3, 1, 1, 1, 1, false, true});
+  // 2x2 at stride 2 (the SIMD path, four outputs at a time): output rows of
+  // 1 to 9, so rows that end with an overlapping group of four or a short row.
+  for (int ow = 1; ow <= 9; ++ow) v.push_back({2, 3, 2 * ow + 1, 2 * ow + ow % 2, 2, 2, 2, 2, 0, 0, false, true});
   cnn_test::Rng r(77);
   for (int i = 0; i < 80; ++i) {
     PoolCase p;
