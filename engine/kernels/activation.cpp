@@ -39,7 +39,7 @@ inline void simd_map(int64_t count, const float* in, float* out, F f, ActKind ki
 void activation_forward_simd(ActKind kind, float slope, int64_t count, const float* in, float* out) {
   switch (kind) {
     case ActKind::ReLU:
-      simd_map(count, in, out, [](batch x) { return xsimd::max(x, batch(0.0f)); }, kind, slope);
+      simd_map(count, in, out, [](batch x) { return gemm::max_gt(x, batch(0.0f)); }, kind, slope);
       break;
     case ActKind::LeakyReLU: {
       const batch s(slope);

@@ -30,7 +30,7 @@ constexpr int kMaxNV = 2;  // vectors per tile row; the tile is MR x kMaxNV * kW
 inline batch activate_batch(batch v, Activation act, float slope) {
   switch (act) {
     case Activation::None: return v;
-    case Activation::ReLU: return xsimd::max(v, batch(0.0f));
+    case Activation::ReLU: return gemm::max_gt(v, batch(0.0f));
     case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
   }
   return v;

@@ -177,7 +177,7 @@ inline void put_scalar(const Epilogue& e, int64_t o, int64_t q, float x) {
 #if defined(__SSE__)
 template <Activation A>
 inline __m128 act_sse(__m128 v, __m128 slope) {
-  if (A == Activation::ReLU) return _mm_max_ps(v, _mm_setzero_ps());
+  if (A == Activation::ReLU) return gemm::max_gt_ps(v, _mm_setzero_ps());
   if (A == Activation::LeakyReLU) {
     const __m128 pos = _mm_cmpgt_ps(v, _mm_setzero_ps());
     return _mm_or_ps(_mm_and_ps(pos, v), _mm_andnot_ps(pos, _mm_mul_ps(v, slope)));

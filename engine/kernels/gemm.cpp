@@ -38,7 +38,7 @@ namespace {
 inline batch apply_act(batch v, Activation act, float slope) {
   switch (act) {
     case Activation::None: return v;
-    case Activation::ReLU: return xsimd::max(v, batch(0.0f));
+    case Activation::ReLU: return max_gt(v, batch(0.0f));
     case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
   }
   return v;

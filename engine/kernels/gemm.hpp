@@ -12,6 +12,9 @@
 #include <cstdint>
 
 #include <xsimd/xsimd.hpp>
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
 
 #include "../spec.hpp"
 
@@ -55,6 +58,28 @@ void gemm_row(int64_t N, int64_t K, const float* a, const float* Bp, float* C, c
 // The plain reference: triple loop on unpacked, strided operands.
 void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,
               int64_t rsB, int64_t csB, float* C, int64_t ldc, const Epilogue& ep);
+
+// a > b ? a : b, lane by lane: x86's maxps, which xsimd::max and _mm_max_ps
+// are natively. In wasm the SSE headers build _mm_max_ps (and so
+// xsimd::max) from a compare and a select, four x86 instructions under V8;
+// f32x4.pmax(b, a) is the same function (NaNs and signed zeros included)
+// in one. max_gt(x, 0) is ReLU exactly as the references compute it.
+#if defined(__SSE__)
+inline __m128 max_gt_ps(__m128 a, __m128 b) {
+#if defined(__wasm_simd128__)
+  return (__m128)wasm_f32x4_pmax((v128_t)b, (v128_t)a);
+#else
+  return _mm_max_ps(a, b);
+#endif
+}
+#endif
+inline batch max_gt(batch a, batch b) {
+#if defined(__wasm_simd128__)
+  return batch(max_gt_ps(a, b));
+#else
+  return xsimd::max(a, b);
+#endif
+}
 
 // Apply an activation to one value (shared by every reference kernel).
 inline float activate(float v, Activation act, float slope) {

@@ -104,7 +104,7 @@ inline void reduce_rows(const Pool2dParams& p, const float* src, int64_t y0, int
     batch acc = batch::load_unaligned(src + y0 * p.w + x);
     for (int64_t y = y0 + 1; y < y1; ++y) {
       const batch v = batch::load_unaligned(src + y * p.w + x);
-      acc = IsMax ? xsimd::max(acc, v) : acc + v;
+      acc = IsMax ? gemm::max_gt(acc, v) : acc + v;
     }
     acc.store_unaligned(row + x);
   }
@@ -144,11 +144,11 @@ bool pool2x2_forward_sse(const Pool2dParams& p, const float* in, float* out) {
         }
         const __m128 a0 = _mm_loadu_ps(r0 + 2 * ox), a1 = _mm_loadu_ps(r1 + 2 * ox);
         const __m128 b0 = _mm_loadu_ps(r0 + 2 * ox + 4), b1 = _mm_loadu_ps(r1 + 2 * ox + 4);
-        const __m128 a = IsMax ? _mm_max_ps(a0, a1) : _mm_add_ps(a0, a1);
-        const __m128 b = IsMax ? _mm_max_ps(b0, b1) : _mm_add_ps(b0, b1);
+        const __m128 a = IsMax ? gemm::max_gt_ps(a0, a1) : _mm_add_ps(a0, a1);
+        const __m128 b = IsMax ? gemm::max_gt_ps(b0, b1) : _mm_add_ps(b0, b1);
         const __m128 even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
         const __m128 odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-        _mm_storeu_ps(d + ox, IsMax ? _mm_max_ps(even, odd) : _mm_mul_ps(_mm_add_ps(even, odd), quarter));
+        _mm_storeu_ps(d + ox, IsMax ? gemm::max_gt_ps(even, odd) : _mm_mul_ps(_mm_add_ps(even, odd), quarter));
       }
       if (p.ow >= 4) ox = p.ow;
       for (; ox < p.ow; ++ox) {
@@ -195,7 +195,7 @@ void pool2d_forward_simd(const Pool2dParams& p, const float* in, float* out, flo
           batch acc = batch::load_unaligned(base);
           for (int64_t kx = 1; kx < p.kw; ++kx) {
             const batch v = batch::load_unaligned(base + kx);
-            acc = IsMax ? xsimd::max(acc, v) : acc + v;
+            acc = IsMax ? gemm::max_gt(acc, v) : acc + v;
           }
           if (!IsMax) acc *= batch(inv);
           acc.store_unaligned(drow + ox);
