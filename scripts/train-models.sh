@@ -19,7 +19,7 @@ if [ $check = 1 ]; then out=build/models; mkdir -p "$out"; fi
 
 # The default digit model: LeNet (conv 5x5 1->8 pad 2, relu, maxpool 2, conv
 # 5x5 8->16, relu, maxpool 2, flatten, dense 400->64, relu, dense 64->10, softmax).
-DIGITS=(--data build/data/mnist.cnnd --arch lenet --epochs 12 --batch 32 --seed 3 --optimizer sgd --lr 0.02
+DIGITS=(--data build/data/mnist.cnnd --arch lenet --epochs 20 --batch 32 --seed 1 --optimizer sgd --lr 0.02
         --momentum 0.9 --weight-decay 0.0005 --label-smoothing 0.1 --augment --float16 --name digits
         --description "LeNet trained on 8,000 MNIST digits")
 # The Fashion-MNIST model: the same LeNet on the official 60,000 training images.
