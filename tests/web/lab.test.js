@@ -11,6 +11,7 @@ import { parseState, defaultState, toQuery, fromQuery, withField, FIELDS } from 
 import { labLayer, labWeights, flipKernels, pytorchLines, pytorchLayer, adaptNetwork } from '../../web/src/ui/lab/layer.js';
 import { presetKernel, sampleDigit, defaultGrid, rgbImage } from '../../web/src/ui/lab/presets.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
+import { divergingColour, sequentialColour, needsLightText } from '../../web/src/ui/lab/dom.js';
 
 let h;
 before(async () => {
@@ -135,6 +136,15 @@ test('the lab\'s settings on a network: only the first conv and pool change, and
   assert.deepEqual(result.layers.at(-1).outShape, [1, 16]);
   h.destroyNetwork({ id: result.id });
   assert.deepEqual(adaptNetwork(LENET, parseState({ padding: 2 })).changes, []);
+});
+
+test('a cell\'s text is white or dark, whichever reads better on its colour', () => {
+  assert.equal(needsLightText(divergingColour(10, 10)), false);   // full orange: dark text (6.0:1; white would be 2.9:1)
+  assert.equal(needsLightText(divergingColour(-10, 10)), true);   // full blue: white text
+  assert.equal(needsLightText(divergingColour(0, 10)), false);    // near white
+  assert.equal(needsLightText(sequentialColour(3, 3, [30, 30, 60])), true);  // dark ink
+  assert.equal(needsLightText('#b35806'), true);                  // +inf's dark orange
+  assert.equal(needsLightText('not a colour'), false);
 });
 
 test('every lab string exists in English and Korean', () => {

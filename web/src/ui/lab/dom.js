@@ -52,9 +52,28 @@ export function sequentialColour(v, m, tint = [40, 40, 40]) {
   return `rgb(${Math.round(255 + (r - 255) * f)},${Math.round(255 + (g - 255) * f)},${Math.round(255 + (b - 255) * f)})`;
 }
 
-/** Whether text on that background should be light (for contrast). */
-export function needsLightText(v, m) {
-  return Number.isFinite(v) && m > 0 && Math.abs(v) / m > 0.6;
+/** WCAG relative luminance of an sRGB colour [r, g, b] (0-255). */
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => {
+    const x = c / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const INK_LUMINANCE = luminance([27, 27, 31]);  // the cells' dark text, #1b1b1f
+
+/**
+ * Whether text on that background ('rgb(r,g,b)' or '#rrggbb') reads better
+ * white than in the dark ink: whichever has the higher contrast ratio.
+ */
+export function needsLightText(background) {
+  const s = String(background);
+  const rgb = s.startsWith('#') && s.length === 7
+    ? [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16))
+    : (s.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+  if (rgb.length !== 3 || rgb.some((c) => !Number.isFinite(c))) return false;
+  const L = luminance(rgb);
+  return (1.05 / (L + 0.05)) > ((L + 0.05) / (INK_LUMINANCE + 0.05));
 }
 
 /** The largest |value| of a list (1 when all are 0 or there are none). */

@@ -561,9 +561,9 @@ export class ConvLab extends EventTarget {
           return { text: padText, label: t(L, 'lab.cell.pad', { r: y + 1, c: x + 1 }), cls };
         }
         const v = input.data[(ch * input.height + y) * input.width + x];
+        const bg = sequentialColour(v, m, tint);
         return {
-          text: fmt(v), value: v, cls, editable,
-          bg: sequentialColour(v, m, tint), light: needsLightText(v, m),
+          text: fmt(v), value: v, cls, editable, bg, light: needsLightText(bg),
           label: t(L, 'lab.cell.input', { r: y + 1, c: x + 1, v: fmt(v) }),
         };
       }, size);
@@ -699,8 +699,9 @@ export class ConvLab extends EventTarget {
         const cellOf = (src, editable) => (ky, kx) => {
           const v = src[base + ky * k + kx];
           const used = e && e.cell[1] === f ? e.terms.some((tt) => tt.channel === ch && tt.ky === ky && tt.kx === kx) : false;
+          const bg = divergingColour(v, m);
           return {
-            text: fmt(v), value: v, editable, bg: divergingColour(v, m), light: needsLightText(v, m),
+            text: fmt(v), value: v, editable, bg, light: needsLightText(bg),
             cls: used ? ['lab-tap'] : [],
             label: t(L, 'lab.cell.weight', { r: ky + 1, c: kx + 1, v: fmt(v) }),
           };
@@ -754,8 +755,9 @@ export class ConvLab extends EventTarget {
         if (selected) cls.push('lab-selected');
         if (ch === this.sel.c && y * ow + x > hideFrom) cls.push('lab-hidden');
         if (r.plain && r.plain[i] !== r.pre[i]) cls.push('lab-diff');
+        const bg = divergingColour(v, m);
         return {
-          text: fmt(v), value: v, cls, bg: divergingColour(v, m), light: needsLightText(v, m),
+          text: fmt(v), value: v, cls, bg, light: needsLightText(bg),
           label: t(L, 'lab.cell.output', { r: y + 1, c: x + 1, v: fmt(v) }),
         };
       }, size);
