@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/serve.js';
+import { lowContrastTexts } from './contrast.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -242,41 +243,6 @@ test('the page in Korean, and a screenshot of it all', async () => {
   await page.screenshot({ path: new URL('playground-ko.png', OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
   await page.selectOption('#lang', 'en');
 });
-
-// WCAG contrast of every visible text on the page against the background it
-// is drawn on (the nearest ancestor with an opaque background colour).
-function lowContrastTexts() {
-  const rgb = (s) => (s.match(/[\d.]+/g) ?? []).map(Number);
-  const lum = ([r, g, b]) => {
-    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
-      if (getComputedStyle(e).backgroundImage !== 'none') return null;  // a gradient or image: not judged here
-    }
-    return rgb(getComputedStyle(document.documentElement).backgroundColor).length >= 3 ? [255, 255, 255] : null;
-  };
-  const low = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const seen = new Set();
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const el = n.parentElement;
-    if (!n.textContent.trim() || seen.has(el) || !el.checkVisibility?.() || el.closest('[hidden], option, script, style')) continue;
-    seen.add(el);
-    const bg = background(el);
-    if (!bg) continue;
-    const style = getComputedStyle(el);
-    const fg = rgb(style.color);
-    if (fg.length === 4 && fg[3] < 1) continue;
-    const [a, b] = [lum(fg) + 0.05, lum(bg) + 0.05];
-    const ratio = Math.max(a, b) / Math.min(a, b);
-    if (ratio < 4.5) low.push(`${n.textContent.trim().slice(0, 30)} (${ratio.toFixed(2)}: ${style.color} on rgb(${bg.join(', ')}))`);
-  }
-  return low;
-}
 
 for (const scheme of ['light', 'dark']) {
   test(`every text on the page is readable in the ${scheme} colour scheme (contrast at least 4.5:1)`, async () => {

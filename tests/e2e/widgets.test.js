@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import sirv from 'sirv';
 import { buildDist } from '../../tools/dist.js';
 import { startServer } from '../../tools/serve.js';
+import { lowContrastTexts } from './contrast.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -395,6 +396,19 @@ test('keyboard: the controls and the output grid answer the keys, and have names
   assert.equal(await lab.evaluate((el) => el.shadowRoot.querySelector('.cnn-widget').getAttribute('aria-label')), 'Convolution lab');
   await p.close();
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`every text of the lecture page and its widgets is readable in the ${scheme} colour scheme (at least 4.5:1)`, async () => {
+    const p = await context.newPage();
+    await p.emulateMedia({ colorScheme: scheme });
+    await p.goto(`${base}/lecture.html?lang=ko`);
+    const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+    for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
+    const low = await p.evaluate(lowContrastTexts);
+    assert.deepEqual(low, [], `texts with too little contrast:\n${low.join('\n')}`);
+    await p.close();
+  });
+}
 
 test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const dark = await context.newPage();
