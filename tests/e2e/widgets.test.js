@@ -35,14 +35,14 @@ const BAD_ATTRIBUTES = [
   ['dilation', '99999999999999999999'], ['filters', '-4'], ['pool', 'median'], ['mode', '__proto__'],
   ['input', 'javascript:window.__xss=1'], ['bias', '1,<svg onload=window.__xss=1>'], ['weights', '1e400'],
   ['controls', 'stride,<img src=x onerror=window.__xss=1>'], ['lang', '<b>ko</b>'], ['autoplay', 'sometimes'],
-  ['strde', '2'], ['onmouseover-x', 'window.__xss=1'],
+  ['theme', '</style><img src=x onerror=window.__xss=1>'], ['theme', 'midnight'], ['strde', '2'], ['onmouseover-x', 'window.__xss=1'],
 ];
 // Embed-page hashes with unknown keys, bad values or broken encoding.
 const BAD_HASHES = [
   '#widget=conv-lab&k=1e9', '#widget=conv-lab&s=-1', '#widget=conv-lab&p=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E',
   '#widget=conv-lab&evil=1', '#widget=conv-lab&%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E=1', '#widget=conv-lab&k=%E0%A4%A',
   '#widget=conv-lab&k=%', '#widget=%3Csvg%20onload%3Dwindow.__xss%3D1%3E', '#widget=conv-lab&lang=xx&pm=sideways',
-  `#widget=conv-lab&k=${'9'.repeat(9000)}`,
+  `#widget=conv-lab&k=${'9'.repeat(9000)}`, '#widget=conv-lab&theme=%3C%2Fstyle%3E',
 ];
 
 let dir, server, base, devServer, devBase, context, profile;
@@ -130,6 +130,8 @@ before(async () => {
     .lab, .lab-grid, .lab-cell, .cnn-widget { display: none !important; background: red !important; }
   </style>`);
   page('iframe.html', '<iframe id="f" src="embed.html#widget=pool-lab&lang=en&pk=3&ps=1" width="100%" height="700" style="border:0"></iframe>');
+  page('themes.html', `<cnn-conv-lab id="dark" theme="dark" controls="stride"></cnn-conv-lab>
+    <cnn-conv-lab id="light" theme="light" controls="stride"></cnn-conv-lab><cnn-conv-lab id="auto" controls="stride"></cnn-conv-lab>`);
   page('far.html', '<div style="height:3000px">a long page</div><cnn-conv-lab id="far" autoplay controls="animation"></cnn-conv-lab><div style="height:3000px"></div>');
   server = createServer(sirv(dir, { dev: false, etag: true }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -410,6 +412,38 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+test('theme="dark" or "light" holds a widget to one scheme, whatever the system says, and can change at once', async () => {
+  const paper = (w) => w.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.cnn-widget')).backgroundColor);
+  const DARK = 'rgb(28, 28, 34)', LIGHT = 'rgb(255, 255, 255)';
+  for (const scheme of ['light', 'dark']) {
+    const p = await open('themes.html');
+    await p.emulateMedia({ colorScheme: scheme });
+    for (const id of ['dark', 'light', 'auto']) await rendered(p.locator(`#${id}`));
+    assert.equal(await paper(p.locator('#dark')), DARK, `theme="dark" in the ${scheme} scheme`);
+    assert.equal(await paper(p.locator('#light')), LIGHT, `theme="light" in the ${scheme} scheme`);
+    assert.equal(await paper(p.locator('#auto')), scheme === 'dark' ? DARK : LIGHT, 'no theme: the system scheme');
+    assert.deepEqual(await p.evaluate(lowContrastTexts), []);
+    // the notes' own switch flips the attribute: the widget follows, and back to auto
+    await p.locator('#dark').evaluate((el) => el.setAttribute('theme', 'light'));
+    assert.equal(await paper(p.locator('#dark')), LIGHT);
+    await p.locator('#light').evaluate((el) => el.removeAttribute('theme'));
+    assert.equal(await paper(p.locator('#light')), scheme === 'dark' ? DARK : LIGHT);
+    await p.close();
+  }
+  // the embed page (its own colours too), and unbundled (npm start), where the sheets are fetched
+  for (const b of [base, devBase]) {
+    const p = await open('embed.html#widget=conv-lab&theme=dark', { base: b });
+    await p.emulateMedia({ colorScheme: 'light' });
+    const lab = p.locator('cnn-conv-lab');
+    await rendered(lab);
+    await p.waitForFunction(() => getComputedStyle(document.querySelector('cnn-conv-lab').shadowRoot.querySelector('.cnn-widget')).backgroundColor === 'rgb(28, 28, 34)');
+    assert.equal(await p.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(21, 21, 26)');
+    assert.deepEqual(await p.evaluate(lowContrastTexts), []);
+    assert.match(await p.locator('[data-testid=embed-code]').inputValue(), /theme=dark/);
+    await p.close();
+  }
+});
+
 test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const dark = await context.newPage();
   await dark.emulateMedia({ colorScheme: 'dark' });
@@ -442,7 +476,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 });
 
 test('the artefact folder holds only what a teacher copies', () => {
-  const files = readdirSync(dir).filter((f) => !/^(one|one-draw|two|langs|bad|hostile|far|iframe)\.html$/.test(f) && f !== 'models').sort();
+  const files = readdirSync(dir).filter((f) => !/^(one|one-draw|two|langs|bad|hostile|far|iframe|themes)\.html$/.test(f) && f !== 'models').sort();
   assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');

@@ -14,6 +14,7 @@
 // static `options`). To add a lab setting: add a field to state.js.
 import { FIELDS, PAD_MODES, LIMITS, parseState } from '../ui/lab/state.js';
 import { LANGS } from '../ui/i18n.js';
+import { THEMES } from './styles.js';
 
 const SHOWN_VALUE_MAX = 40;  // a bad value is echoed this long at most
 
@@ -36,6 +37,7 @@ export const LAB_URL_KEYS = Object.freeze(Object.fromEntries(Object.entries(FIEL
 /** Types of the widgets' own options (not lab settings). */
 export const OPTION_TYPES = Object.freeze({
   lang: { type: 'enum', values: LANGS },
+  theme: { type: 'enum', values: THEMES },
   controls: { type: 'list' },          // values: the widget's (see the lab widgets)
   model: { type: 'enum' },             // values: the model catalogue's keys
   preprocess: { type: 'bool' },

@@ -3,7 +3,7 @@
 // changes back into the hash, so a copied link reproduces the settings:
 //   embed.html#widget=conv-lab&lang=ko&k=3&s=2&p=1
 // Keys: widget (conv-lab, pool-lab, draw-classify, network-view), the
-// widget's options (lang, controls, autoplay, model, preprocess, cost) and,
+// widget's options (lang, theme, controls, autoplay, model, preprocess, cost) and,
 // for the labs, the lab's settings by their short URL names (state.js).
 // Unknown keys, bad values and broken encoding are left out with a visible
 // message. Below the widget: the link and the HTML to embed it.
@@ -16,14 +16,16 @@ import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
 import { CnnDrawClassify } from './draw-classify.js';
 import { CnnNetworkView } from './network-view.js';
+import { THEMES, themedCss } from './styles.js';
 
-const LANG_OPTION = { lang: ['en', 'ko'] };
+const BASE_OPTIONS = { lang: ['en', 'ko'], theme: THEMES };
 export const EMBEDDABLE = Object.freeze({
-  'conv-lab': { options: { ...LANG_OPTION, ...CnnConvLab.options }, lab: true, height: 900 },
-  'pool-lab': { options: { ...LANG_OPTION, ...CnnPoolLab.options }, lab: true, height: 760 },
-  'draw-classify': { options: { ...LANG_OPTION, ...CnnDrawClassify.options }, lab: false, height: 560 },
-  'network-view': { options: { ...LANG_OPTION, ...CnnNetworkView.options }, lab: false, height: 1400 },
+  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 900 },
+  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 760 },
+  'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 560 },
+  'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 1400 },
 });
+const pageStyles = new WeakMap();  // <style> -> its text as written
 
 export class CnnEmbedPage extends HTMLElement {
   static define(tag) {
@@ -52,6 +54,7 @@ export class CnnEmbedPage extends HTMLElement {
     this.parsed = parsed;
     const lang = parsed.options.lang ?? (doc.documentElement.getAttribute('lang') || 'en');
     doc.documentElement.lang = lang;
+    this.applyTheme(parsed.options.theme ?? 'auto');
     const make = (tag, props = {}) => Object.assign(doc.createElement(tag), props);
     const messages = make('ul', { className: 'embed-messages' });
     messages.setAttribute('role', 'alert');
@@ -74,6 +77,16 @@ export class CnnEmbedPage extends HTMLElement {
     this.widget = widget;
     this.replaceChildren(messages, widget, footer);
     this.remember(null);
+  }
+
+  /** The page's own colours follow the widget's theme (its style blocks, as styles.js themes a widget's). */
+  applyTheme(theme) {
+    const doc = this.ownerDocument;
+    for (const style of doc.querySelectorAll('head style')) {
+      if (!pageStyles.has(style)) pageStyles.set(style, style.textContent);
+      style.textContent = themedCss(pageStyles.get(style), theme);
+    }
+    doc.documentElement.style.colorScheme = theme === 'auto' ? '' : theme;
   }
 
   /** Writes the settings into the hash (after a change by the reader), the link and the HTML below. */

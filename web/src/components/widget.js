@@ -2,6 +2,9 @@
 // page's CSS cannot reach in, the widget's cannot leak out), configured by
 // attributes, speaking the reader's language, and asleep while off screen.
 //
+// Theme: the theme attribute, 'auto' (the reader's system setting, the
+// default), 'light' or 'dark' (styles.js).
+//
 // Language: the widget's own lang attribute, else the nearest lang of the
 // page around it (so a page's language picker that sets <html lang> moves
 // every widget that has none of its own), else English.
@@ -20,7 +23,7 @@
 // the attributes), setLang(lang), and may define pause() and resume().
 // Events out (bubbling, composed): 'cnn-change', 'cnn-update', 'cnn-error'.
 import { t } from '../ui/i18n.js';
-import { appendStyles } from './styles.js';
+import { applyStyles } from './styles.js';
 import { sharedClient } from './engine-client.js';
 import { LAB_ATTRIBUTES, isGlobalAttribute, parseOption, shown } from './attributes.js';
 
@@ -37,13 +40,13 @@ export class CnnWidget extends HTMLElement {
   }
 
   static get observedAttributes() {
-    return ['lang', ...Object.keys(this.options), ...(this.lab ? Object.keys(LAB_ATTRIBUTES) : [])];
+    return ['lang', 'theme', ...Object.keys(this.options), ...(this.lab ? Object.keys(LAB_ATTRIBUTES) : [])];
   }
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    appendStyles(root);
+    applyStyles(root);
     this.frame = document.createElement('div');
     this.frame.className = 'cnn-widget';
     this.frame.setAttribute('role', 'region');
@@ -124,6 +127,13 @@ export class CnnWidget extends HTMLElement {
       if (r.problem) problems.push(r.problem); else lang = r.value;
     }
     this.explicitLang = lang !== null;
+    let theme = 'auto';
+    if (this.hasAttribute('theme')) {
+      const r = parseOption('theme', this.getAttribute('theme'));
+      if (r.problem) problems.push(r.problem); else theme = r.value;
+    }
+    applyStyles(this.shadowRoot, theme);
+    this.dataset.theme = theme;
     this.config = {};
     for (const [name, values] of Object.entries(ctor.options)) {
       if (!this.hasAttribute(name)) continue;
