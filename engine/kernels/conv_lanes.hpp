@@ -1,7 +1,8 @@
 // Convolution with the output channels in the vector lanes (conv_lanes.cpp),
 // the conv2d_forward_lanes_simd entry of the kernel table (conv.cpp). Any
-// stride, padding, dilation and groups; its weights are packed per group as
-// [K][OCg rounded up to the vector width] (conv2d_lanes_pack).
+// stride, padding, dilation and groups; its weights are packed per group,
+// OCg rounded up to the vector width, in blocks of up to 4 vectors of
+// channels, each [K][its channels] (conv2d_lanes_pack).
 #pragma once
 
 #include <cstdint>
