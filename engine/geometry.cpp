@@ -175,7 +175,7 @@ Status conv2d_geometry(const Shape& in, const Conv2dSpec& s, Geometry* g) {
 namespace {
 
 Status pool_extent(const char* dir_tall, int64_t in, int32_t k, int32_t stride, int32_t pad, bool ceil_mode,
-                   int64_t* out, int64_t* unused) {
+                   int64_t* out, int64_t* unused, int32_t* dropped) {
   const int64_t padded = in + 2 * int64_t(pad);
   if (k > padded)
     return Status::error("a %d-%s pooling window does not fit in the padded input, which is only %" PRId64 " %s",
@@ -183,7 +183,8 @@ Status pool_extent(const char* dir_tall, int64_t in, int32_t k, int32_t stride, 
   const int64_t span = padded - k;
   int64_t o = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
   // PyTorch: the last window must start inside the input or its left padding.
-  if (ceil_mode && (o - 1) * stride >= in + pad) --o;
+  *dropped = ceil_mode && (o - 1) * stride >= in + pad ? 1 : 0;
+  o -= *dropped;
   *out = o;
   const int64_t covered = (o - 1) * stride + k;
   *unused = covered >= padded ? 0 : padded - covered;
@@ -204,8 +205,10 @@ Status pool2d_geometry(const Shape& in, const Pool2dSpec& s, bool is_max, Geomet
   r.pad_top = r.pad_bottom = s.pad_h;
   r.pad_left = r.pad_right = s.pad_w;
   int64_t oh = 0, ow = 0;
-  CNN_RETURN_IF_ERROR(pool_extent("tall", in.h(), s.kernel_h, r.stride_h, s.pad_h, s.ceil_mode, &oh, &r.unused_rows));
-  CNN_RETURN_IF_ERROR(pool_extent("wide", in.w(), s.kernel_w, r.stride_w, s.pad_w, s.ceil_mode, &ow, &r.unused_cols));
+  CNN_RETURN_IF_ERROR(pool_extent("tall", in.h(), s.kernel_h, r.stride_h, s.pad_h, s.ceil_mode, &oh, &r.unused_rows,
+                                  &r.dropped_rows));
+  CNN_RETURN_IF_ERROR(pool_extent("wide", in.w(), s.kernel_w, r.stride_w, s.pad_w, s.ceil_mode, &ow, &r.unused_cols,
+                                  &r.dropped_cols));
   CNN_RETURN_IF_ERROR(Shape::nchw(in.n(), in.c(), oh, ow, &r.out));
   r.params = 0;
   r.macs = 0;

@@ -27,6 +27,10 @@ struct Geometry {
   // Rows at the bottom / columns at the right of the padded input that no
   // window touches: what the floor in the formula throws away.
   int64_t unused_rows = 0, unused_cols = 0;
+  // Pooling with ceil_mode: 1 where PyTorch's rule dropped the last window
+  // of the ceil formula (it would have started in the bottom/right padding),
+  // so out is one less than the formula gives.
+  int32_t dropped_rows = 0, dropped_cols = 0;
 };
 
 Status conv2d_geometry(const Shape& in, const Conv2dSpec& spec, Geometry* g);

@@ -149,8 +149,9 @@ Status make_shape(int n, int c, int h, int w, Shape* s) {
 
 // Geometry as doubles: [params, weights, macs, pad_top, pad_bottom, pad_left,
 // pad_right, unused_rows, unused_cols, out_rank, out_n, out_c, out_h, out_w,
-// kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w]
-constexpr int kInfoFields = 20;
+// kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w,
+// dropped_rows, dropped_cols]
+constexpr int kInfoFields = 22;
 void write_info(const Geometry& g, double* out) {
   const double v[kInfoFields] = {double(g.params),      double(g.weights),     double(g.macs),
                                  double(g.pad_top),     double(g.pad_bottom),  double(g.pad_left),
@@ -158,7 +159,8 @@ void write_info(const Geometry& g, double* out) {
                                  double(g.out.rank()),  double(g.out.n()),     double(g.out.c()),
                                  double(g.out.h()),     double(g.out.w()),     double(g.kernel_h),
                                  double(g.kernel_w),    double(g.stride_h),    double(g.stride_w),
-                                 double(g.dilation_h),  double(g.dilation_w)};
+                                 double(g.dilation_h),  double(g.dilation_w),  double(g.dropped_rows),
+                                 double(g.dropped_cols)};
   std::memcpy(out, v, sizeof v);
 }
 

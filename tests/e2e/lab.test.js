@@ -149,6 +149,49 @@ test('clicking an output cell lists products that add up to the cell\'s value', 
   await set('lab-filters', 1);
 });
 
+test('pooling with ceil_mode and count_include_pad: the rounded-up formula, the dropped window, the average\'s divisor', async () => {
+  await $('lab-mode-pool').check();
+  await settled();
+  assert.equal(await $('lab-poolIncludePad').isVisible(), false, 'max pooling has no count_include_pad');
+  await set('lab-pool-type', 'avg');
+  await set('lab-poolPadding', 1);
+  // 5 + 2·1 − 2 = 5: floor 5/2 = 2, so 3 outputs
+  assert.match(await $('lab-formula-h').textContent(), /⌊\(5 \+ 2·1 − 2\) \/ 2⌋ \+ 1 = 3/);
+  await $('lab-poolCeil').check();
+  await settled();
+  // rounded up: 4, but the 4th window would start in the padding, so PyTorch drops it
+  assert.match(await $('lab-formula-h').textContent(), /⌈\(5 \+ 2·1 − 2\) \/ 2⌉ \+ 1 − 1 = 3/);
+  assert.match(await $('lab-formula-dropped').textContent(), /drops a last window/);
+  assert.match(await page.locator('#lab .lab-legend').textContent(), /its window was dropped/);
+  assert.match(await $('lab-pytorch').textContent(), /ceil_mode=True/);
+  // without padding the extra window stays, hanging over the edge: a 2x1 window at the right
+  await set('lab-poolPadding', 0);
+  assert.match(await $('lab-formula-h').textContent(), /⌈\(5 \+ 2·0 − 2\) \/ 2⌉ \+ 1 = 3/);
+  assert.equal(await $('lab-formula-dropped').count(), 0);
+  await $('lab-output-0').locator('button').nth(2).click();
+  await settled();
+  assert.equal(await $('lab-explain').locator('tbody tr').count(), 2, 'the clipped window has 2 values');
+  // padding 1, count_include_pad off: the corner averages its one real value
+  await set('lab-poolPadding', 1);
+  await $('lab-output-0').locator('button').nth(0).click();
+  await settled();
+  assert.match(await $('lab-equation').textContent(), /\/ 4 =/);
+  assert.match(await $('lab-explain-pad-note').textContent(), /count_include_pad=True/);
+  await $('lab-poolIncludePad').uncheck();
+  await settled();
+  assert.match(await $('lab-equation').textContent(), /^\(\d+\) \/ 1 = \d+$/);
+  assert.match(await $('lab-explain-pad-note').textContent(), /count_include_pad=False/);
+  assert.match(await $('lab-pytorch').textContent(), /nn\.AvgPool2d\(kernel_size=2, padding=1, ceil_mode=True, count_include_pad=False\)/);
+  await page.locator('#lab').screenshot({ path: new URL('lab-pool-ceil.png', OUT).pathname });
+  // back to the defaults for the tests after this one
+  await $('lab-poolIncludePad').check();
+  await $('lab-poolCeil').uncheck();
+  await set('lab-poolPadding', 0);
+  await set('lab-pool-type', 'max');
+  await $('lab-mode-conv').check();
+  await settled();
+});
+
 test('impossible settings show the engine\'s message in place of the output, and a valid setting brings it back', async () => {
   await set('lab-kernel', 7);
   await set('lab-padding', 0);
@@ -285,7 +328,7 @@ test('no combination of controls leaves the lab broken (a seeded random walk ove
   const ranges = { 'lab-kernel': 7, 'lab-stride': 4, 'lab-padding': 4, 'lab-dilation': 3, 'lab-filters': 4,
     'lab-poolWindow': 4, 'lab-poolStride': 4, 'lab-poolPadding': 3 };
   const clicks = ['lab-mode-conv', 'lab-mode-pool', 'lab-input-grid', 'lab-input-digit', 'lab-input-rgb', 'lab-pad-same',
-    'lab-pad-valid', 'lab-flip', 'lab-example-1x1', 'lab-step', 'lab-show-all'];
+    'lab-pad-valid', 'lab-flip', 'lab-example-1x1', 'lab-step', 'lab-show-all', 'lab-poolCeil', 'lab-poolIncludePad'];
   const selects = { 'lab-activation': ['none', 'relu', 'sigmoid', 'tanh'], 'lab-pool-type': ['max', 'avg'], 'lab-size': ['5', '7', '9'] };
   for (let i = 0; i < 60; i++) {
     const kind = rand(3);

@@ -128,9 +128,18 @@ TEST_CASE("pooling: ceil_mode, padding and the dropped last window follow PyTorc
   // 6 wide, k 2, s 2, pad 1, ceil: ceil(6/2) + 1 = 4; the last window starts at 6 < 6 + 1: kept.
   REQUIRE(pool2d_geometry(nchw(1, 1, 6, 6), LayerSpec::maxpool2d(2, 2, 1, true).pool, true, &g).is_ok());
   REQUIRE(g.out.w() == 4);
+  REQUIRE(g.dropped_cols == 0);
   // 5 wide, k 2, s 2, pad 1, ceil: ceil(5/2) + 1 = 4, but the last window starts at 6 >= 5 + 1: dropped.
   REQUIRE(pool2d_geometry(nchw(1, 1, 5, 5), LayerSpec::maxpool2d(2, 2, 1, true).pool, true, &g).is_ok());
   REQUIRE(g.out.w() == 3);
+  REQUIRE(g.dropped_cols == 1);
+  REQUIRE(g.dropped_rows == 1);
+  // only rows: 5 tall, 6 wide
+  REQUIRE(pool2d_geometry(nchw(1, 1, 5, 6), LayerSpec::maxpool2d(2, 2, 1, true).pool, true, &g).is_ok());
+  REQUIRE((g.dropped_rows == 1 && g.dropped_cols == 0));
+  // never without ceil_mode
+  REQUIRE(pool2d_geometry(nchw(1, 1, 5, 5), LayerSpec::maxpool2d(2, 2, 1).pool, true, &g).is_ok());
+  REQUIRE((g.dropped_rows == 0 && g.dropped_cols == 0));
 }
 
 TEST_CASE("dense and flatten shapes", "[geometry]") {

@@ -136,6 +136,34 @@ test('the lab\'s settings on a network: only the first conv and pool change, and
   assert.deepEqual(result.layers.at(-1).outShape, [1, 16]);
   h.destroyNetwork({ id: result.id });
   assert.deepEqual(adaptNetwork(LENET, parseState({ padding: 2 })).changes, []);
+  // ceil_mode and count_include_pad travel too (the latter only to an average pooling)
+  const c = adaptNetwork(LENET, parseState({ padding: 2, pool: 'avg', poolCeil: true, poolIncludePad: false }));
+  assert.deepEqual(c.changes.map((x) => [x.key, x.to]), [['pool', 'avgpool2d'], ['poolCeil', true], ['poolIncludePad', false]]);
+  assert.deepEqual([c.specs[2].ceil_mode, c.specs[2].count_include_pad], [true, false]);
+  assert.equal('count_include_pad' in adaptNetwork(LENET, parseState({ poolCeil: true })).specs[2], false);
+});
+
+test('ceil_mode and count_include_pad: the spec, the PyTorch line, and what the engine answers', () => {
+  const state = parseState({ mode: 'pool', pool: 'avg', size: 5, poolWindow: 2, poolStride: 2, poolPadding: 1, poolCeil: true, poolIncludePad: false });
+  assert.equal(fromQuery(toQuery(state)).poolCeil, true);
+  assert.match(toQuery(state), /pc=true/);
+  assert.match(toQuery(state), /pi=false/);
+  assert.deepEqual(pytorchLines(state, 1), ['nn.AvgPool2d(kernel_size=2, padding=1, ceil_mode=True, count_include_pad=False)']);
+  const layer = labLayer(state, null);
+  // 5 + 2·1 − 2 = 5; ⌈5/2⌉ + 1 = 4, but the 4th window would start in the padding (at 6 ≥ 5 + 1): dropped, 3
+  const g = h.layerGeometry({ spec: layer.spec, shape: layer.shape }).result;
+  assert.deepEqual(g.outShape, [1, 1, 3, 3]);
+  assert.deepEqual([g.droppedRows, g.droppedCols], [1, 1]);
+  const floor = h.layerGeometry({ spec: { ...layer.spec, ceil_mode: false }, shape: layer.shape }).result;
+  assert.deepEqual([floor.outShape, floor.droppedRows], [[1, 1, 3, 3], 0]);
+  // without padding the ceil keeps its extra window, which hangs over the edge: a 5x5 input gives 3x3
+  const noPad = h.layerGeometry({ spec: { ...layer.spec, padding: 0 }, shape: layer.shape }).result;
+  assert.deepEqual([noPad.outShape, noPad.droppedRows], [[1, 1, 3, 3], 0]);
+  // count_include_pad=False: the corner cell averages its one real value, not four
+  const out = h.runLayer({ spec: layer.spec, shape: layer.shape, input: layer.input, variant: 'ref' }).result.output.data;
+  assert.equal(out[0], layer.input[0]);
+  const incl = h.runLayer({ spec: { ...layer.spec, count_include_pad: true }, shape: layer.shape, input: layer.input, variant: 'ref' }).result.output.data;
+  assert.equal(incl[0], layer.input[0] / 4);
 });
 
 test('a cell\'s text is white or dark, whichever reads better on its colour', () => {

@@ -4,7 +4,7 @@ import { CnnConvLab } from './conv-lab.js';
 
 export class CnnPoolLab extends CnnConvLab {
   static defaults = Object.freeze({ mode: 'pool' });
-  static defaultControls = Object.freeze(['input', 'size', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'animation', 'pytorch']);
+  static defaultControls = Object.freeze(['input', 'size', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'poolCeil', 'poolIncludePad', 'animation', 'pytorch']);
 
   get regionKey() {
     return 'widget.region.poolLab';

@@ -16,7 +16,7 @@ export class EngineError extends Error {
   }
 }
 
-const INFO_FIELDS = 20;
+const INFO_FIELDS = 22;
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
 /**
@@ -256,6 +256,7 @@ function decodeInfo(v) {
     unusedRows: v[7], unusedCols: v[8],
     outShape: out,
     kernel: [v[14], v[15]], stride: [v[16], v[17]], dilation: [v[18], v[19]],
+    droppedRows: v[20], droppedCols: v[21],  // ceil_mode: 1 where PyTorch dropped the formula's last window
   };
 }
 

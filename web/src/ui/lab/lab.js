@@ -24,7 +24,8 @@ import { NetworkProbe } from './network-probe.js';
 /** Every control the lab can show (the `controls` option picks some). */
 export const ALL_CONTROLS = Object.freeze([
   'mode', 'input', 'size', 'example', 'kernel', 'stride', 'padding', 'dilation', 'filters', 'weights', 'flip',
-  'activation', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'animation', 'network', 'pytorch',
+  'activation', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'poolCeil', 'poolIncludePad', 'animation',
+  'network', 'pytorch',
 ]);
 const SPEEDS_MS = [1400, 900, 550, 300, 140];
 const CHANNEL_TINTS = [[200, 30, 30], [30, 140, 50], [40, 80, 210]];
@@ -162,9 +163,11 @@ export class ConvLab extends EventTarget {
     ui.poolWindow = this.range('poolWindow', 1, LIMITS.poolWindowMax);
     ui.poolStride = this.range('poolStride', 1, LIMITS.poolStrideMax);
     ui.poolPadding = this.range('poolPadding', 0, LIMITS.poolPaddingMax);
+    ui.poolCeil = this.check('poolCeil');
+    ui.poolIncludePad = this.check('poolIncludePad');
     ui.poolSet = h('fieldset', { class: 'lab-set' }, h('legend'),
       show('pool', ui.poolTypeLabel), show('poolWindow', ui.poolWindow.root), show('poolStride', ui.poolStride.root),
-      show('poolPadding', ui.poolPadding.root));
+      show('poolPadding', ui.poolPadding.root), show('poolCeil', ui.poolCeil.root), show('poolIncludePad', ui.poolIncludePad.root));
 
     // the stage: input -> filters -> output
     ui.inputTitle = h('h4');
@@ -244,6 +247,13 @@ export class ConvLab extends EventTarget {
     return { root, label, inputs, names };
   }
 
+  /** A labelled checkbox for a true/false field. */
+  check(field) {
+    const input = h('input', { type: 'checkbox', 'data-testid': `lab-${field}`, onchange: () => this.setField(field, input.checked) });
+    const root = h('label', { class: 'lab-check' }, input, h('span'));
+    return { root, input };
+  }
+
   /** A labelled range input for an integer field, showing its value. */
   range(field, min, max, onValue) {
     const input = h('input', { type: 'range', min, max, step: 1, 'data-testid': `lab-${field}`,
@@ -277,6 +287,9 @@ export class ConvLab extends EventTarget {
     ui.activationLabel.firstChild.textContent = t(L, 'lab.activation');
     ui.activation.replaceChildren(...ACTIVATIONS.map((a) => h('option', { value: a, text: t(L, `lab.activation.${a}`) })));
     ui.poolTypeLabel.firstChild.textContent = t(L, 'lab.poolType');
+    ui.poolCeil.root.lastChild.textContent = t(L, 'lab.poolCeil');
+    ui.poolCeil.root.title = t(L, 'lab.poolCeilHint');
+    ui.poolIncludePad.root.lastChild.textContent = t(L, 'lab.poolIncludePad');
     ui.poolType.replaceChildren(h('option', { value: 'max', text: t(L, 'lab.pool.max') }), h('option', { value: 'avg', text: t(L, 'lab.pool.avg') }));
     ui.back.textContent = t(L, 'lab.anim.back');
     ui.fwd.textContent = t(L, 'lab.anim.step');
@@ -336,6 +349,9 @@ export class ConvLab extends EventTarget {
     ui.flip.checked = s.flip;
     ui.activation.value = s.activation;
     ui.poolType.value = s.pool;
+    ui.poolCeil.input.checked = s.poolCeil;
+    ui.poolIncludePad.input.checked = s.poolIncludePad;
+    ui.poolIncludePad.root.hidden = s.pool !== 'avg';  // max pooling pads with −∞ and counts nothing
     ui.convSet.hidden = s.mode !== 'conv';
     ui.poolSet.hidden = s.mode !== 'pool';
     ui.kernelCol.hidden = s.mode !== 'conv';
@@ -575,7 +591,9 @@ export class ConvLab extends EventTarget {
     const L = this.lang;
     const items = [];
     if (pad.top || pad.bottom || pad.left || pad.right) items.push(['lab-pad', t(L, 'lab.legend.pad')]);
-    if (unusedR || unusedC) items.push(['lab-unused', t(L, 'lab.legend.unused')]);
+    const g = this.result?.ok ? this.result.geometry : null;
+    const dropped = g && (g.droppedRows || g.droppedCols);
+    if (unusedR || unusedC) items.push(['lab-unused', t(L, dropped ? 'lab.legend.unusedCeil' : 'lab.legend.unused')]);
     if (this.result?.ok) items.push(['lab-tap', t(L, this.state.mode === 'conv' ? 'lab.legend.tap' : 'lab.legend.window')]);
     if (this.state.mode === 'pool' && this.state.pool === 'max' && this.result?.ok) items.push(['lab-winner', t(L, 'lab.legend.winner')]);
     this.ui.legend.replaceChildren(...items.map(([cls, text]) => h('li', {}, h('span', { class: `lab-swatch ${cls}` }), text)));
@@ -787,17 +805,21 @@ export class ConvLab extends EventTarget {
     const g = r.geometry;
     const [, oc, oh, ow] = g.outShape;
     const lines = [];
-    const sides = [['h', input.height, g.pad.top, g.pad.bottom, g.kernel[0], g.stride[0], g.dilation[0], oh],
-      ['w', input.width, g.pad.left, g.pad.right, g.kernel[1], g.stride[1], g.dilation[1], ow]];
+    const sides = [['h', input.height, g.pad.top, g.pad.bottom, g.kernel[0], g.stride[0], g.dilation[0], oh, g.droppedRows],
+      ['w', input.width, g.pad.left, g.pad.right, g.kernel[1], g.stride[1], g.dilation[1], ow, g.droppedCols]];
     const same = sides[0].slice(1).join() === sides[1].slice(1).join();
-    for (const [axis, n, p0, p1, k, st, d, out] of same ? [sides[0]] : sides) {
+    const ceil = !conv && r.layer.spec.ceil_mode;
+    const [open, close] = ceil ? ['⌈', '⌉'] : ['⌊', '⌋'];
+    for (const [axis, n, p0, p1, k, st, d, out, dropped] of same ? [sides[0]] : sides) {
       const padPart = p0 === p1 ? `2·${p0}` : `${p0} + ${p1}`;
       const body = conv ? `${n} + ${padPart} − ${d}·(${k} − 1) − 1` : `${n} + ${padPart} − ${k}`;
       lines.push(h('p', { class: 'lab-formula-line', 'data-testid': `lab-formula-${axis}` },
         h('span', { class: 'lab-formula-axis', text: t(L, same ? 'lab.formula.both' : `lab.formula.${axis}`) }),
-        h('code', { text: `⌊(${body}) / ${st}⌋ + 1 = ${out}` })));
+        h('code', { text: `${open}(${body}) / ${st}${close} + 1${dropped ? ' − 1' : ''} = ${out}` })));
     }
-    ui.formula.replaceChildren(h('p', { class: 'lab-formula-general' }, h('code', { text: conv ? t(L, 'lab.formula.conv') : t(L, 'lab.formula.pool') })), ...lines);
+    if (g.droppedRows || g.droppedCols) lines.push(h('p', { class: 'lab-hint', 'data-testid': 'lab-formula-dropped', text: t(L, 'lab.formula.dropped') }));
+    const general = conv ? 'lab.formula.conv' : ceil ? 'lab.formula.poolCeil' : 'lab.formula.pool';
+    ui.formula.replaceChildren(h('p', { class: 'lab-formula-general' }, h('code', { text: t(L, general) })), ...lines);
     ui.outShape.textContent = t(L, 'lab.outShape', { c: oc, h: oh, w: ow });
     if (conv) {
       const k = g.kernel;
@@ -822,7 +844,7 @@ export class ConvLab extends EventTarget {
     if (g.unusedRows || g.unusedCols) {
       ui.unused.hidden = false;
       const stride = conv ? s.stride : s.poolStride;
-      const which = g.unusedRows && g.unusedCols ? 'both' : g.unusedRows ? 'rows' : 'cols';
+      const which = g.droppedRows || g.droppedCols ? 'ceil' : g.unusedRows && g.unusedCols ? 'both' : g.unusedRows ? 'rows' : 'cols';
       ui.unused.textContent = t(L, `lab.unused.${which}`, { stride, rows: g.unusedRows, cols: g.unusedCols });
     }
   }
@@ -934,7 +956,8 @@ export class ConvLab extends EventTarget {
       const equation = isMax
         ? `max(${e.terms.map((tt) => fmt(tt.value)).join(', ')}) = ${fmt(e.output)}`
         : `(${counted.map((tt) => fmt(tt.value)).join(' + ') || '0'}) / ${e.divisor} = ${fmt(e.output)}`;
-      const padNote = !isMax && counted.length > real.length ? h('p', { class: 'lab-hint', text: t(L, 'lab.explain.avgPad') }) : null;
+      const padKey = isMax || real.length === e.terms.length ? null : counted.length > real.length ? 'lab.explain.avgPad' : 'lab.explain.avgNoPad';
+      const padNote = padKey ? h('p', { class: 'lab-hint', 'data-testid': 'lab-explain-pad-note', text: t(L, padKey) }) : null;
       ui.explainBody.replaceChildren(...[h('p', { class: 'lab-equation', 'data-testid': 'lab-equation', text: equation }), padNote,
         h('div', { class: 'lab-terms-box' }, table)].filter(Boolean));
       const winner = e.terms[e.winner];

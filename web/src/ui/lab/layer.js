@@ -70,10 +70,12 @@ export function convSpec(state, channels) {
 }
 
 export function poolSpec(state) {
-  return {
+  const spec = {
     type: state.pool === 'avg' ? 'avgpool2d' : 'maxpool2d', kernel_size: state.poolWindow,
-    stride: state.poolStride, padding: state.poolPadding,
+    stride: state.poolStride, padding: state.poolPadding, ceil_mode: state.poolCeil,
   };
+  if (state.pool === 'avg') spec.count_include_pad = state.poolIncludePad;
+  return spec;
 }
 
 /**
@@ -128,8 +130,8 @@ export function pytorchLines(state, channels) {
 
 /**
  * A network's specs with the lab's stride, padding and dilation on its first
- * conv layer and the lab's pooling (type, window, stride, padding) on its
- * first pooling layer. Returns { specs, conv, pool, changes, denseIndex }:
+ * conv layer and the lab's pooling (type, window, stride, padding, ceil_mode,
+ * count_include_pad) on its first pooling layer. Returns { specs, conv, pool, changes, denseIndex }:
  * the indices of those layers (-1 if none), the settings that differ from
  * the original [{ key, from, to }], and the first dense layer's index.
  */
@@ -157,6 +159,9 @@ export function adaptNetwork(specs, state) {
     set(s, 'kernel_size', 'poolWindow', lab.kernel_size, window);
     set(s, 'stride', 'poolStride', lab.stride, s.stride || window);
     set(s, 'padding', 'poolPadding', lab.padding, s.padding ?? 0);
+    set(s, 'ceil_mode', 'poolCeil', lab.ceil_mode, s.ceil_mode ?? false);
+    if (lab.type === 'avgpool2d') set(s, 'count_include_pad', 'poolIncludePad', lab.count_include_pad, s.count_include_pad ?? true);
+    else delete s.count_include_pad;
   }
   const denseIndex = out.findIndex((s) => s.type === 'dense');
   return { specs: out, conv, pool, changes, denseIndex };

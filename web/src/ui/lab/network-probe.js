@@ -231,6 +231,7 @@ export class NetworkProbe {
 }
 
 function pad(v, lang) {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';  // as PyTorch writes it
   return typeof v === 'string' ? t(lang, `lab.padding.${v}`) : String(v);
 }
 

@@ -47,6 +47,8 @@ export const FIELDS = Object.freeze({
   poolWindow: int(1, LIMITS.poolWindowMax, 2, 'pk'),
   poolStride: int(1, LIMITS.poolStrideMax, 2, 'ps'),
   poolPadding: int(0, LIMITS.poolPaddingMax, 0, 'pp'),
+  poolCeil: bool(false, 'pc'),          // ceil_mode: round the output size up
+  poolIncludePad: bool(true, 'pi'),     // count_include_pad: an average counts the padding zeros
   speed: int(1, 5, 3, 'speed'),
 });
 
