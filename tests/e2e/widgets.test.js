@@ -132,6 +132,7 @@ before(async () => {
   page('iframe.html', '<iframe id="f" src="embed.html#widget=pool-lab&lang=en&pk=3&ps=1" width="100%" height="700" style="border:0"></iframe>');
   page('themes.html', `<cnn-conv-lab id="dark" theme="dark" controls="stride"></cnn-conv-lab>
     <cnn-conv-lab id="light" theme="light" controls="stride"></cnn-conv-lab><cnn-conv-lab id="auto" controls="stride"></cnn-conv-lab>`);
+  page('probe.html', `<cnn-conv-lab lang="ko" kernel="5" padding="2" controls="stride,padding,network"></cnn-conv-lab>`);
   page('far.html', '<div style="height:3000px">a long page</div><cnn-conv-lab id="far" autoplay controls="animation"></cnn-conv-lab><div style="height:3000px"></div>');
   server = createServer(sirv(dir, { dev: false, etag: true }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -444,6 +445,29 @@ test('theme="dark" or "light" holds a widget to one scheme, whatever the system 
   }
 });
 
+test('controls="network": a lab widget tries its settings on the trained model (inlined in the artefact)', async () => {
+  const p = await open('probe.html');
+  const lab = p.locator('cnn-conv-lab');
+  await rendered(lab);
+  await lab.locator('[data-testid=lab-net-status]').evaluate((el) => new Promise((resolve) => {
+    const done = () => !/불러오지 않았/.test(el.textContent);
+    if (done()) resolve(); else new MutationObserver(() => done() && resolve()).observe(el, { childList: true, characterData: true, subtree: true });
+  }));
+  await lab.locator('[data-testid=lab-net-apply]').check();
+  // the model's own first conv (5x5, padding 2, stride 1): its maps and a prediction
+  await lab.locator('[data-testid=lab-net-after]').waitFor({ state: 'visible', timeout: 20000 });
+  assert.equal(await lab.locator('[data-testid=lab-net-maps] canvas').count(), 16);  // 8 conv maps, 8 pooled
+  assert.match(await lab.locator('[data-testid=lab-net-after]').textContent(), /실험실 설정/);
+  // stride 2: the dense layer no longer fits, said with its numbers, and no prediction stays
+  await set(lab, 'lab-stride', 2);
+  await lab.locator('[data-testid=lab-net-message]').waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await lab.locator('[data-testid=lab-net-message]').textContent(), /400/);
+  assert.equal(await lab.locator('[data-testid=lab-net-prediction]').textContent(), '');
+  assert.ok(p.requests.every((r) => !/\.cnnm$/.test(new URL(r.url()).pathname)), 'the default model comes from the bundle itself');
+  await lab.screenshot({ path: new URL('widgets-probe.png', OUT).pathname });
+  await p.close();
+});
+
 test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const dark = await context.newPage();
   await dark.emulateMedia({ colorScheme: 'dark' });
@@ -476,7 +500,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 });
 
 test('the artefact folder holds only what a teacher copies', () => {
-  const files = readdirSync(dir).filter((f) => !/^(one|one-draw|two|langs|bad|hostile|far|iframe|themes)\.html$/.test(f) && f !== 'models').sort();
+  const files = readdirSync(dir).filter((f) => !/^(one|one-draw|two|langs|bad|hostile|far|iframe|themes|probe)\.html$/.test(f) && f !== 'models').sort();
   assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');

@@ -3,7 +3,9 @@
 // state table in kebab case (kernel="3" stride="2" padding="1", or
 // padding="same"), checked by that table; `controls` picks the controls
 // shown (controls="stride,padding"); `autoplay` slides the kernel over the
-// input on its own (not when the reader asked for reduced motion).
+// input on its own (not when the reader asked for reduced motion). With the
+// `network` control, the lab's settings can be tried on the trained default
+// model (opened once per widget, only when that control is shown).
 //
 // Events: 'cnn-change' { state, query } when the reader changes a setting
 // (query: the settings as a URL query), 'cnn-update' { ok, error } when the
@@ -11,15 +13,14 @@
 // settings that cannot work).
 import { ConvLab, ALL_CONTROLS } from '../ui/lab/lab.js';
 import { parseState, toQuery } from '../ui/lab/state.js';
+import { openModel } from '../ui/models.js';
 import { CnnWidget, reducedMotion } from './widget.js';
 import { labStateFromAttributes } from './attributes.js';
-
-/** The lab's controls a widget can show ('network' needs the playground page's model). */
-export const WIDGET_CONTROLS = Object.freeze(ALL_CONTROLS.filter((c) => c !== 'network'));
+import { widgetModels } from './models.js';
 
 export class CnnConvLab extends CnnWidget {
   static lab = true;
-  static options = { controls: WIDGET_CONTROLS, autoplay: null };
+  static options = { controls: ALL_CONTROLS, autoplay: null };
   static defaults = Object.freeze({ mode: 'conv' });
   static defaultControls = Object.freeze(['input', 'size', 'kernel', 'stride', 'padding', 'dilation', 'filters',
     'weights', 'flip', 'activation', 'animation', 'pytorch']);
@@ -56,12 +57,32 @@ export class CnnConvLab extends CnnWidget {
       this.lab = new ConvLab(this.labBox, { client: this.client, lang: this.language, state: keep, controls });
       this.lab.addEventListener('change', (e) => this.emit('cnn-change', e.detail));
       this.lab.addEventListener('update', (e) => this.updated(e.detail));
+      if (controls.includes('network')) this.defaultModel().then((model) => this.lab?.setModel(model));
     } else if (stateKey !== this.stateKey) {
       this.lab.setState(state);
     }
     this.attributeState = state;
     this.controlsKey = controlsKey;
     this.stateKey = stateKey;
+  }
+
+  /**
+   * The catalogue's default model as the lab's network probe takes it
+   * ({ specs, params, metadata, trained }), or null when it cannot be opened
+   * (the probe then says there is no model). Opened once, then kept.
+   */
+  defaultModel() {
+    this.modelPromise ??= (async () => {
+      const entry = widgetModels()[0];
+      const net = await openModel(this.client, entry);
+      try {
+        const { params } = await this.client.request('getParams', { id: net.id });
+        return { specs: net.specs ?? entry.specs, params, metadata: net.metadata, trained: net.trained };
+      } finally {
+        this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
+      }
+    })().catch(() => null);
+    return this.modelPromise;
   }
 
   updated(detail) {
