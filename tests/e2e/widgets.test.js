@@ -468,6 +468,39 @@ test('controls="network": a lab widget tries its settings on the trained model (
   await p.close();
 });
 
+test('from another origin, as in a Jupyter notebook: the widgets load when their server sends CORS headers, and only then', async () => {
+  const assets = sirv(dir, { dev: false });
+  const cors = createServer((req, res) => { res.setHeader('Access-Control-Allow-Origin', '*'); assets(req, res); });
+  await new Promise((resolve) => cors.listen(0, '127.0.0.1', resolve));
+  // the notebook's page: another port is another origin
+  const notes = createServer((req, res) => {
+    const src = new URL(req.url, 'http://x').searchParams.get('src');
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><meta charset="utf-8"><title>notebook</title><link rel="icon" href="data:,">
+      <cnn-pool-lab lang="ko" pool-window="2"></cnn-pool-lab><script type="module" src="${src}/cnn-playground.js"></script>`);
+  });
+  await new Promise((resolve) => notes.listen(0, '127.0.0.1', resolve));
+  try {
+    const notesBase = `http://127.0.0.1:${notes.address().port}`;
+    const p = await context.newPage();
+    const failed = [];
+    p.on('requestfailed', (r) => failed.push(r.url()));
+    await p.goto(`${notesBase}/?src=${encodeURIComponent(`http://127.0.0.1:${cors.address().port}`)}`);
+    const lab = p.locator('cnn-pool-lab');
+    await rendered(lab);
+    assert.equal((await state(lab)).poolWindow, 2);
+    assert.deepEqual(failed, []);
+    // a server without the header (python3 -m http.server): the browser refuses the module
+    await p.goto(`${notesBase}/?src=${encodeURIComponent(base)}`);
+    await p.waitForTimeout(500);
+    assert.equal(await p.evaluate(() => customElements.get('cnn-pool-lab')), undefined);
+    await p.close();
+  } finally {
+    cors.close();
+    notes.close();
+  }
+});
+
 test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const dark = await context.newPage();
   await dark.emulateMedia({ colorScheme: 'dark' });
