@@ -119,6 +119,7 @@ after(async () => {
 test('an empty pad asks for a digit, and every layer is described', async () => {
   await modelReady(page);
   assert.match(await page.locator('[data-testid=prediction]').textContent(), /draw a digit/i);
+  assert.equal(await page.locator('[data-testid=latency]').textContent(), '', 'no time is shown for an empty pad');
   const shapes = await page.locator('[data-testid=layer-shape]').allTextContents();
   assert.deepEqual(shapes.slice(0, 4), ['1 × 28 × 28', '8 × 28 × 28', '8 × 28 × 28', '8 × 14 × 14']);
   assert.equal(shapes.length, 12);  // the input and eleven layers
@@ -148,6 +149,7 @@ for (const [digit, strokes] of Object.entries(DIGITS)) {
     console.log(`drew ${digit}: predicted ${predicted}, probabilities ${probs.join(' ')}, ` +
       `${lat.length} updates while drawing, ink ${ink.toFixed(0)}`);
     await page.screenshot({ path: new URL(`digit-${digit}.png`, OUT).pathname, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+    assert.match(await page.locator('[data-testid=latency]').textContent(), /ms from the pen to these bars/);
     assert.ok(lat.length >= 5, 'the prediction updated while the digit was being drawn');
     assert.equal(predicted, digit);
   });
@@ -161,6 +163,7 @@ test('a real held-out MNIST digit can be loaded, with its true label', async () 
   await settled(page);
   assert.match(await page.locator('[data-testid=truth]').textContent(), /“7”/);
   assert.match(await page.locator('.prep-input figcaption').textContent(), /real MNIST/i);
+  assert.doesNotMatch(await page.locator('[data-testid=latency]').textContent(), /pen/, 'a picked image is not timed from the pen');
   const predicted = await page.locator('[data-testid=prediction]').getAttribute('data-class');
   console.log(`a real 7: predicted ${predicted}`);
   await page.locator('[data-testid=clear]').click();

@@ -249,6 +249,7 @@ export const STRINGS = {
     'probs.truth': 'The image is labelled “{label}”.',
     'probs.sure': '{percent}% sure',
     'probs.timing': 'Last update: {total} ms from the pen to these bars and maps (the network itself: {engine} ms)',
+    'probs.timingOther': 'Last update: {total} ms to these bars and maps (the network itself: {engine} ms)',
 
     'prep.title': 'What the network receives',
     'prep.switch': 'Prepare like MNIST',
@@ -554,6 +555,7 @@ export const STRINGS = {
     'probs.truth': '이 이미지의 정답: “{label}”',
     'probs.sure': '확신 {percent}%',
     'probs.timing': '마지막 갱신: 펜에서 이 막대와 특성 맵까지 {total} ms (신경망 계산만: {engine} ms)',
+    'probs.timingOther': '마지막 갱신: 이 막대와 특성 맵까지 {total} ms (신경망 계산만: {engine} ms)',
 
     'prep.title': '신경망이 받는 입력',
     'prep.switch': 'MNIST처럼 전처리',

@@ -48,6 +48,7 @@ export class Playground extends EventTarget {
     this.inFlight = false;
     this.dirty = false;
     this.since = null;        // time of the first change not yet sent
+    this.cause = null;        // what made that change: 'pen' (a stroke, clear, undo) or 'other'
     this.raf = 0;
     this.sentThisFrame = false;
     this.generation = 0;      // bumps on model switch: late results are dropped
@@ -62,7 +63,7 @@ export class Playground extends EventTarget {
     const padBox = el('div', { class: 'dc-pad' });
     this.pad = new DrawPad(padBox, { label: t(L, 'pad.label') });
     this.pad.canvas.dataset.testid = 'drawpad';
-    this.pad.addEventListener('change', (e) => this.changed(e.detail.time));
+    this.pad.addEventListener('change', (e) => this.changed(e.detail.time, this.sample ? 'other' : 'pen'));
     this.clearBtn = el('button', { type: 'button', 'data-testid': 'clear', onclick: () => { this.pad.clear(); this.pad.canvas.focus(); } });
     this.undoBtn = el('button', { type: 'button', 'data-testid': 'undo', onclick: () => this.pad.undo() });
     this.hint = el('p', { class: 'dc-hint' });
@@ -261,8 +262,11 @@ export class Playground extends EventTarget {
    * pointer moves once per frame, so this is one run per frame at most);
    * otherwise it goes when the running one returns or at the next frame.
    */
-  changed(time) {
-    if (this.since === null) this.since = time;
+  changed(time, cause = 'other') {
+    if (this.since === null) {
+      this.since = time;
+      this.cause = cause;
+    }
     this.dirty = true;
     if (!this.inFlight && !this.sentThisFrame) this.tick();
     if (!this.raf) {
@@ -294,16 +298,18 @@ export class Playground extends EventTarget {
     if (this.net) {  // drawn before the model is ready: it runs once it is
       this.sentThisFrame = true;
       const since = this.since ?? tickStart;
+      const fromPen = this.cause === 'pen';
       this.since = null;
+      this.cause = null;
       this.marks = { tick: tickStart - since, prep: performance.now() - tickStart };
-      this.run(image, stages.empty, since);
+      this.run(image, stages.empty, since, fromPen);
     }
     // the stages are drawn while the Worker computes
     this.pad.setOverlay(stages.centred && stages.box ? { box: stages.box } : null);
     this.prep.update(stages, ink, this.pad.inkSize, sample);
   }
 
-  async run(image, empty, since) {
+  async run(image, empty, since, fromPen) {
     const net = this.net;
     const gen = this.generation;
     this.inFlight = true;
@@ -326,7 +332,8 @@ export class Playground extends EventTarget {
     this.network?.update(res.activations);
     this.cost?.update({ layers: res.layers, totalMs: res.totalMs });
     const latencyMs = performance.now() - since;
-    const timing = { latencyMs, engineMs: res.totalMs };
+    // nothing drawn: no time to show; a model switch or a picked image is not timed "from the pen"
+    const timing = empty ? null : { latencyMs, engineMs: res.totalMs, fromPen };
     const parts = { ...this.marks, worker: received - sent, render: performance.now() - received };
     const truth = this.sample ? this.labels()[this.sample.label] ?? String(this.sample.label) : null;
     this.probs.update(probabilities, empty, timing, truth);
@@ -335,7 +342,7 @@ export class Playground extends EventTarget {
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
     this.root.dataset.state = empty ? 'empty' : 'predicted';
     this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since } }));
-    if (this.dirty) this.changed(performance.now());  // keeps the time of the first change made meanwhile
+    if (this.dirty) this.changed(performance.now());  // keeps the time (and cause) of the first change made meanwhile
   }
 }
 

@@ -54,7 +54,7 @@ export class ProbabilityView {
 
   /**
    * probs: Float32Array per class (or null); empty: nothing drawn; timing:
-   * { latencyMs, engineMs }; truth: the true class's name for a shipped image (or null).
+   * { latencyMs, engineMs, fromPen } or null; truth: the true class's name for a shipped image (or null).
    */
   update(probs, empty, timing, truth = null) {
     this.last = { probs, empty, timing, truth };
@@ -78,7 +78,8 @@ export class ProbabilityView {
       row.classList.toggle('is-top', k === best);
     });
     this.timing.textContent = timing
-      ? t(this.lang, 'probs.timing', { total: formatNumber(timing.latencyMs, this.lang, 1), engine: formatNumber(timing.engineMs, this.lang, 2) })
+      ? t(this.lang, timing.fromPen ? 'probs.timing' : 'probs.timingOther',
+        { total: formatNumber(timing.latencyMs, this.lang, 1), engine: formatNumber(timing.engineMs, this.lang, 2) })
       : '';
   }
 }
