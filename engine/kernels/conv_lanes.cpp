@@ -44,9 +44,10 @@ constexpr int64_t kSliceFloats = 2048;  // weights of one block of channels per 
 // weight vectors and a broadcast would not fit, and the spills cost more
 // than the smaller tile (measured: NV 4 x 2 pixels runs the 8x14x14 -> 16
 // layer at 1.2x the speed of 4 x 3).
+constexpr int tile_pixels(int64_t nv) { return nv == 1 ? 8 : nv == 2 ? 4 : nv == 3 ? 3 : 2; }
 template <int NV>
 constexpr int pixels_per_tile() {
-  return NV == 1 ? 8 : NV == 2 ? 4 : NV == 3 ? 3 : 2;
+  return tile_pixels(NV);
 }
 
 inline int64_t up16(int64_t n) { return gemm::round_up(n, 16); }
@@ -91,7 +92,7 @@ Layout layout(const Conv2dParams& p) {
 // taps' partial sums: the same chain of multiply-adds, resumed). Pixels past
 // q_end (the last tile) read pixel q_begin's window and land in stage rows
 // that are never read.
-template <int NV>
+template <int NV, bool Rows>
 __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64_t ow, int64_t step_y,
                                            int64_t step_x, const float* src, int64_t k_begin, int64_t k_end,
                                            const std::ptrdiff_t* koff, const float* w, int64_t ocp, float* stage) {
@@ -100,13 +101,23 @@ __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64
   const float* first = src + y * step_y + x * step_x;
   for (int64_t q0 = q_begin; q0 < q_end; q0 += NP) {
     const float* base[NP];
-    for (int j = 0; j < NP; ++j) {
-      base[j] = first;
-      if (q0 + j < q_end) {
-        base[j] = src + y * step_y + x * step_x;
-        if (++x == ow) {
-          x = 0;
-          ++y;
+    if (Rows) {
+      // Every tile is NP consecutive pixels of one output row (see
+      // rows_tiles): one address, no test per pixel.
+      base[0] = src + y * step_y + x;
+      if ((x += NP) == ow) {
+        x = 0;
+        ++y;
+      }
+    } else {
+      for (int j = 0; j < NP; ++j) {
+        base[j] = first;
+        if (q0 + j < q_end) {
+          base[j] = src + y * step_y + x * step_x;
+          if (++x == ow) {
+            x = 0;
+            ++y;
+          }
         }
       }
     }
@@ -118,7 +129,7 @@ __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64
     const float* wk = w + k_begin * WR;
     const std::ptrdiff_t* kp = koff + k_begin;
     const std::ptrdiff_t* const kend = koff + k_end;
-    if (base[NP - 1] == base[0] + (NP - 1)) {
+    if (Rows || base[NP - 1] == base[0] + (NP - 1)) {
       // Consecutive input columns (stride 1, one row): one address per step.
       const float* b0 = base[0];
       for (; kp != kend; ++kp, wk += WR) {
@@ -151,8 +162,26 @@ __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64
 // its accumulators and pointers to the stack (measured: 1.4x slower).
 using BlockFn = void (*)(int64_t, int64_t, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
                          const std::ptrdiff_t*, const float*, int64_t, float*);
-constexpr BlockFn kBlocks[4] = {lanes_block<1>, lanes_block<2>, lanes_block<3>, lanes_block<4>};
+// kBlocks[rows][nv - 1]: rows = rows_tiles().
+constexpr BlockFn kBlocks[2][4] = {
+    {lanes_block<1, false>, lanes_block<2, false>, lanes_block<3, false>, lanes_block<4, false>},
+    {lanes_block<1, true>, lanes_block<2, true>, lanes_block<3, true>, lanes_block<4, true>},
+};
 static_assert(kMaxNV <= 4, "kBlocks holds 1..4 vectors");
+
+// Whether every tile lies in one output row, its pixels consecutive: stride
+// 1 and the row width a multiple of the pixel count of every block's tiles
+// (then so are the plane and the chunks, multiples of kStageRows). On the
+// default model's convs (28 and 10 wide) this skips a wrap test per pixel
+// and a comparison per tile, not negligible at 25 taps per tile (the first
+// conv).
+bool rows_tiles(const Conv2dParams& p) {
+  if (p.sw != 1) return false;
+  const int64_t ocp = padded_oc(p);
+  for (int64_t o0 = 0; o0 < ocp; o0 += kMaxNV * kW)
+    if (p.ow % tile_pixels(std::min<int64_t>(kMaxNV, (ocp - o0) / kW)) != 0) return false;
+  return true;
+}
 
 // The epilogue: out[o * ld + q] = stage[q][o] + bias[o], then the
 // activation (into out, or into out_act with out keeping the values before
@@ -399,6 +428,7 @@ void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* p
   float* stage = scratch + l.copy_floats;
   std::ptrdiff_t* koff = reinterpret_cast<std::ptrdiff_t*>(stage + l.stage_floats);
   fill_tap_offsets(p, l, koff);
+  const int rows = rows_tiles(p) ? 1 : 0;
   for (int64_t n = 0; n < p.n; ++n)
     for (int64_t g = 0; g < p.groups; ++g) {
       const float* src = window_source(p, l, in + (n * p.c + g * cg) * p.h * p.w, copy);
@@ -419,7 +449,7 @@ void conv2d_forward_lanes(const Conv2dParams& p, const float* in, const float* p
         for (int64_t k0 = 0; k0 < K; k0 += per)
           for (int64_t o0 = 0; o0 < ocp; o0 += kMaxNV * kW) {
             const int64_t nv = std::min<int64_t>(kMaxNV, (ocp - o0) / kW);
-            kBlocks[nv - 1](q0, q1, p.ow, step_y, step_x, src, k0, std::min(K, k0 + per), koff, wg + o0 * K, ocp,
+            kBlocks[rows][nv - 1](q0, q1, p.ow, step_y, step_x, src, k0, std::min(K, k0 + per), koff, wg + o0 * K, ocp,
                             stage + o0);
           }
         Epilogue e;

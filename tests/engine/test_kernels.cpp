@@ -59,6 +59,16 @@ std::vector<ConvCase> conv_cases() {
       v.push_back({1, 2, 5, 5, oc, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::None});
       v.push_back({1, 2 * 3, 6, 7, 2 * oc, 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::ReLU});
     }
+  // Rows as wide as 24 = a multiple of every tile's pixel count (2, 3, 4, 8),
+  // stride 1: the lanes kernel's tiles then each lie in one output row
+  // (rows_tiles), for 1..4 vectors of channels and 4 + 1 (two blocks),
+  // with padding, dilation, several chunks of pixels (24x24) and slices of
+  // taps (40 input channels); 16 wide: a multiple of 2, 4 and 8 only.
+  for (int oc : {W, 2 * W, 3 * W, 4 * W, 5 * W}) {
+    v.push_back({1, 3, 24, 24, oc, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::ReLU});
+    v.push_back({1, 2, 16, 16, oc, 3, 3, 1, 1, 2, 2, 2, 2, 1, Activation::LeakyReLU});
+    v.push_back({2, 40, 4, 24, oc, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::None});
+  }
   // Deep enough (K * channels above 4096) that the lanes kernel sums the taps
   // in slices, resuming each output's sum from its partial value.
   v.push_back({1, 40, 6, 7, 4 * W, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::ReLU});
