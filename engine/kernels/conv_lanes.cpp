@@ -234,28 +234,34 @@ __attribute__((noinline)) void store_transposed(const Epilogue& e) {
     for (int i = 0; i < 4; ++i) bias[i] = e.bias && i < rows ? e.bias[o0 + i] : 0.0f;
     const __m128 b0 = _mm_set1_ps(bias[0]), b1 = _mm_set1_ps(bias[1]), b2 = _mm_set1_ps(bias[2]),
                  b3 = _mm_set1_ps(bias[3]);
-    float* d = e.out + o0 * e.ld;
-    float* da = Dual ? e.out_act + o0 * e.ld : nullptr;
+    // The sizes and row pointers in locals: read through `e` they are
+    // reloaded after every store (a store through a float* may alias
+    // them), several instructions per vector in wasm.
+    const int64_t ld = e.ld, ocp = e.ocp, P = e.P;
+    float* const d0 = e.out + o0 * ld;
+    float* const a0 = Dual ? e.out_act + o0 * ld : nullptr;
     const float* s = e.stage + o0;
     int64_t q = 0;
-    for (; q + 4 <= e.P; q += 4, s += 4 * e.ocp) {
-      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + e.ocp), r2 = _mm_loadu_ps(s + 2 * e.ocp),
-             r3 = _mm_loadu_ps(s + 3 * e.ocp);
+    for (; q + 4 <= P; q += 4, s += 4 * ocp) {
+      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + ocp), r2 = _mm_loadu_ps(s + 2 * ocp),
+             r3 = _mm_loadu_ps(s + 3 * ocp);
       _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
       r0 = _mm_add_ps(r0, b0);
       r1 = _mm_add_ps(r1, b1);
       r2 = _mm_add_ps(r2, b2);
       r3 = _mm_add_ps(r3, b3);
+      float* const d = d0 + q;
+      float* const da = Dual ? a0 + q : nullptr;
       // Named registers, no array indexed by a run-time count: the wasm
       // build would keep such an array in memory.
       auto store = [&](int64_t i, __m128 x) {
         if (Acc) {
-          _mm_storeu_ps(d + i * e.ld + q, _mm_add_ps(_mm_loadu_ps(d + i * e.ld + q), x));
+          _mm_storeu_ps(d + i * ld, _mm_add_ps(_mm_loadu_ps(d + i * ld), x));
         } else if (Dual) {
-          _mm_storeu_ps(d + i * e.ld + q, x);
-          _mm_storeu_ps(da + i * e.ld + q, act_sse<A>(x, slope));
+          _mm_storeu_ps(d + i * ld, x);
+          _mm_storeu_ps(da + i * ld, act_sse<A>(x, slope));
         } else {
-          _mm_storeu_ps(d + i * e.ld + q, act_sse<A>(x, slope));
+          _mm_storeu_ps(d + i * ld, act_sse<A>(x, slope));
         }
       };
       store(0, r0);
