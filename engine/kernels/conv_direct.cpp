@@ -39,12 +39,7 @@ inline batch activate_batch(batch v, Activation act, float slope) {
 // One step of depth: the tile's NV input vectors at s times MR weights at a.
 template <int NV>
 __attribute__((always_inline)) inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
-  batch b[NV];
-  for (int v = 0; v < NV; ++v) b[v] = batch::load_unaligned(s + v * kW);
-  for (int i = 0; i < MR; ++i) {
-    const batch ai(a[i]);
-    for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, b[v], c[i][v]);
-  }
+  gemm::fma_tile_step<MR, NV>(s, [a](int i) { return a[i]; }, c);
 }
 
 // The MR x NV register tile over the whole depth K = (ci, ky, kx). K_ > 0: a

@@ -134,22 +134,12 @@ __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64
       const float* b0 = base[0];
       for (; kp != kend; ++kp, wk += WR) {
         const float* in = b0 + *kp;
-        batch wv[NV];
-        for (int v = 0; v < NV; ++v) wv[v] = batch::load_unaligned(wk + v * kW);
-        for (int j = 0; j < NP; ++j) {
-          const batch b(in[j]);
-          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(wv[v], b, c[j][v]);
-        }
+        gemm::fma_tile_step<NP, NV>(wk, [in](int j) { return in[j]; }, c);
       }
     } else {
       for (; kp != kend; ++kp, wk += WR) {
         const std::ptrdiff_t o = *kp;
-        batch wv[NV];
-        for (int v = 0; v < NV; ++v) wv[v] = batch::load_unaligned(wk + v * kW);
-        for (int j = 0; j < NP; ++j) {
-          const batch b(base[j][o]);
-          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(wv[v], b, c[j][v]);
-        }
+        gemm::fma_tile_step<NP, NV>(wk, [&base, o](int j) { return base[j][o]; }, c);
       }
     }
     for (int j = 0; j < NP; ++j)
@@ -357,22 +347,12 @@ __attribute__((noinline)) void wgrad_block(int64_t K, const float* src, const st
       const float* b0 = base[0];
       for (int64_t q = 0; q < P; ++q, d += ocp) {
         const float* in = b0 + poff[q];
-        batch dv[NV];
-        for (int v = 0; v < NV; ++v) dv[v] = batch::load_unaligned(d + v * kW);
-        for (int j = 0; j < NP; ++j) {
-          const batch b(in[j]);
-          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(dv[v], b, c[j][v]);
-        }
+        gemm::fma_tile_step<NP, NV>(d, [in](int j) { return in[j]; }, c);
       }
     } else {
       for (int64_t q = 0; q < P; ++q, d += ocp) {
         const std::ptrdiff_t o = poff[q];
-        batch dv[NV];
-        for (int v = 0; v < NV; ++v) dv[v] = batch::load_unaligned(d + v * kW);
-        for (int j = 0; j < NP; ++j) {
-          const batch b(base[j][o]);
-          for (int v = 0; v < NV; ++v) c[j][v] = xsimd::fma(dv[v], b, c[j][v]);
-        }
+        gemm::fma_tile_step<NP, NV>(d, [&base, o](int j) { return base[j][o]; }, c);
       }
     }
     float* st = stage + k0 * ocp;

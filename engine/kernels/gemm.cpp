@@ -51,12 +51,7 @@ inline void micro_kernel(int64_t K, const float* a, const float* b, batch (&acc)
   for (int i = 0; i < ROWS; ++i)
     for (int v = 0; v < NV; ++v) c[i][v] = batch(0.0f);
   for (int64_t k = 0; k < K; ++k) {
-    batch bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = batch::load_unaligned(b + v * kWidth);
-    for (int i = 0; i < ROWS; ++i) {
-      const batch ai(a[i]);
-      for (int v = 0; v < NV; ++v) c[i][v] = xsimd::fma(ai, bv[v], c[i][v]);
-    }
+    fma_tile_step<ROWS, NV>(b, [a](int i) { return a[i]; }, c);
     a += MR;
     b += NR;
   }

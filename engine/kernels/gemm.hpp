@@ -59,6 +59,20 @@ void gemm_row(int64_t N, int64_t K, const float* a, const float* Bp, float* C, c
 void gemm_ref(int64_t M, int64_t N, int64_t K, const float* A, int64_t rsA, int64_t csA, const float* B,
               int64_t rsB, int64_t csB, float* C, int64_t ldc, const Epilogue& ep);
 
+// The inner step of every SIMD register tile (the GEMM micro-kernel, the
+// direct and the lanes convolutions): NV vectors loaded from `vecs`, each
+// multiplied by NR scalars value(r) broadcast to all lanes and added into
+// c[r][v]. Always inlined, so each kernel compiles as if written out.
+template <int NR, int NV, class Value>
+__attribute__((always_inline)) inline void fma_tile_step(const float* vecs, Value value, batch (&c)[NR][NV]) {
+  batch vv[NV];
+  for (int v = 0; v < NV; ++v) vv[v] = batch::load_unaligned(vecs + v * kWidth);
+  for (int r = 0; r < NR; ++r) {
+    const batch b(value(r));
+    for (int v = 0; v < NV; ++v) c[r][v] = xsimd::fma(vv[v], b, c[r][v]);
+  }
+}
+
 // a > b ? a : b, lane by lane: x86's maxps, which xsimd::max and _mm_max_ps
 // are natively. In wasm the SSE headers build _mm_max_ps (and so
 // xsimd::max) from a compare and a select, four x86 instructions under V8;
