@@ -293,6 +293,7 @@ TensorView Network::activation(int i) const {
 // works image by image (dense row by row), so a slice gives the same numbers.
 void Network::run_layer(int i, int64_t n0, int64_t count) {
   Layer& l = layers_[i];
+  if (l.fused_into_prev) return;  // written by layer i - 1
   const int64_t batch = input_shape_.n();
   const int64_t in_per = (i == 0 ? input_shape_.elements() : layers_[i - 1].geom.out.elements()) / batch;
   const int64_t out_per = l.geom.out.elements() / batch;
@@ -303,7 +304,6 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
   const float* packed = packed_.data() + l.packed_offset;
   const float* w = params_.data() + l.weight_offset;
   const float* b = l.bias_count ? params_.data() + l.bias_offset : nullptr;
-  if (l.fused_into_prev) return;  // written by layer i - 1
   Activation act = Activation::None;
   float slope = 0.0f;
   float* out_act = nullptr;
