@@ -17,6 +17,7 @@ import { CnnPoolLab } from './pool-lab.js';
 import { CnnDrawClassify } from './draw-classify.js';
 import { CnnNetworkView } from './network-view.js';
 import { THEMES, themedCss } from './styles.js';
+import { defineOnce } from './define.js';
 
 const BASE_OPTIONS = { lang: ['en', 'ko'], theme: THEMES };
 export const EMBEDDABLE = Object.freeze({
@@ -29,8 +30,7 @@ const pageStyles = new WeakMap();  // <style> -> its text as written
 
 export class CnnEmbedPage extends HTMLElement {
   static define(tag) {
-    if (!globalThis.customElements.get(tag)) globalThis.customElements.define(tag, this);
-    return globalThis.customElements.get(tag);
+    return defineOnce(tag, this);
   }
 
   connectedCallback() {

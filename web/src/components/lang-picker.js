@@ -6,11 +6,11 @@
 // choice in ?lang= so that a shared link opens in the same language.
 // Event: 'cnn-lang' { lang } after a change.
 import { t, LANGS, pickLang } from '../ui/i18n.js';
+import { defineOnce } from './define.js';
 
 export class CnnLangPicker extends HTMLElement {
   static define(tag) {
-    if (!globalThis.customElements.get(tag)) globalThis.customElements.define(tag, this);
-    return globalThis.customElements.get(tag);
+    return defineOnce(tag, this);
   }
 
   connectedCallback() {

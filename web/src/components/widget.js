@@ -24,6 +24,7 @@
 // Events out (bubbling, composed): 'cnn-change', 'cnn-update', 'cnn-error'.
 import { t } from '../ui/i18n.js';
 import { applyStyles } from './styles.js';
+import { defineOnce } from './define.js';
 import { sharedClient } from './engine-client.js';
 import { LAB_ATTRIBUTES, isGlobalAttribute, parseOption, shown } from './attributes.js';
 
@@ -35,8 +36,7 @@ export class CnnWidget extends HTMLElement {
 
   /** Registers the element under `tag` (once; a second call is harmless). */
   static define(tag) {
-    if (!globalThis.customElements.get(tag)) globalThis.customElements.define(tag, this);
-    return globalThis.customElements.get(tag);
+    return defineOnce(tag, this);
   }
 
   static get observedAttributes() {
