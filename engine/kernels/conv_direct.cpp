@@ -27,15 +27,6 @@ constexpr int kW = gemm::kWidth;
 constexpr int MR = gemm::MR;
 constexpr int kMaxNV = 2;  // vectors per tile row; the tile is MR x kMaxNV * kW at most
 
-inline batch activate_batch(batch v, Activation act, float slope) {
-  switch (act) {
-    case Activation::None: return v;
-    case Activation::ReLU: return gemm::max_gt(v, batch(0.0f));
-    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
-  }
-  return v;
-}
-
 // One step of depth: the tile's NV input vectors at s times MR weights at a.
 template <int NV>
 __attribute__((always_inline)) inline void direct_step(const float* s, const float* a, batch (&c)[MR][NV]) {
@@ -83,12 +74,12 @@ inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float
       if (cols == NV * kW) {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : activate_batch(x, act, slope)).store_unaligned(o + v * kW);
+          (raw ? x : gemm::activate(x, act, slope)).store_unaligned(o + v * kW);
         }
       } else {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : activate_batch(x, act, slope)).store_aligned(tmp + v * kW);
+          (raw ? x : gemm::activate(x, act, slope)).store_aligned(tmp + v * kW);
         }
         std::memcpy(o, tmp, sizeof(float) * size_t(cols));
       }

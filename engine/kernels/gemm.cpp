@@ -35,15 +35,6 @@ void pack_b(int64_t K, int64_t N, const float* B, int64_t rs, int64_t cs, float*
 
 namespace {
 
-inline batch apply_act(batch v, Activation act, float slope) {
-  switch (act) {
-    case Activation::None: return v;
-    case Activation::ReLU: return max_gt(v, batch(0.0f));
-    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
-  }
-  return v;
-}
-
 // The register tile: ROWS x NV vectors, K steps. a: [K][MR], b: [K][NR].
 template <int ROWS>
 inline void micro_kernel(int64_t K, const float* a, const float* b, batch (&acc)[MR][NV]) {
@@ -125,9 +116,9 @@ void gemm_impl(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp
             if (ep.accumulate) x += batch::load_unaligned(crow + v * kWidth);
             if (ep.act_out) {
               x.store_unaligned(crow + v * kWidth);
-              apply_act(x, ep.act, ep.slope).store_unaligned(ep.act_out + (crow - C) + v * kWidth);
+              activate(x, ep.act, ep.slope).store_unaligned(ep.act_out + (crow - C) + v * kWidth);
             } else {
-              apply_act(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
+              activate(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
             }
           }
         }

@@ -105,5 +105,15 @@ inline float activate(float v, Activation act, float slope) {
   return v;
 }
 
+// The same, lane by lane (every SIMD epilogue: GEMM, direct conv).
+inline batch activate(batch v, Activation act, float slope) {
+  switch (act) {
+    case Activation::None: return v;
+    case Activation::ReLU: return max_gt(v, batch(0.0f));
+    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
+  }
+  return v;
+}
+
 }  // namespace gemm
 }  // namespace cnn
