@@ -113,6 +113,15 @@ void im2col_pack(const Conv2dParams& p, const float* weight, float* packed) {
     gemm::pack_a(ocg, K, weight + g * ocg * K, K, 1, packed + g * gemm::packed_a_floats(ocg, K));
 }
 
+// Output columns ox whose input column ox*sw + x0 lies inside 0..w-1.
+inline void valid_cols(const Conv2dParams& p, int64_t x0, int64_t* lo, int64_t* hi) {
+  int64_t a = x0 < 0 ? (-x0 + p.sw - 1) / p.sw : 0;
+  int64_t b = p.w - 1 - x0 >= 0 ? (p.w - 1 - x0) / p.sw + 1 : 0;
+  b = std::min<int64_t>(b, p.ow);
+  *lo = std::min(a, b);
+  *hi = b;
+}
+
 // Writes the im2col matrix of one image/group directly as packed B panels:
 // Bp[(col / NR) * K * NR + row * NR + col % NR], row = (ci, ky, kx), col = (oy, ox).
 // Per (row, output row) the columns go out in runs that stay inside one panel;
@@ -129,11 +138,8 @@ void im2col_packed(const Conv2dParams& p, const float* img, float* Bp) {
       for (int64_t kx = 0; kx < p.kw; ++kx, ++row) {
         float* dst_row = Bp + row * NR;
         const int64_t x0 = kx * p.dw - p.pad_l;
-        // Output columns [lo, hi) read inside the image: 0 <= x0 + ox * sw < w.
-        int64_t lo = x0 < 0 ? (-x0 + p.sw - 1) / p.sw : 0;
-        int64_t hi = p.w - 1 - x0 >= 0 ? (p.w - 1 - x0) / p.sw + 1 : 0;
-        hi = std::min(hi, p.ow);
-        lo = std::min(lo, hi);
+        int64_t lo = 0, hi = 0;
+        valid_cols(p, x0, &lo, &hi);
         for (int64_t oy = 0; oy < p.oh; ++oy) {
           const int64_t iy = oy * p.sh - p.pad_t + ky * p.dh;
           const bool row_in = iy >= 0 && iy < p.h;
@@ -280,15 +286,6 @@ void conv2d_backward_ref(const Conv2dParams& p, const float* in, const float* we
           }
         }
     }
-}
-
-// Output columns ox whose input column ox*sw + x0 lies inside 0..w-1.
-inline void valid_cols(const Conv2dParams& p, int64_t x0, int64_t* lo, int64_t* hi) {
-  int64_t a = x0 < 0 ? (-x0 + p.sw - 1) / p.sw : 0;
-  int64_t b = p.w - 1 - x0 >= 0 ? (p.w - 1 - x0) / p.sw + 1 : 0;
-  b = std::min<int64_t>(b, p.ow);
-  *lo = std::min(a, b);
-  *hi = b;
 }
 
 // The im2col matrix of one image/group, transposed and packed as the GEMM's B
