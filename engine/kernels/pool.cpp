@@ -116,15 +116,19 @@ inline void reduce_rows(const Pool2dParams& p, const float* src, int64_t y0, int
 }
 
 #if defined(__SSE__)
+// 2x2 windows at stride 2 with no padding and none clipped at the edges.
+inline bool plain_2x2(const Pool2dParams& p) {
+  return p.kh == 2 && p.kw == 2 && p.sh == 2 && p.sw == 2 && p.pad_t == 0 && p.pad_l == 0 && 2 * p.oh <= p.h &&
+         2 * p.ow <= p.w;
+}
+
 // 2x2 windows at stride 2, none clipped (the default model's pooling): two
 // input rows are reduced vertically four pairs at a time, then the even and
 // odd columns are split with a shuffle and reduced against each other. SSE's
 // 4-wide registers, which are wasm's SIMD128 in the wasm build.
 template <bool IsMax>
 bool pool2x2_forward_sse(const Pool2dParams& p, const float* in, float* out) {
-  if (p.kh != 2 || p.kw != 2 || p.sh != 2 || p.sw != 2 || p.pad_t != 0 || p.pad_l != 0 || 2 * p.oh > p.h ||
-      2 * p.ow > p.w)
-    return false;
+  if (!plain_2x2(p)) return false;
   const __m128 quarter = _mm_set1_ps(0.25f);
   for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
     const float* src = in + plane * p.h * p.w;
@@ -201,8 +205,7 @@ void pool2d_forward_simd(const Pool2dParams& p, const float* in, float* out, flo
           acc.store_unaligned(drow + ox);
         }
       } else if (full_hi > full_lo) {
-        // Other strides (2x2 with stride 2 is the common pooling): full
-        // windows read the reduced row directly, no clipping to work out.
+        // Other strides: full windows read the reduced row directly, no clipping to work out.
         for (; ox < full_lo; ++ox) scalar(ox);
         const float inv = 1.0f / float(window(p, oy, full_lo).divisor);
         for (; ox < full_hi; ++ox) {
@@ -297,9 +300,7 @@ inline __m128 select_ps(__m128 mask, __m128 a, __m128 b) {  // mask ? a : b
 // do not overlap, so every input gets at most one gradient, in any order:
 // the same bits as the reference (non-winners get + 0.0f).
 bool maxpool2x2_backward_sse(const Pool2dParams& p, const float* in, const float* out_grad, float* in_grad) {
-  if (p.kh != 2 || p.kw != 2 || p.sh != 2 || p.sw != 2 || p.pad_t != 0 || p.pad_l != 0 || 2 * p.oh > p.h ||
-      2 * p.ow > p.w)
-    return false;
+  if (!plain_2x2(p)) return false;
   for (int64_t plane = 0; plane < p.n * p.c; ++plane) {
     const float* src = in + plane * p.h * p.w;
     const float* dy = out_grad + plane * p.oh * p.ow;
@@ -348,17 +349,15 @@ bool maxpool2x2_backward_sse(const Pool2dParams& p, const float* in, const float
   }
   return true;
 }
-#endif
 
 // SSE for 2x2 windows at stride 2 (the usual pooling); every other shape
 // takes the reference's loop.
 void maxpool2d_backward_simd(const Pool2dParams& p, const float* in, const float* out, const float* out_grad,
                              float* in_grad) {
-#if defined(__SSE__)
   if (maxpool2x2_backward_sse(p, in, out_grad, in_grad)) return;
-#endif
   maxpool2d_backward_ref(p, in, out, out_grad, in_grad);
 }
+#endif
 
 }  // namespace
 
