@@ -153,11 +153,7 @@ Status Network::select_kernels_and_pack() {
   // Fused activations: the conv / dense kernel's epilogue writes the
   // activation layer's output too (kernels.hpp, out_act), which saves a pass
   // over the data and a dispatch; both outputs stay visible.
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    Layer& l = layers_[i];
-    l.fuses_next = false;
-    l.fused_into_prev = false;
-  }
+  for (Layer& l : layers_) l.fuses_next = l.fused_into_prev = false;
   if (variant_ == Variant::Simd)
     for (size_t i = 0; i + 1 < layers_.size(); ++i) {
       const LayerKind k = layers_[i].spec.kind, next = layers_[i + 1].spec.kind;
@@ -264,6 +260,28 @@ Status Network::plan(const Shape& input) {
                            layer_context(int(i), l.spec.kind).c_str(), 2 * kMaxElements);
     cur = l.geom.out;
   }
+  // A fused activation (select_kernels_and_pack) goes into the kernel's parameters.
+  for (size_t i = 0; i + 1 < next.size(); ++i) {
+    if (!next[i].fuses_next) continue;
+    const LayerSpec& act = next[i + 1].spec;
+    const Activation a = act.kind == LayerKind::ReLU ? Activation::ReLU : Activation::LeakyReLU;
+    if (next[i].spec.kind == LayerKind::Conv2d) {
+      next[i].conv.act = a;
+      next[i].conv.slope = act.negative_slope;
+    } else {
+      next[i].dense.act = a;
+      next[i].dense.slope = act.negative_slope;
+    }
+  }
+  // A batch runs in slices of images small enough that a slice's activations
+  // (all layers) stay in the core's cache from one layer to the next, instead
+  // of each layer streaming the whole batch through memory. Every activation
+  // still ends up in its full-batch buffer.
+  constexpr int64_t kSliceFloats = 64 * 1024;  // 256 KB
+  int64_t per_image = input.per_sample();
+  for (const Layer& l : next)
+    if (!l.aliases_input) per_image += l.geom.out.per_sample();
+  const int64_t slice = std::max<int64_t>(1, std::min<int64_t>(input.n(), kSliceFloats / std::max<int64_t>(1, per_image)));
   const int64_t scratch_offset = offset;
   offset += aligned(scratch);
   AlignedBuffer arena;
@@ -271,6 +289,7 @@ Status Network::plan(const Shape& input) {
   arena_ = std::move(arena);
   layers_ = std::move(next);
   scratch_offset_ = scratch_offset;
+  slice_ = slice;
   input_shape_ = input;
   planned_ = true;
   return Status::ok();
@@ -295,7 +314,7 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
   Layer& l = layers_[i];
   if (l.fused_into_prev) return;  // written by layer i - 1
   const int64_t batch = input_shape_.n();
-  const int64_t in_per = (i == 0 ? input_shape_.elements() : layers_[i - 1].geom.out.elements()) / batch;
+  const int64_t in_per = l.geom.in.elements() / batch;
   const int64_t out_per = l.geom.out.elements() / batch;
   float* base = arena_.data();
   const float* in = (i == 0 ? base : base + layers_[i - 1].out_offset) + n0 * in_per;
@@ -304,29 +323,18 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
   const float* packed = packed_.data() + l.packed_offset;
   const float* w = params_.data() + l.weight_offset;
   const float* b = l.bias_count ? params_.data() + l.bias_offset : nullptr;
-  Activation act = Activation::None;
-  float slope = 0.0f;
-  float* out_act = nullptr;
-  if (l.fuses_next) {
-    const Layer& next = layers_[size_t(i) + 1];
-    act = next.spec.kind == LayerKind::ReLU ? Activation::ReLU : Activation::LeakyReLU;
-    slope = next.spec.negative_slope;
-    out_act = base + next.out_offset + n0 * out_per;
-  }
+  // a fused activation's output (its act and slope are in l.conv / l.dense)
+  float* out_act = l.fuses_next ? base + layers_[size_t(i) + 1].out_offset + n0 * out_per : nullptr;
   switch (l.spec.kind) {
     case LayerKind::Conv2d: {
       Conv2dParams p = l.conv;
       p.n = count;
-      p.act = act;
-      p.slope = slope;
       l.conv_k->forward(p, in, w, packed, b, out, out_act, scratch);
       break;
     }
     case LayerKind::Dense: {
       DenseParams p = l.dense;
       p.n = count;
-      p.act = act;
-      p.slope = slope;
       l.dense_k->forward(p, in, w, packed, b, out, out_act, scratch);
       break;
     }
@@ -355,16 +363,8 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
 Status Network::forward() {
   if (!planned_) return Status::error("the network has no input shape yet: call plan() first");
   using clock = std::chrono::steady_clock;
-  // A batch runs in slices of images small enough that a slice's activations
-  // (all layers) stay in the core's cache from one layer to the next, instead
-  // of each layer streaming the whole batch through memory. Every activation
-  // still ends up in its full-batch buffer.
-  constexpr int64_t kSliceFloats = 64 * 1024;  // 256 KB
   const int64_t batch = input_shape_.n();
-  int64_t per_image = input_shape_.elements() / batch;
-  for (const Layer& l : layers_)
-    if (!l.aliases_input) per_image += l.geom.out.elements() / batch;
-  const int64_t slice = std::max<int64_t>(1, std::min<int64_t>(batch, kSliceFloats / std::max<int64_t>(1, per_image)));
+  const int64_t slice = slice_;  // plan(): images per slice
   if (profiling_)
     for (Layer& l : layers_) l.ms = 0.0;
   for (int64_t n0 = 0; n0 < batch; n0 += slice) {

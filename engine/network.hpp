@@ -108,6 +108,7 @@ class Network {
   AlignedBuffer packed_;
   AlignedBuffer arena_;  // input, every activation, then scratch
   int64_t scratch_offset_ = 0;
+  int64_t slice_ = 1;  // images run through all layers at a time (plan())
   Shape input_shape_;
   bool planned_ = false;
   bool profiling_ = false;
