@@ -320,6 +320,9 @@ int main(int argc, char** argv) {
   std::snprintf(acc_text, sizeof acc_text, "%.4f (%" PRId64 "/%" PRId64 " held-out samples)", acc, correct,
                 data.heldout_count());
   info.set("heldout_accuracy", acc_text);
+  // the same figures as numbers, for programs (the page's "reads N of M right")
+  info.set("heldout_correct", std::to_string(correct));
+  info.set("heldout_total", std::to_string(data.heldout_count()));
   info.set("trained_with", o.command);  // the command, without --out
   info.set("engine", CNN_VERSION);
   SaveOptions so;

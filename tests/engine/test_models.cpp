@@ -62,5 +62,7 @@ TEST_CASE("every shipped model loads and reaches its held-out accuracy", "[model
     const std::string stated = info.get("heldout_accuracy");
     REQUIRE(stated.find("(" + std::to_string(correct) + "/" + std::to_string(d.heldout_count()) + " ") !=
             std::string::npos);
+    REQUIRE(info.get("heldout_correct") == std::to_string(correct));
+    REQUIRE(info.get("heldout_total") == std::to_string(d.heldout_count()));
   }
 }

@@ -48,6 +48,8 @@ test('a short training run writes a model the wasm engine loads, and repeats bit
     assert.deepEqual(net.metadata.labels, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.match(net.metadata.trained_with, /^train --data .* --seed 5 --augment .*--float16/);
     assert.match(net.metadata.heldout_accuracy, /^0\.\d{4} \(\d+\/2000 held-out samples\)$/);
+    assert.equal(net.metadata.heldout_total, '2000');
+    assert.equal(net.metadata.heldout_accuracy, `${(net.metadata.heldout_correct / 2000).toFixed(4)} (${net.metadata.heldout_correct}/2000 held-out samples)`);
     assert.equal(net.paramCount, 29738);
     net.destroy();
   } finally {

@@ -22,7 +22,7 @@ import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
 import { MODEL_CATALOGUE, openModel, openSamples } from './models.js';
-import { el, pixelImage } from './dom.js';
+import { el, pixelImage, formatNumber } from './dom.js';
 import { colourTable } from './colormap.js';
 import { t } from './i18n.js';
 
@@ -141,7 +141,10 @@ export class Playground extends EventTarget {
   showStatus() {
     const s = this.statusState;
     // a model's name is kept as its key, so it follows a change of language
-    const params = s?.params?.modelKey ? { ...s.params, name: t(this.lang, `model.${s.params.modelKey}`) } : s?.params;
+    // numbers are written in the reader's language (1,975 / 1975)
+    const params = s?.params && Object.fromEntries(Object.entries(s.params).map(([k, v]) =>
+      [k, typeof v === 'number' ? formatNumber(v, this.lang) : v]));
+    if (params?.modelKey) params.name = t(this.lang, `model.${params.modelKey}`);
     this.status.textContent = s ? t(this.lang, s.key, params) : '';
     this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
     this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
@@ -194,9 +197,10 @@ export class Playground extends EventTarget {
     this.samples = null;
     this.network?.setModel({ layers: net.layers, inputShape: net.inputShape });
     this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
-    const acc = /^\s*([\d.]+)\s*\((\d+)\s*\/\s*(\d+)/.exec(String(net.metadata?.heldout_accuracy ?? ''));
+    const right = Number(net.metadata?.heldout_correct), total = Number(net.metadata?.heldout_total);
+    const acc = Number.isInteger(right) && Number.isInteger(total) && total > 0;
     if (!net.trained) this.setStatus('warn', 'model.untrained', { modelKey: key });
-    else if (acc) this.setStatus('info', 'model.accuracy', { modelKey: key, right: acc[2], total: acc[3] });
+    else if (acc) this.setStatus('info', 'model.accuracy', { modelKey: key, right, total });
     else this.setStatus('info', 'model.ready', { modelKey: key });
     this.texts();
     this.dispatchEvent(new CustomEvent('model', { detail: { key, trained: net.trained } }));
