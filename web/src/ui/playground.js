@@ -103,7 +103,7 @@ export class Playground extends EventTarget {
     this.samplesNote.textContent = this.samples?.error ? t(L, 'samples.failed', { message: this.samples.error })
       : this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
     this.samplesNote.classList.toggle('error', !!this.samples?.error);
-    this.renderSamples();
+    this.labelSamples();
     this.probs.setLabels(this.labels());
     this.probs.setEmptyText(t(L, isFashion(this.net?.metadata) ? 'probs.emptyFashion' : 'probs.empty'));
     this.prep.setSampleCaption(isFashion(this.net?.metadata) ? 'prep.sampleFashion' : 'prep.sample');
@@ -195,6 +195,7 @@ export class Playground extends EventTarget {
     this.net = net;
     this.sample = null;
     this.samples = null;
+    this.renderSamples();
     this.network?.setModel({ layers: net.layers, inputShape: net.inputShape });
     this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
     const right = Number(net.metadata?.heldout_correct), total = Number(net.metadata?.heldout_total);
@@ -228,20 +229,27 @@ export class Playground extends EventTarget {
     } catch (e) {
       if (gen === this.generation) this.samples = { images: [], error: e.message };
     }
+    this.renderSamples();
     this.texts();
   }
 
+  /** One button per shipped image (drawn once per model; texts() only relabels them). */
   renderSamples() {
     const images = this.samples?.images ?? [];
     const gray = colourTable('gray');
+    this.sampleList.replaceChildren(...images.map((img) => el('button', {
+      type: 'button', class: 'sample-btn', 'data-label': img.label, onclick: () => this.showSample(img),
+    }, pixelImage(img.data, 0, 28, 28, gray, 0, 1, 'sample'))));
+  }
+
+  labelSamples() {
     const labels = this.labels();
-    this.sampleList.replaceChildren(...images.map((img, i) => {
-      const c = pixelImage(img.data, 0, 28, 28, gray, 0, 1, 'sample');
-      const name = labels[img.label] ?? String(img.label);
-      return el('button', { type: 'button', class: 'sample-btn', 'data-label': img.label, title: name,
-        'aria-label': t(this.lang, 'samples.pick', { n: i + 1, label: name }),
-        onclick: () => this.showSample(img) }, c);
-    }));
+    const images = this.samples?.images ?? [];
+    [...this.sampleList.children].forEach((button, i) => {
+      const name = labels[images[i].label] ?? String(images[i].label);
+      button.title = name;
+      button.setAttribute('aria-label', t(this.lang, 'samples.pick', { n: i + 1, label: name }));
+    });
   }
 
   showSample(img) {
