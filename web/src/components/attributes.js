@@ -13,8 +13,7 @@
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
 // static `options`). To add a lab setting: add a field to state.js.
 import { FIELDS, PAD_MODES, LIMITS, parseState } from '../ui/lab/state.js';
-import { LANGS } from '../ui/i18n.js';
-import { THEMES } from './styles.js';
+import { LANGS, t } from '../ui/i18n.js';
 
 const SHOWN_VALUE_MAX = 40;  // a bad value is echoed this long at most
 
@@ -33,6 +32,9 @@ export const LAB_ATTRIBUTES = Object.freeze(Object.fromEntries(Object.keys(FIELD
 
 /** The lab's URL keys: short name -> state field. */
 export const LAB_URL_KEYS = Object.freeze(Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k])));
+
+/** A widget's colour themes (styles.js applies them). */
+export const THEMES = Object.freeze(['auto', 'light', 'dark']);
 
 /** Types of the widgets' own options (not lab settings). */
 export const OPTION_TYPES = Object.freeze({
@@ -53,6 +55,12 @@ const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'title', 'hidden', 't
 
 export function isGlobalAttribute(name) {
   return GLOBAL_ATTRIBUTES.has(name) || /^(data-|aria-)/.test(name) || /^on[a-z]+$/.test(name);
+}
+
+/** A problem { key, params, why } as the sentence a reader sees, in `lang`. */
+export function problemText(lang, p) {
+  const why = p.why ? t(lang, p.why.key, p.why.params) : '';
+  return t(lang, p.key, { ...p.params, why });
 }
 
 /** A value as a problem message shows it: as text, cut short. */

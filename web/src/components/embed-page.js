@@ -9,17 +9,17 @@
 // message. Below the widget: the link and the HTML to embed it.
 //
 // Light DOM (it is a page, not a widget); all text from i18n.js, set as text.
-import { t } from '../ui/i18n.js';
+import { t, LANGS } from '../ui/i18n.js';
 import { toQuery, FIELDS } from '../ui/lab/state.js';
-import { parseEmbedHash, attributeValue, kebab, camel } from './attributes.js';
+import { parseEmbedHash, attributeValue, kebab, camel, problemText, THEMES } from './attributes.js';
 import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
 import { CnnDrawClassify } from './draw-classify.js';
 import { CnnNetworkView } from './network-view.js';
-import { THEMES, themedCss } from './styles.js';
+import { themedCss } from './styles.js';
 import { defineOnce } from './define.js';
 
-const BASE_OPTIONS = { lang: ['en', 'ko'], theme: THEMES };
+const BASE_OPTIONS = { lang: LANGS, theme: THEMES };
 export const EMBEDDABLE = Object.freeze({
   'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 900 },
   'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 760 },
@@ -59,10 +59,7 @@ export class CnnEmbedPage extends HTMLElement {
     const messages = make('ul', { className: 'embed-messages' });
     messages.setAttribute('role', 'alert');
     messages.dataset.testid = 'embed-messages';
-    for (const p of parsed.problems) {
-      const why = p.why ? t(lang, p.why.key, p.why.params) : '';
-      messages.append(make('li', { textContent: t(lang, p.key, { ...p.params, why }) }));
-    }
+    for (const p of parsed.problems) messages.append(make('li', { textContent: problemText(lang, p) }));
     messages.hidden = parsed.problems.length === 0;
     const widget = doc.createElement(`cnn-${parsed.widget}`);
     for (const [name, value] of Object.entries(parsed.options)) widget.setAttribute(kebab(name), attributeValue(value));

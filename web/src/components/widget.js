@@ -26,7 +26,7 @@ import { t } from '../ui/i18n.js';
 import { applyStyles } from './styles.js';
 import { defineOnce } from './define.js';
 import { sharedClient } from './engine-client.js';
-import { LAB_ATTRIBUTES, isGlobalAttribute, parseOption, shown } from './attributes.js';
+import { LAB_ATTRIBUTES, isGlobalAttribute, parseOption, problemText, shown } from './attributes.js';
 
 const NEAR_VIEWPORT = '200px';
 
@@ -194,8 +194,7 @@ export class CnnWidget extends HTMLElement {
     const L = this.lang_;
     this.messages.replaceChildren(...all.map((p) => {
       const li = document.createElement('li');
-      const why = p.why ? t(L, p.why.key, p.why.params) : '';
-      li.textContent = t(L, p.key, { ...p.params, why });
+      li.textContent = problemText(L, p);
       return li;
     }));
     this.messages.hidden = all.length === 0;
