@@ -5,7 +5,7 @@
 // shown (controls="stride,padding"); `autoplay` slides the kernel over the
 // input on its own (not when the reader asked for reduced motion). With the
 // `network` control, the lab's settings can be tried on the trained default
-// model (opened once per widget, only when that control is shown).
+// model (opened once per page, only when that control is shown).
 //
 // Events: 'cnn-change' { state, query } when the reader changes a setting
 // (query: the settings as a URL query), 'cnn-update' { ok, error } when the
@@ -13,10 +13,28 @@
 // settings that cannot work).
 import { ConvLab, ALL_CONTROLS } from '../ui/lab/lab.js';
 import { parseState, toQuery } from '../ui/lab/state.js';
-import { openModel } from '../ui/models.js';
+import { openModel, labModel } from '../ui/models.js';
 import { CnnWidget, reducedMotion } from './widget.js';
 import { labStateFromAttributes } from './attributes.js';
 import { widgetModels } from './models.js';
+
+/**
+ * The catalogue's default model as the lab's network probe takes it, or null
+ * when it cannot be opened (the probe then says there is no model). Opened
+ * once per page, for every lab widget that shows the `network` control.
+ */
+let defaultModel = null;
+function defaultLabModel(client) {
+  defaultModel ??= (async () => {
+    const net = await openModel(client, widgetModels()[0]);
+    try {
+      return await labModel(client, net);
+    } finally {
+      client.request('destroyNetwork', { id: net.id }).catch(() => {});
+    }
+  })().catch(() => null);
+  return defaultModel;
+}
 
 export class CnnConvLab extends CnnWidget {
   static lab = true;
@@ -57,32 +75,13 @@ export class CnnConvLab extends CnnWidget {
       this.lab = new ConvLab(this.labBox, { client: this.client, lang: this.language, state: keep, controls });
       this.lab.addEventListener('change', (e) => this.emit('cnn-change', e.detail));
       this.lab.addEventListener('update', (e) => this.updated(e.detail));
-      if (controls.includes('network')) this.defaultModel().then((model) => this.lab?.setModel(model));
+      if (controls.includes('network')) defaultLabModel(this.client).then((model) => this.lab?.setModel(model));
     } else if (stateKey !== this.stateKey) {
       this.lab.setState(state);
     }
     this.attributeState = state;
     this.controlsKey = controlsKey;
     this.stateKey = stateKey;
-  }
-
-  /**
-   * The catalogue's default model as the lab's network probe takes it
-   * ({ specs, params, metadata, trained }), or null when it cannot be opened
-   * (the probe then says there is no model). Opened once, then kept.
-   */
-  defaultModel() {
-    this.modelPromise ??= (async () => {
-      const entry = widgetModels()[0];
-      const net = await openModel(this.client, entry);
-      try {
-        const { params } = await this.client.request('getParams', { id: net.id });
-        return { specs: net.specs ?? entry.specs, params, metadata: net.metadata, trained: net.trained };
-      } finally {
-        this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
-      }
-    })().catch(() => null);
-    return this.modelPromise;
   }
 
   updated(detail) {

@@ -17,8 +17,8 @@ export const MODEL_CATALOGUE = Object.freeze([
 export const SAMPLES_PER_CLASS = 3;
 
 /**
- * Opens a catalogue entry in the worker: { id, layers, paramCount, inputShape,
- * metadata, trained }. `base` resolves the entry's url (the page's URL by default).
+ * Opens a catalogue entry in the worker: { id, specs, layers, paramCount,
+ * inputShape, metadata, trained, entry }. `base` resolves the entry's url (the page's URL by default).
  */
 export async function openModel(client, entry, base = globalThis.location?.href) {
   let net;
@@ -41,7 +41,16 @@ export async function openModel(client, entry, base = globalThis.location?.href)
     net = await client.request('createNetwork', { specs: entry.specs, inputShape: INPUT_SHAPE, seed: entry.seed ?? 0 });
   }
   if (!net.layers?.length) Object.assign(net, await client.request('plan', { id: net.id, shape: INPUT_SHAPE }));
-  return { ...net, inputShape: net.inputShape ?? INPUT_SHAPE.slice(), metadata, trained, entry };
+  return { ...net, specs: net.specs ?? entry.specs, inputShape: net.inputShape ?? INPUT_SHAPE.slice(), metadata, trained, entry };
+}
+
+/**
+ * An opened model (openModel's answer) as the lab's network probe takes it:
+ * { specs, params, metadata, trained }, its parameters read from the Worker.
+ */
+export async function labModel(client, net) {
+  const { params } = await client.request('getParams', { id: net.id });
+  return { specs: net.specs, params, metadata: net.metadata ?? {}, trained: !!net.trained };
 }
 
 /**

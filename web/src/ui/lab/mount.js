@@ -5,6 +5,7 @@
 // knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
+import { labModel } from '../models.js';
 
 /**
  * container: the element to fill. options: lang, client (the page's shared
@@ -23,11 +24,10 @@ export function mountLab(container, options = {}) {
     const follow = async () => {
       const mine = ++gen;
       const net = pg.net;
-      const specs = net?.specs ?? net?.entry?.specs;
-      if (!net || !Array.isArray(specs)) { lab.setModel(null); return; }
+      if (!net || !Array.isArray(net.specs)) { lab.setModel(null); return; }
       try {
-        const { params } = await client.request('getParams', { id: net.id });
-        if (mine === gen) lab.setModel({ specs, params, metadata: net.metadata ?? {}, trained: !!net.trained });
+        const model = await labModel(client, net);
+        if (mine === gen) lab.setModel(model);
       } catch {
         if (mine === gen) lab.setModel(null);
       }
