@@ -41,12 +41,7 @@ export class CnnDrawClassify extends CnnWidget {
     const pg = this.playground;
     const model = this.config.model;
     if (model && model !== pg.modelKey) pg.switchModel(model);
-    const centre = this.config.preprocess ?? true;
-    if (centre !== pg.centre) {
-      pg.centre = centre;
-      pg.prep.setCentre(centre);
-      pg.changed(performance.now());
-    }
+    pg.setCentre(this.config.preprocess ?? true);
   }
 
   setLang(lang) {

@@ -69,7 +69,7 @@ export class Playground extends EventTarget {
     this.hint = el('p', { class: 'dc-hint' });
     this.padTitle = el('h3');
     const prepBox = el('div', { class: 'dc-prep' });
-    this.prep = new PreprocessView(prepBox, { lang: L, centre: this.centre, onToggle: (on) => { this.centre = on; this.changed(performance.now()); } });
+    this.prep = new PreprocessView(prepBox, { lang: L, centre: this.centre, onToggle: (on) => this.setCentre(on) });
     const probBox = el('div', { class: 'dc-probs' });
     this.probs = new ProbabilityView(probBox, { lang: L, labels: [] });
     this.samplesTitle = el('h3');
@@ -148,6 +148,14 @@ export class Playground extends EventTarget {
     this.status.textContent = s ? t(this.lang, s.key, params) : '';
     this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
     this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
+  }
+
+  /** MNIST's preparation on (crop, fit, centre) or off (the whole pad, shrunk). */
+  setCentre(on) {
+    if (on === this.centre) return;
+    this.centre = on;
+    this.prep.setCentre(on);
+    this.changed(performance.now());
   }
 
   /** Starts the engine and opens the first model. Errors end up on the page. */
