@@ -148,8 +148,7 @@ export class ConvLab extends EventTarget {
     ui.padding.root.append(h('span', { class: 'lab-presets' }, ui.valid, ui.same));
     ui.dilation = this.range('dilation', 1, LIMITS.dilationMax);
     ui.filters = this.range('filters', 1, LIMITS.filtersMax);
-    ui.flip = h('input', { type: 'checkbox', 'data-testid': 'lab-flip', onchange: () => this.setField('flip', ui.flip.checked) });
-    ui.flipLabel = h('label', { class: 'lab-check' }, ui.flip, h('span'));
+    ({ input: ui.flip, root: ui.flipLabel } = this.check('flip'));
     ui.activation = h('select', { 'data-testid': 'lab-activation', onchange: () => this.setField('activation', ui.activation.value) });
     ui.activationLabel = h('label', { class: 'lab-control' }, h('span', { class: 'lab-control-name' }), ui.activation);
     ui.convSet = h('fieldset', { class: 'lab-set' }, h('legend'),
