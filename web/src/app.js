@@ -44,11 +44,13 @@ function translatePage(lang) {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(lang, node.dataset.i18n);
 }
 
-// The engine's version and SIMD architecture, from the page's shared Worker.
+// The engine's version and SIMD architecture, from the page's shared Worker (asked once).
+let engineInfo = null;
 async function showEngineInfo(lang) {
   const slot = document.querySelector('[data-slot="engine-info"]');
   if (!slot) return;
-  const info = await EngineClient.shared().request('info');
+  engineInfo ??= EngineClient.shared().request('info');
+  const info = await engineInfo;
   slot.textContent = t(lang, 'page.engine', { version: info.version, arch: info.simdArch, width: info.simdWidth });
 }
 
