@@ -79,6 +79,11 @@ test('widget options: lang tags, booleans, control lists in either case', () => 
   assert.deepEqual(parseOption('autoplay', ''), { value: true });
   assert.deepEqual(parseOption('autoplay', 'false'), { value: false });
   assert.ok(parseOption('autoplay', 'maybe').problem);
+  // a widget option and a lab setting read true/false the same way
+  for (const [raw, value] of [['on', true], ['1', true], ['off', false], ['0', false]]) {
+    assert.deepEqual(parseOption('autoplay', raw), { value });
+    assert.equal(labStateFromAttributes([['flip', raw]]).state.flip, value);
+  }
   assert.deepEqual(parseOption('controls', 'stride, pool-window,stride', ['stride', 'poolWindow']), { value: ['stride', 'poolWindow'] });
   const bad = parseOption('controls', 'stride,<b>x</b>', ['stride', 'poolWindow']).problem;
   assert.equal(bad.params.name, 'controls');

@@ -12,7 +12,7 @@
 //
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
 // static `options`). To add a lab setting: add a field to state.js.
-import { FIELDS, PAD_MODES, LIMITS, parseState } from '../ui/lab/state.js';
+import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool } from '../ui/lab/state.js';
 import { LANGS, t } from '../ui/i18n.js';
 
 const SHOWN_VALUE_MAX = 40;  // a bad value is echoed this long at most
@@ -130,8 +130,7 @@ export function parseOption(name, raw, values, key = 'widget.badAttribute') {
       }
       break;
     case 'bool':
-      if (s === '' || s === 'true' || s === '1' || s === 'on') return { value: true };
-      if (s === 'false' || s === '0' || s === 'off') return { value: false };
+      if (parseBool(s) !== null) return { value: parseBool(s) };
       break;
     case 'list': {
       const names = [...new Set(s.split(',').map((x) => camel(x.trim())).filter(Boolean))];

@@ -58,6 +58,18 @@ export function defaultState() {
   return Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.default]));
 }
 
+/**
+ * A true/false value as settings and attributes write it: true, 'true',
+ * '1', 'on' or '' (a bare attribute); false, 'false', '0' or 'off'. Anything
+ * else is null.
+ */
+export function parseBool(raw) {
+  const s = typeof raw === 'string' ? raw.trim() : raw;
+  if (s === true || s === 'true' || s === '1' || s === 'on' || s === '') return true;
+  if (s === false || s === 'false' || s === '0' || s === 'off') return false;
+  return null;
+}
+
 function checkValue(name, f, raw) {
   const bad = (why) => new RangeError(`${name}: ${why}`);
   switch (f.type) {
@@ -70,10 +82,11 @@ function checkValue(name, f, raw) {
     case 'enum':
       if (!f.values.includes(raw)) throw bad(`expected one of ${f.values.join(', ')}`);
       return raw;
-    case 'bool':
-      if (raw === true || raw === 'true' || raw === '1' || raw === '') return true;
-      if (raw === false || raw === 'false' || raw === '0') return false;
-      throw bad('expected true or false');
+    case 'bool': {
+      const v = parseBool(raw);
+      if (v === null) throw bad('expected true or false');
+      return v;
+    }
     case 'numbers': {
       if (raw === null) return null;
       const list = typeof raw === 'string' ? raw.split(',') : raw;
