@@ -45,10 +45,6 @@ constexpr int64_t kSliceFloats = 2048;  // weights of one block of channels per 
 // than the smaller tile (measured: NV 4 x 2 pixels runs the 8x14x14 -> 16
 // layer at 1.2x the speed of 4 x 3).
 constexpr int tile_pixels(int64_t nv) { return nv == 1 ? 8 : nv == 2 ? 4 : nv == 3 ? 3 : 2; }
-template <int NV>
-constexpr int pixels_per_tile() {
-  return tile_pixels(NV);
-}
 
 inline int64_t up16(int64_t n) { return gemm::round_up(n, 16); }
 inline int64_t padded_oc(const Conv2dParams& p) { return gemm::round_up(p.ocg(), kW); }
@@ -96,7 +92,7 @@ template <int NV, bool Rows>
 __attribute__((noinline)) void lanes_block(int64_t q_begin, int64_t q_end, int64_t ow, int64_t step_y,
                                            int64_t step_x, const float* src, int64_t k_begin, int64_t k_end,
                                            const std::ptrdiff_t* koff, const float* w, int64_t ocp, float* stage) {
-  constexpr int NP = pixels_per_tile<NV>();
+  constexpr int NP = tile_pixels(NV);
   int64_t y = q_begin / ow, x = q_begin % ow;
   const float* first = src + y * step_y + x * step_x;
   for (int64_t q0 = q_begin; q0 < q_end; q0 += NP) {
@@ -334,7 +330,7 @@ const float* window_source(const Conv2dParams& p, const Layout& l, const float* 
 template <int NV>
 __attribute__((noinline)) void wgrad_block(int64_t K, const float* src, const std::ptrdiff_t* koff, int64_t P,
                                            const std::ptrdiff_t* poff, const float* dyt, int64_t ocp, float* stage) {
-  constexpr int NP = pixels_per_tile<NV>();
+  constexpr int NP = tile_pixels(NV);
   for (int64_t k0 = 0; k0 < K; k0 += NP) {
     // Taps past K (the last tile) read tap k0's values into stage rows never read.
     const float* base[NP];
