@@ -2,6 +2,8 @@
 
 #include <cinttypes>
 
+#include "schema.hpp"
+
 namespace cnn {
 
 const char* kind_name(LayerKind kind) {
@@ -33,18 +35,18 @@ Status check_range(const char* name, int64_t v, int64_t lo, int64_t hi) {
 Status validate_conv(const Conv2dSpec& s) {
   CNN_RETURN_IF_ERROR(check_range("in_channels", s.in_channels, 1, kMaxDim));
   CNN_RETURN_IF_ERROR(check_range("out_channels", s.out_channels, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("kernel height", s.kernel_h, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("kernel width", s.kernel_w, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("stride (vertical)", s.stride_h, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("stride (horizontal)", s.stride_w, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("dilation (vertical)", s.dilation_h, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("dilation (horizontal)", s.dilation_w, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("kernel_size (height)", s.kernel_h, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("kernel_size (width)", s.kernel_w, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("stride (height)", s.stride_h, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("stride (width)", s.stride_w, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("dilation (height)", s.dilation_h, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("dilation (width)", s.dilation_w, 1, kMaxDim));
   if (s.padding != Padding::Explicit && s.padding != Padding::Valid && s.padding != Padding::Same)
     return Status::error("padding mode must be explicit (0), 'valid' (1) or 'same' (2), got %d",
                          static_cast<int>(s.padding));
   if (s.padding == Padding::Explicit) {
-    CNN_RETURN_IF_ERROR(check_range("padding (vertical)", s.pad_h, 0, kMaxDim));
-    CNN_RETURN_IF_ERROR(check_range("padding (horizontal)", s.pad_w, 0, kMaxDim));
+    CNN_RETURN_IF_ERROR(check_range("padding (height)", s.pad_h, 0, kMaxDim));
+    CNN_RETURN_IF_ERROR(check_range("padding (width)", s.pad_w, 0, kMaxDim));
   }
   if (s.padding == Padding::Same && (s.stride_h != 1 || s.stride_w != 1))
     return Status::error("padding 'same' keeps the size only at stride 1 (PyTorch refuses it otherwise), "
@@ -58,13 +60,13 @@ Status validate_conv(const Conv2dSpec& s) {
 }
 
 Status validate_pool(const Pool2dSpec& s) {
-  CNN_RETURN_IF_ERROR(check_range("pool kernel height", s.kernel_h, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("pool kernel width", s.kernel_w, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("kernel_size (height)", s.kernel_h, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("kernel_size (width)", s.kernel_w, 1, kMaxDim));
   // stride 0 means "as the kernel"; negative is an error.
-  CNN_RETURN_IF_ERROR(check_range("pool stride (vertical)", s.stride_h == 0 ? s.kernel_h : s.stride_h, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("pool stride (horizontal)", s.stride_w == 0 ? s.kernel_w : s.stride_w, 1, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("pool padding (vertical)", s.pad_h, 0, kMaxDim));
-  CNN_RETURN_IF_ERROR(check_range("pool padding (horizontal)", s.pad_w, 0, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("stride (height)", s.stride_h == 0 ? s.kernel_h : s.stride_h, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("stride (width)", s.stride_w == 0 ? s.kernel_w : s.stride_w, 1, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("padding (height)", s.pad_h, 0, kMaxDim));
+  CNN_RETURN_IF_ERROR(check_range("padding (width)", s.pad_w, 0, kMaxDim));
   if (2 * int64_t(s.pad_h) > s.kernel_h)
     return Status::error("pool padding %d is more than half the %d-tall window (at most %d is allowed, as in PyTorch)",
                          s.pad_h, s.kernel_h, s.kernel_h / 2);
@@ -96,8 +98,9 @@ Status validate_spec(const LayerSpec& spec) {
     case LayerKind::AvgPool2d: return validate_pool(spec.pool);
     case LayerKind::Dense: return validate_dense(spec.dense);
     case LayerKind::LeakyReLU:
-      if (!(spec.negative_slope == spec.negative_slope) || spec.negative_slope > 1e6f || spec.negative_slope < -1e6f)
-        return Status::error("negative_slope must be a finite number");
+      if (!(spec.negative_slope >= -1e6f && spec.negative_slope <= 1e6f))
+        return Status::error("negative_slope must be a number from -1e6 to 1e6, got %s",
+                             exact_number(spec.negative_slope).c_str());
       return Status::ok();
     case LayerKind::ReLU:
     case LayerKind::Sigmoid:
@@ -106,6 +109,41 @@ Status validate_spec(const LayerSpec& spec) {
     case LayerKind::Softmax: return Status::ok();
   }
   return Status::error("unknown layer kind %d", static_cast<int>(spec.kind));
+}
+
+namespace {
+int64_t saturating_count(const std::vector<int64_t>& dims) {
+  if (dims.empty()) return 0;
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d != 0 && n > INT64_MAX / d) return INT64_MAX;
+    n *= d;
+  }
+  return n;
+}
+}  // namespace
+
+int64_t ParamShapes::weight_count() const { return saturating_count(weight); }
+int64_t ParamShapes::bias_count() const { return saturating_count(bias); }
+
+ParamShapes param_shapes(const Conv2dSpec& c) {
+  ParamShapes p;
+  p.weight = {c.out_channels, c.groups > 0 ? c.in_channels / c.groups : 0, c.kernel_h, c.kernel_w};
+  if (c.bias) p.bias = {c.out_channels};
+  return p;
+}
+
+ParamShapes param_shapes(const DenseSpec& d) {
+  ParamShapes p;
+  p.weight = {d.out_features, d.in_features};
+  if (d.bias) p.bias = {d.out_features};
+  return p;
+}
+
+ParamShapes param_shapes(const LayerSpec& spec) {
+  if (spec.kind == LayerKind::Conv2d) return param_shapes(spec.conv);
+  if (spec.kind == LayerKind::Dense) return param_shapes(spec.dense);
+  return {};
 }
 
 Status conv2d_geometry(const Shape& in, const Conv2dSpec& s, Geometry* g) {
@@ -160,12 +198,13 @@ Status conv2d_geometry(const Shape& in, const Conv2dSpec& s, Geometry* g) {
   const int64_t ow = (padded_w - span_w) / s.stride_w + 1;
   r.unused_rows = padded_h - ((oh - 1) * s.stride_h + span_h);
   r.unused_cols = padded_w - ((ow - 1) * s.stride_w + span_w);
+  const ParamShapes shapes = param_shapes(s);
   const int64_t per_filter = int64_t(s.in_channels / s.groups) * s.kernel_h * s.kernel_w;
-  if (per_filter > kMaxElements || per_filter * s.out_channels > kMaxElements)
+  if (per_filter > kMaxElements || shapes.weight_count() > kMaxElements)
     return Status::error("%d filters of %dx%dx%d would hold more than %" PRId64 " weights",
                          s.out_channels, s.in_channels / s.groups, s.kernel_h, s.kernel_w, kMaxElements);
-  r.weights = per_filter * s.out_channels;
-  r.params = r.weights + (s.bias ? s.out_channels : 0);
+  r.weights = shapes.weight_count();
+  r.params = r.weights + shapes.bias_count();
   CNN_RETURN_IF_ERROR(Shape::nchw(in.n(), s.out_channels, oh, ow, &r.out).with_context("conv2d output: "));
   r.macs = r.out.elements() * per_filter;
   *g = r;
@@ -224,13 +263,14 @@ Status dense_geometry(const Shape& in, const DenseSpec& s, Geometry* g) {
   if (in.c() != s.in_features)
     return Status::error("the dense layer expects %d inputs (in_features), but gets %" PRId64,
                          s.in_features, in.c());
-  if (int64_t(s.in_features) * s.out_features > kMaxElements)
+  const ParamShapes shapes = param_shapes(s);
+  if (shapes.weight_count() > kMaxElements)
     return Status::error("a %dx%d dense layer would hold more than %" PRId64 " weights",
                          s.out_features, s.in_features, kMaxElements);
   Geometry r;
   r.in = in;
-  r.weights = int64_t(s.in_features) * s.out_features;
-  r.params = r.weights + (s.bias ? s.out_features : 0);
+  r.weights = shapes.weight_count();
+  r.params = r.weights + shapes.bias_count();
   CNN_RETURN_IF_ERROR(Shape::nf(in.n(), s.out_features, &r.out));
   r.macs = in.n() * r.weights;
   *g = r;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "shape.hpp"
 #include "spec.hpp"
@@ -32,6 +33,19 @@ struct Geometry {
   // so out is one less than the formula gives.
   int32_t dropped_rows = 0, dropped_cols = 0;
 };
+
+// The PyTorch shapes of a layer's parameters, from its spec alone: Conv2d
+// weight [out, in/groups, kh, kw] and bias [out]; Linear weight [out, in] and
+// bias [out]; empty for a layer without them. The one place this rule lives.
+struct ParamShapes {
+  std::vector<int64_t> weight, bias;
+  // Element counts; a count beyond int64 saturates (a spec's own limits refuse it).
+  int64_t weight_count() const;
+  int64_t bias_count() const;
+};
+ParamShapes param_shapes(const LayerSpec& spec);
+ParamShapes param_shapes(const Conv2dSpec& spec);
+ParamShapes param_shapes(const DenseSpec& spec);
 
 Status conv2d_geometry(const Shape& in, const Conv2dSpec& spec, Geometry* g);
 Status pool2d_geometry(const Shape& in, const Pool2dSpec& spec, bool is_max, Geometry* g);

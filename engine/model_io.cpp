@@ -6,6 +6,7 @@
 #include <map>
 
 #include "geometry.hpp"
+#include "schema.hpp"
 
 namespace cnn {
 
@@ -91,105 +92,6 @@ class Reader {
   size_t end_;
   size_t pos_ = 0;
 };
-
-int field_count(LayerKind k) {
-  switch (k) {
-    case LayerKind::Conv2d: return 13;
-    case LayerKind::MaxPool2d:
-    case LayerKind::AvgPool2d: return 8;
-    case LayerKind::Dense: return 3;
-    case LayerKind::LeakyReLU: return 1;
-    default: return 0;
-  }
-}
-
-void encode_fields(const LayerSpec& s, std::vector<int32_t>* f) {
-  f->clear();
-  switch (s.kind) {
-    case LayerKind::Conv2d: {
-      const Conv2dSpec& c = s.conv;
-      *f = {c.in_channels, c.out_channels, c.kernel_h,   c.kernel_w,   c.stride_h, c.stride_w,      int32_t(c.padding),
-            c.pad_h,       c.pad_w,        c.dilation_h, c.dilation_w, c.groups,   c.bias ? 1 : 0};
-      break;
-    }
-    case LayerKind::MaxPool2d:
-    case LayerKind::AvgPool2d: {
-      const Pool2dSpec& p = s.pool;
-      *f = {p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_h, p.pad_w, p.ceil_mode ? 1 : 0,
-            p.count_include_pad ? 1 : 0};
-      break;
-    }
-    case LayerKind::Dense: *f = {s.dense.in_features, s.dense.out_features, s.dense.bias ? 1 : 0}; break;
-    case LayerKind::LeakyReLU: {
-      int32_t v;
-      const uint32_t u = float_bits(s.negative_slope);
-      std::memcpy(&v, &u, 4);
-      *f = {v};
-      break;
-    }
-    default: break;
-  }
-}
-
-Status boolean(const std::string& what, int32_t v, bool* out) {
-  if (v != 0 && v != 1) return Status::error("%s must be 0 or 1, got %d", what.c_str(), v);
-  *out = v == 1;
-  return Status::ok();
-}
-
-Status decode_fields(LayerKind kind, const std::vector<int32_t>& f, LayerSpec* out) {
-  LayerSpec s;
-  s.kind = kind;
-  switch (kind) {
-    case LayerKind::Conv2d: {
-      Conv2dSpec& c = s.conv;
-      c.in_channels = f[0];
-      c.out_channels = f[1];
-      c.kernel_h = f[2];
-      c.kernel_w = f[3];
-      c.stride_h = f[4];
-      c.stride_w = f[5];
-      if (f[6] < 0 || f[6] > 2) return Status::error("padding mode must be 0, 1 or 2, got %d", f[6]);
-      c.padding = Padding(f[6]);
-      c.pad_h = f[7];
-      c.pad_w = f[8];
-      c.dilation_h = f[9];
-      c.dilation_w = f[10];
-      c.groups = f[11];
-      CNN_RETURN_IF_ERROR(boolean("bias", f[12], &c.bias));
-      break;
-    }
-    case LayerKind::MaxPool2d:
-    case LayerKind::AvgPool2d: {
-      Pool2dSpec& p = s.pool;
-      p.kernel_h = f[0];
-      p.kernel_w = f[1];
-      p.stride_h = f[2];
-      p.stride_w = f[3];
-      p.pad_h = f[4];
-      p.pad_w = f[5];
-      CNN_RETURN_IF_ERROR(boolean("ceil_mode", f[6], &p.ceil_mode));
-      CNN_RETURN_IF_ERROR(boolean("count_include_pad", f[7], &p.count_include_pad));
-      break;
-    }
-    case LayerKind::Dense:
-      s.dense.in_features = f[0];
-      s.dense.out_features = f[1];
-      CNN_RETURN_IF_ERROR(boolean("bias", f[2], &s.dense.bias));
-      break;
-    case LayerKind::LeakyReLU: {
-      uint32_t u;
-      std::memcpy(&u, &f[0], 4);
-      s.negative_slope = bits_float(u);
-      if (!std::isfinite(s.negative_slope)) return Status::error("negative_slope must be a finite number");
-      break;
-    }
-    default: break;
-  }
-  CNN_RETURN_IF_ERROR(validate_spec(s));
-  *out = s;
-  return Status::ok();
-}
 
 std::string shape_text(const std::vector<int64_t>& d) {
   std::string s = "[";
@@ -359,7 +261,7 @@ Status save_model(Network& net, const ModelInfo& info, const SaveOptions& option
   put_u32(&b, uint32_t(specs.size()));
   std::vector<int32_t> fields;
   for (const LayerSpec& s : specs) {
-    encode_fields(s, &fields);
+    spec_to_file_fields(s, &fields);
     put_u32(&b, uint32_t(s.kind));
     put_u32(&b, uint32_t(fields.size()));
     for (int32_t f : fields) put_u32(&b, uint32_t(f));
@@ -473,14 +375,14 @@ Status load_model(const uint8_t* data, size_t size, std::unique_ptr<Network>* ne
     if (!kind_is_valid(int32_t(kind)) || kind > 0x7FFFFFFFu)
       return Status::error("%s has unknown kind %u", what.c_str(), kind);
     CNN_RETURN_IF_ERROR(r.u32(what + "'s field count", &nfields));
-    const int want = field_count(LayerKind(kind));
+    const int want = spec_file_field_count(LayerKind(kind));
     if (nfields != uint32_t(want))
       return Status::error("%s (%s) has %u fields, but this format version stores %d", what.c_str(),
                            kind_name(LayerKind(kind)), nfields, want);
     fields.assign(size_t(want), 0);
     for (int f = 0; f < want; ++f) CNN_RETURN_IF_ERROR(r.i32(what + "'s fields", &fields[size_t(f)]));
     LayerSpec s;
-    CNN_RETURN_IF_ERROR(decode_fields(LayerKind(kind), fields, &s).with_context(layer_context(int(i), LayerKind(kind))));
+    CNN_RETURN_IF_ERROR(spec_from_file_fields(LayerKind(kind), fields, &s).with_context(layer_context(int(i), LayerKind(kind))));
     specs.push_back(s);
   }
   int64_t outputs = 0, params = 0;

@@ -16,7 +16,9 @@
 //   labels      u32 count, then count x str: one per output class (count is
 //               0, or the number of values the network outputs per sample)
 //   layers      u32 count (1..4096), then per layer: u32 kind, u32 field
-//               count, that many i32 fields, in this order:
+//               count, that many i32 fields: the kind's fields of the layer
+//               schema (schema.hpp), in its row order, one per slot the kind
+//               stores; for format 1 that is
 //                 conv2d     in_channels out_channels kernel_h kernel_w
 //                            stride_h stride_w padding_mode pad_h pad_w
 //                            dilation_h dilation_w groups bias        (13)
@@ -26,7 +28,8 @@
 //                 dense      in_features out_features bias             (3)
 //                 leaky_relu negative_slope (float32 bits)             (1)
 //                 others     none                                      (0)
-//               (kind numbers as LayerKind; booleans are 0 or 1)
+//               (kind numbers as LayerKind; booleans are 0 or 1; a test
+//               holds the schema to this list)
 //   tensors     u32 count, then per tensor: str name, u32 dtype (0 float32,
 //               1 float16), u32 rank (1..4), rank x u32 dims, then the
 //               values (4 or 2 bytes each, row-major); exactly the network's

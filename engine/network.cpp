@@ -72,13 +72,9 @@ Status Network::create(const std::vector<LayerSpec>& specs, std::unique_ptr<Netw
     CNN_RETURN_IF_ERROR(validate_spec(s).with_context(layer_context(int(i), s.kind)));
     Layer l;
     l.spec = s;
-    if (s.kind == LayerKind::Conv2d) {
-      l.weight_count = int64_t(s.conv.out_channels) * (s.conv.in_channels / s.conv.groups) * s.conv.kernel_h * s.conv.kernel_w;
-      l.bias_count = s.conv.bias ? s.conv.out_channels : 0;
-    } else if (s.kind == LayerKind::Dense) {
-      l.weight_count = int64_t(s.dense.out_features) * s.dense.in_features;
-      l.bias_count = s.dense.bias ? s.dense.out_features : 0;
-    }
+    const ParamShapes shapes = param_shapes(s);
+    l.weight_count = shapes.weight_count();
+    l.bias_count = shapes.bias_count();
     if (l.weight_count > kMaxElements)
       return Status::error("%sits %" PRId64 " weights exceed the limit of %" PRId64,
                            layer_context(int(i), s.kind).c_str(), l.weight_count, kMaxElements);
@@ -102,13 +98,7 @@ std::vector<LayerSpec> Network::specs() const {
   return v;
 }
 
-std::vector<int64_t> Network::weight_shape(int i) const {
-  const LayerSpec& s = layers_[i].spec;
-  if (s.kind == LayerKind::Conv2d)
-    return {s.conv.out_channels, s.conv.in_channels / s.conv.groups, s.conv.kernel_h, s.conv.kernel_w};
-  if (s.kind == LayerKind::Dense) return {s.dense.out_features, s.dense.in_features};
-  return {};
-}
+std::vector<int64_t> Network::weight_shape(int i) const { return param_shapes(layers_[i].spec).weight; }
 
 Status Network::select_kernels_and_pack() {
   int64_t packed_total = 0;

@@ -56,6 +56,91 @@ test('bad specs and shapes become EngineErrors with the engine message', () => {
   assert.deepEqual(engine.layerGeometry({ type: 'relu' }, [1, 2, 3, 4]).outShape, [1, 2, 3, 4]);
 });
 
+test('a value of the wrong type is refused, naming the field and the value, never coerced', () => {
+  const geometry = (spec) => () => engine.layerGeometry(spec, [1, 1, 5, 5]);
+  const pool = { type: 'maxpool2d', kernel_size: 3, stride: 1 };
+  const refused = [
+    [{ ...pool, padding: 'same' }, /maxpool2d takes padding as a number or a pair \[height, width\], not 'same'/],
+    [{ ...pool, padding: 'valid' }, /not 'valid'/],
+    [{ ...pool, ceil_mode: 'false' }, /ceil_mode must be true or false, got "false" \(a string\)/],
+    [{ type: 'avgpool2d', kernel_size: 2, count_include_pad: 'false' }, /count_include_pad must be true or false, got "false"/],
+    [{ type: 'conv2d', bias: 0 }, /bias must be true or false, got 0/],
+    [{ type: 'conv2d', bias: 'false' }, /bias must be true or false, got "false" \(a string\)/],
+    [{ type: 'conv2d', kernel_size: true }, /kernel_size must be a number or a pair \[height, width\], got true/],
+    [{ type: 'conv2d', padding: true }, /padding must be a number, a pair \[height, width\], 'valid' or 'same', got true/],
+    [{ type: 'conv2d', stride: '2' }, /stride must be a number or a pair \[height, width\], got "2" \(a string\)/],
+    [{ type: 'conv2d', kernel_size: [3] }, /kernel_size must be a number or a pair \[height, width\], got \[3\]/],
+    [{ type: 'leaky_relu', negative_slope: '' }, /negative_slope must be a number, got "" \(a string\)/],
+    [{ type: 'leaky_relu', negative_slope: 2e6 }, /negative_slope .*got 2000000/],
+    [{ type: 'conv2d', kernel_size: 2 ** 32 }, /kernel_size \(height\) must be a whole number, got 4294967296/],
+    [{ type: 'maxpool2d', dilation: 2 }, /maxpool2d has no argument "dilation"; it takes kernel_size, stride, padding, ceil_mode$/],
+    [{ type: 'relu', inplace: true }, /relu has no argument "inplace"; it takes none/],
+    [null, /a layer spec must be an object, got null/],
+  ];
+  for (const [spec, message] of refused) {
+    assert.throws(geometry(spec), (e) => e instanceof EngineError && message.test(e.message), JSON.stringify(spec));
+  }
+  assert.throws(() => engine.layerGeometry({ type: 'relu' }, ['1', 1, 5, 5]), /entry "1" \(a string\) is not a whole number/);
+  // pooling's stride: null is PyTorch's None (as the window), like leaving it out
+  assert.deepEqual(engine.layerGeometry({ type: 'maxpool2d', kernel_size: 2, stride: null }, [1, 1, 6, 6]).outShape, [1, 1, 3, 3]);
+  assert.throws(geometry({ type: 'conv2d', stride: null }), /stride must be a number or a pair/);
+});
+
+test('specs read back by field name: each kind with only its own fields', () => {
+  const specs = [
+    { type: 'conv2d', in_channels: 2, out_channels: 4, kernel_size: [3, 1], stride: [1, 1], padding: 'same', dilation: [2, 1], groups: 2, bias: false },
+    { type: 'maxpool2d', kernel_size: 2, padding: 1, ceil_mode: true },
+    { type: 'avgpool2d', kernel_size: 3, stride: 1, padding: [1, 0], ceil_mode: false, count_include_pad: false },
+    { type: 'leaky_relu', negative_slope: 0.25 },
+    { type: 'flatten' },
+    { type: 'dense', in_features: 7, out_features: 3, bias: true },
+    { type: 'softmax' },
+  ];
+  const net = engine.createNetwork(specs);
+  try {
+    const size = engine.schema.recordSize;
+    const back = engine.withScratch(specs.length * size * 8, (ptr) => {
+      engine.check(engine.m._cnn_net_specs(net.handle, ptr));
+      const rec = engine.f64(ptr, specs.length * size);
+      return specs.map((_, i) => engine.schema.decodeSpec(rec, i * size));
+    });
+    assert.deepEqual(back[0], { ...specs[0], stride: 1 });  // a pair of equal sides reads back as one number
+    assert.deepEqual(back[1], { type: 'maxpool2d', kernel_size: 2, padding: 1, ceil_mode: true });  // stride: None
+    assert.deepEqual(back[2], specs[2]);
+    assert.deepEqual(back.slice(3), specs.slice(3));
+  } finally {
+    net.destroy();
+  }
+});
+
+test('parameter shapes come from the engine, with or without an input shape', () => {
+  assert.deepEqual(engine.paramShapes({ type: 'conv2d', in_channels: 4, out_channels: 6, kernel_size: [3, 5], groups: 2 }),
+    { weightShape: [6, 2, 3, 5], biasShape: [6] });
+  assert.deepEqual(engine.paramShapes({ type: 'dense', in_features: 400, out_features: 64, bias: false }),
+    { weightShape: [64, 400], biasShape: null });
+  assert.deepEqual(engine.paramShapes({ type: 'maxpool2d' }), { weightShape: null, biasShape: null });
+  const net = engine.createNetwork(lenet);  // never planned
+  try {
+    const p = net.layerParams(7);
+    assert.deepEqual([p.weightShape, p.biasShape], [[64, 400], [64]]);
+    assert.equal(p.weight.length, 64 * 400);
+    assert.deepEqual(net.layerParams(0).weightShape, [8, 1, 5, 5]);
+  } finally {
+    net.destroy();
+  }
+});
+
+test('the engine counts its live networks and trainers', () => {
+  const before = engine.liveObjects();
+  const net = engine.createNetwork(lenet);
+  const trainer = engine.createTrainer(net);
+  assert.deepEqual(engine.liveObjects(), { networks: before.networks + 1, trainers: before.trainers + 1 });
+  net.destroy();  // a trainer never outlives its network
+  assert.deepEqual(engine.liveObjects(), before);
+  trainer.destroy();
+  assert.deepEqual(engine.liveObjects(), before);
+});
+
 test('a network runs forward and exposes every activation', () => {
   const net = engine.createNetwork(lenet);
   try {

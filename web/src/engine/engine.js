@@ -7,16 +7,12 @@
 // view silently reads zeros. Keep a view only until the next call that may
 // allocate (createNetwork, plan, loadModel); take a new one after.
 
-import { encodeSpec, decodeSpec, SPEC_FIELDS, LAYER_KINDS } from './spec.js';
+import { EngineError } from './errors.js';
+import { Schema, shapeArgs, geometryOf, paramShapesOf } from './spec.js';
+import { Network, Trainer } from './network.js';
 
-export class EngineError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+export { EngineError, Network, Trainer };
 
-const INFO_FIELDS = 22;
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
 /**
@@ -55,7 +51,8 @@ export class Engine {
     this.version = module.UTF8ToString(module._cnn_version());
     this.simdArch = module.UTF8ToString(module._cnn_simd_arch());
     this.simdWidth = module._cnn_simd_width();
-    if (module._cnn_spec_fields() !== SPEC_FIELDS) throw new EngineError('engine and client disagree on the spec layout');
+    this.schema = new Schema(JSON.parse(module.UTF8ToString(module._cnn_schema())));
+    this.kinds = this.schema.kinds;
   }
 
   lastError() {
@@ -87,12 +84,15 @@ export class Engine {
     }
   }
 
+  /** Runs fn(ptr, count) with the specs written as records into scratch memory. */
   withSpecs(specs, fn) {
     const count = specs.length;
-    return this.withScratch(Math.max(1, count) * SPEC_FIELDS * 8, (ptr) => {
+    const size = this.schema.recordSize;
+    return this.withScratch(Math.max(1, count) * size * 8, (ptr) => {
+      const records = this.f64(ptr, count * size);
       for (let i = 0; i < count; i++) {
         try {
-          encodeSpec(specs[i], this.f64(ptr, count * SPEC_FIELDS), i * SPEC_FIELDS);
+          this.schema.encodeSpec(specs[i], records, i * size);
         } catch (e) {
           throw new EngineError(`layer ${i}: ${e.message}`);
         }
@@ -101,13 +101,37 @@ export class Engine {
     });
   }
 
+  /** Reads `count` records of `record` ('geometry', ...) at ptr, by name. */
+  readRecords(record, ptr, count = 1) {
+    const { size } = this.schema.records[record];
+    const view = this.f64(ptr, count * size);
+    return Array.from({ length: count }, (_, i) => this.schema.read(record, view, i * size));
+  }
+
+  /** Bytes of a record's doubles. */
+  recordBytes(record) {
+    return this.schema.records[record].size * 8;
+  }
+
   /** Geometry of one layer for an input shape [n, c, h, w] (or [n, f]). */
   layerGeometry(spec, inputShape) {
     const [n, c, h, w] = shapeArgs(inputShape);
     return this.withSpecs([spec], (rec) =>
-      this.withScratch(INFO_FIELDS * 8, (info) => {
+      this.withScratch(this.recordBytes('geometry'), (info) => {
         this.check(this.m._cnn_layer_geometry(rec, n, c, h, w, info));
-        return decodeInfo(this.f64(info, INFO_FIELDS));
+        return geometryOf(this.readRecords('geometry', info)[0]);
+      }));
+  }
+
+  /**
+   * The PyTorch shapes of a layer's parameters, from its spec alone:
+   * { weightShape, biasShape } (null when it has none), e.g. [8, 1, 5, 5] and [8].
+   */
+  paramShapes(spec) {
+    return this.withSpecs([spec], (rec) =>
+      this.withScratch(6 * 8, (out) => {
+        this.check(this.m._cnn_param_shapes(rec, out));
+        return paramShapesOf(this.f64(out, 6));
       }));
   }
 
@@ -133,13 +157,12 @@ export class Engine {
       return a;
     });
     if (!arrays[0]) throw new EngineError('no input given');
-    const fields = this.m._cnn_explain_fields();
-    const termFields = this.m._cnn_explain_term_fields();
     const bytes = (a) => (a ? Math.max(1, a.length) * 4 : 0);
+    const summaryBytes = this.recordBytes('explain');
     return this.withSpecs([spec], (rec) =>
-      this.withScratch(fields * 8 + bytes(arrays[0]) + bytes(arrays[1]) + bytes(arrays[2]), (base) => {
+      this.withScratch(summaryBytes + bytes(arrays[0]) + bytes(arrays[1]) + bytes(arrays[2]), (base) => {
         const ptrs = [];
-        let at = base + fields * 8;
+        let at = base + summaryBytes;
         for (const a of arrays) {
           if (!a) { ptrs.push(0); continue; }
           this.f32(at, a.length).set(a);
@@ -149,21 +172,14 @@ export class Engine {
         const len = (a) => (a ? a.length : 0);
         const count = this.check(this.m._cnn_explain_cell(rec, n, c, h, w,
           ptrs[0], len(arrays[0]), ptrs[1], len(arrays[1]), ptrs[2], len(arrays[2]), cn, cc, cy, cx, base));
-        const s = this.f64(base, fields);
-        const t = this.f64(this.m._cnn_explain_terms(), count * termFields);
-        const terms = [];
-        for (let i = 0; i < count; i++) {
-          const o = i * termFields;
-          terms.push({
-            channel: t[o], y: t[o + 1], x: t[o + 2], ky: t[o + 3], kx: t[o + 4], padding: t[o + 5] !== 0,
-            value: t[o + 6], weight: t[o + 7], product: t[o + 8],
-          });
-        }
+        const s = this.readRecords('explain', base)[0];
+        const terms = this.readRecords('term', this.m._cnn_explain_terms(), count)
+          .map((t) => ({ ...t, padding: t.padding !== 0 }));
         return {
-          kind: LAYER_KINDS[s[0]], cell: [cn, cc, cy, cx],
-          sum: s[1], bias: s[2], hasBias: s[3] !== 0, output: s[4],
-          winner: s[5], divisor: s[6],
-          window: { y: s[7], x: s[8], height: s[9], width: s[10] },
+          kind: this.kinds[s.kind], cell: [cn, cc, cy, cx],
+          sum: s.sum, bias: s.bias, hasBias: s.has_bias !== 0, output: s.output,
+          winner: s.winner, divisor: s.divisor,
+          window: { y: s.window_y, x: s.window_x, height: s.window_h, width: s.window_w },
           terms,
         };
       }));
@@ -193,10 +209,11 @@ export class Engine {
     if (!handle) throw new EngineError(this.lastError());
     try {
       const count = this.check(this.m._cnn_net_num_layers(handle));
-      const specs = this.withScratch(count * SPEC_FIELDS * 8, (ptr) => {
+      const size = this.schema.recordSize;
+      const specs = this.withScratch(count * size * 8, (ptr) => {
         this.check(this.m._cnn_net_specs(handle, ptr));
-        const rec = this.f64(ptr, count * SPEC_FIELDS);
-        return Array.from({ length: count }, (_, i) => decodeSpec(rec, i * SPEC_FIELDS));
+        const rec = this.f64(ptr, count * size);
+        return Array.from({ length: count }, (_, i) => this.schema.decodeSpec(rec, i * size));
       });
       const text = (ptr) => this.m.UTF8ToString(ptr);
       const metadata = {};
@@ -233,241 +250,9 @@ export class Engine {
     if (o.schedule) trainer.setSchedule(o.schedule);
     return trainer;
   }
-}
 
-function shapeArgs(shape) {
-  if (!Array.isArray(shape) || (shape.length !== 4 && shape.length !== 2)) {
-    throw new EngineError('an input shape is [n, c, h, w] or [n, features]');
-  }
-  const nums = shape.map((x) => {
-    const v = Number(x);
-    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new EngineError(`shape entry ${JSON.stringify(x)} is not a whole number in range`);
-    return v;
-  });
-  return nums.length === 4 ? nums : [nums[0], nums[1], 0, 0];
-}
-
-function decodeInfo(v) {
-  const rank = v[9];
-  const out = rank === 4 ? [v[10], v[11], v[12], v[13]] : [v[10], v[11]];
-  return {
-    params: v[0], weights: v[1], macs: v[2],
-    pad: { top: v[3], bottom: v[4], left: v[5], right: v[6] },
-    unusedRows: v[7], unusedCols: v[8],
-    outShape: out,
-    kernel: [v[14], v[15]], stride: [v[16], v[17]], dilation: [v[18], v[19]],
-    droppedRows: v[20], droppedCols: v[21],  // ceil_mode: 1 where PyTorch dropped the formula's last window
-  };
-}
-
-export class Network {
-  constructor(engine, handle, specs, metadata = null) {
-    this.engine = engine;
-    this.m = engine.m;
-    this.handle = handle;
-    this.specs = specs;
-    this.metadata = metadata;  // from a model file: { name, dataset, ..., labels, inputShape }
-    this.numLayers = this.m._cnn_net_num_layers(handle);
-    this.inputShape = null;
-  }
-
-  /** The network as a model file (a Uint8Array copy); float16 halves the weights. */
-  saveModel({ float16 = false } = {}) {
-    this.assertAlive();
-    const size = this.engine.check(this.m._cnn_net_save_model(this.handle, float16 ? 1 : 0));
-    return new Uint8Array(this.m.HEAPU8.buffer, this.m._cnn_saved_model(), size).slice();
-  }
-
-  assertAlive() {
-    if (!this.handle) throw new EngineError('this network has been destroyed');
-  }
-
-  /** Plans for an input shape [n, c, h, w]; on error the previous plan stays. */
-  plan(shape) {
-    this.assertAlive();
-    const [n, c, h, w] = shapeArgs(shape);
-    this.engine.check(this.m._cnn_net_plan(this.handle, n, c, h, w));
-    this.inputShape = shape.slice();
-    return this;
-  }
-
-  /** A fresh view of the planned input buffer: write the input here. */
-  input() {
-    this.assertAlive();
-    const ptr = this.m._cnn_net_input(this.handle);
-    if (!ptr) throw new EngineError(this.engine.lastError());
-    return this.engine.f32(ptr, this.inputShape.reduce((a, b) => a * b, 1));
-  }
-
-  /** Runs forward; `data` (optional) is copied into the input first. */
-  forward(data) {
-    this.assertAlive();
-    if (data !== undefined) {
-      if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
-        throw new EngineError('the input must be a Float32Array (or an array of numbers)');
-      }
-      const input = this.input();
-      if (data.length !== input.length) {
-        throw new EngineError(`the input has ${data.length} values, but the network was planned for ${this.inputShape.join('x')} = ${input.length}`);
-      }
-      input.set(data);
-    }
-    this.engine.check(this.m._cnn_net_forward(this.handle));
-    return this;
-  }
-
-  /** Layer i's output (i = -1: the input) as { shape, data } with a fresh view. */
-  activation(i) {
-    this.assertAlive();
-    return this.engine.withScratch(5 * 4, (dims) => {
-      const ptr = this.m._cnn_net_activation(this.handle, i, dims);
-      if (!ptr) throw new EngineError(this.engine.lastError());
-      const d = new Int32Array(this.m.HEAP32.buffer, dims, 5);
-      const shape = Array.from(d.subarray(1, 1 + d[0]));
-      return { shape, data: this.engine.f32(ptr, shape.reduce((a, b) => a * b, 1)) };
-    });
-  }
-
-  output() {
-    return this.activation(this.numLayers - 1);
-  }
-
-  /** Kind, geometry, kernel and last time (ms) of layer i, for the planned input. */
-  layerInfo(i) {
-    this.assertAlive();
-    return this.engine.withScratch((INFO_FIELDS + 1) * 8, (info) => {
-      this.engine.check(this.m._cnn_net_layer_info(this.handle, i, info, info + INFO_FIELDS * 8));
-      const g = decodeInfo(this.engine.f64(info, INFO_FIELDS));
-      const kind = LAYER_KINDS[this.engine.check(this.m._cnn_net_layer_kind(this.handle, i))];
-      return { index: i, kind, ...g, ms: this.engine.f64(info + INFO_FIELDS * 8, 1)[0],
-               kernelName: this.m.UTF8ToString(this.m._cnn_net_kernel_name(this.handle, i)) };
-    });
-  }
-
-  get paramCount() {
-    this.assertAlive();
-    return this.m._cnn_net_param_count(this.handle);
-  }
-
-  /** All parameters (layer by layer, weight then bias), as a fresh view. */
-  params() {
-    this.assertAlive();
-    return this.engine.f32(this.m._cnn_net_params(this.handle), this.paramCount);
-  }
-
-  /** { weight, bias } views of layer i's parameters (null when it has none). */
-  layerParams(i) {
-    this.assertAlive();
-    return this.engine.withScratch(4 * 8, (out) => {
-      this.engine.check(this.m._cnn_net_param_layout(this.handle, i, out));
-      const [wo, wc, bo, bc] = this.engine.f64(out, 4);
-      const all = this.params();
-      return {
-        weight: wc ? all.subarray(wo, wo + wc) : null,
-        bias: bc ? all.subarray(bo, bo + bc) : null,
-      };
-    });
-  }
-
-  /** Call after writing into params() or layerParams(): repacks the weights. */
-  paramsChanged() {
-    this.assertAlive();
-    this.engine.check(this.m._cnn_net_params_changed(this.handle));
-  }
-
-  initParams(seed = 0) {
-    this.assertAlive();
-    this.engine.check(this.m._cnn_net_init_params(this.handle, seed));
-  }
-
-  /** 'simd' (default) or 'ref' (the scalar reference kernels). */
-  setVariant(name) {
-    this.assertAlive();
-    const v = { ref: 0, simd: 1 }[name];
-    if (v === undefined) throw new EngineError(`variant must be 'ref' or 'simd', not ${JSON.stringify(name)}`);
-    this.engine.check(this.m._cnn_net_set_variant(this.handle, v));
-  }
-
-  setProfiling(on) {
-    this.assertAlive();
-    this.engine.check(this.m._cnn_net_set_profiling(this.handle, on ? 1 : 0));
-  }
-
-  destroy() {
-    if (this.handle) this.m._cnn_net_destroy(this.handle);
-    this.handle = 0;
-  }
-}
-
-/** Updates a network by softmax cross-entropy; see Engine.createTrainer. */
-export class Trainer {
-  constructor(engine, handle, net) {
-    this.engine = engine;
-    this.m = engine.m;
-    this.handle = handle;
-    this.net = net;
-    this.buffer = 0;
-    this.bufferBytes = 0;
-    this.lastCorrect = 0;
-  }
-
-  assertAlive() {
-    if (!this.handle || !this.net.handle) throw new EngineError('this trainer (or its network) has been destroyed');
-  }
-
-  setSchedule({ kind = 'constant', warmup = 0, stepSize = 1, gamma = 0.1, totalSteps = 1, minLr = 0 } = {}) {
-    this.assertAlive();
-    const k = { constant: 0, step: 1, cosine: 2 }[kind];
-    if (k === undefined) throw new EngineError(`schedule must be 'constant', 'step' or 'cosine', not ${JSON.stringify(kind)}`);
-    this.engine.check(this.m._cnn_trainer_set_schedule(this.handle, k, warmup, stepSize, gamma, totalSteps, minLr));
-  }
-
-  /**
-   * One step on a batch: `inputs` holds labels.length samples of `sampleShape`
-   * ([c, h, w], or [features]; default: the network's planned or model
-   * input). Returns the batch's mean loss before the update.
-   */
-  step(inputs, labels, sampleShape) {
-    this.assertAlive();
-    const n = labels.length;
-    const shape = sampleShape ?? (this.net.inputShape ? this.net.inputShape.slice(1) : this.net.metadata?.inputShape?.slice(1));
-    if (!shape) throw new EngineError('give the sample shape [c, h, w]: the network has no input shape yet');
-    const per = shape.reduce((a, b) => a * b, 1);
-    if (!n || inputs.length !== n * per) {
-      throw new EngineError(`${n} labels need ${n * per} input values (${n} x ${shape.join('x')}), but ${inputs.length} were given`);
-    }
-    const bytes = inputs.length * 4 + n * 4;
-    if (bytes > this.bufferBytes) {
-      if (this.buffer) this.m._cnn_free(this.buffer);
-      this.buffer = 0;
-      this.bufferBytes = 0;
-      const ptr = this.m._cnn_alloc(bytes);
-      if (!ptr) throw new EngineError(this.engine.lastError());
-      this.buffer = ptr;
-      this.bufferBytes = bytes;
-    }
-    const inPtr = this.buffer;
-    const labelPtr = this.buffer + inputs.length * 4;
-    this.engine.f32(inPtr, inputs.length).set(inputs);
-    new Int32Array(this.m.HEAP32.buffer, labelPtr, n).set(labels);
-    const [c, h, w] = shape.length === 3 ? shape : [shape[0], 0, 0];
-    const loss = this.m._cnn_trainer_step(this.handle, inPtr, labelPtr, n, c, h, w);
-    if (loss < 0) throw new EngineError(this.engine.lastError());
-    this.net.inputShape = shape.length === 3 ? [n, c, h, w] : [n, c];
-    this.lastCorrect = this.m._cnn_trainer_last_correct(this.handle);
-    return loss;
-  }
-
-  get steps() {
-    this.assertAlive();
-    return this.m._cnn_trainer_steps(this.handle);
-  }
-
-  destroy() {
-    if (this.buffer) this.m._cnn_free(this.buffer);
-    this.buffer = 0;
-    this.bufferBytes = 0;
-    if (this.handle && this.net.handle) this.m._cnn_trainer_destroy(this.handle);
-    this.handle = 0;
+  /** Live objects in the engine: { networks, trainers } (a widget that is gone leaves none behind). */
+  liveObjects() {
+    return { networks: this.m._cnn_live_networks(), trainers: this.m._cnn_live_trainers() };
   }
 }

@@ -31,6 +31,11 @@ export function createHandlers(engine) {
       return { result: { version: engine.version, simdArch: engine.simdArch, simdWidth: engine.simdWidth } };
     },
 
+    /** -> the live objects: { networks (this handler set's), engine: { networks, trainers } } */
+    liveObjects() {
+      return { result: { networks: nets.size, engine: engine.liveObjects() } };
+    },
+
     /** { specs, inputShape?, seed?, params? } -> { id, numLayers, paramCount, layers } */
     createNetwork({ specs, inputShape, seed, params }) {
       const net = engine.createNetwork(specs);
@@ -88,9 +93,10 @@ export function createHandlers(engine) {
     },
 
     /**
-     * { id, index } -> layer `index`'s { weight, bias, weightShape } (copies;
-     * null when it has none). weightShape is [out, in/groups, kh, kw] for a
-     * conv layer and [out, in] for a dense one, read from the planned geometry.
+     * { id, index } -> layer `index`'s { weight, bias } (copies; null when it
+     * has none) and their PyTorch shapes { weightShape, biasShape } from the
+     * engine, e.g. [out, in/groups, kh, kw] for a conv layer, [out, in] for a
+     * dense one (no input shape needed).
      */
     layerParams({ id, index }) {
       const net = getNet(id);
@@ -100,14 +106,10 @@ export function createHandlers(engine) {
       const p = net.layerParams(index);
       const weight = p.weight ? Float32Array.from(p.weight) : null;
       const bias = p.bias ? Float32Array.from(p.bias) : null;
-      let weightShape = null;
-      if (weight && net.inputShape) {
-        const info = net.layerInfo(index);
-        const out = info.outShape[1];
-        const [kh, kw] = info.kind === 'conv2d' ? info.kernel : [1, 1];
-        weightShape = info.kind === 'conv2d' ? [out, weight.length / (out * kh * kw), kh, kw] : [out, weight.length / out];
-      }
-      return { result: { weight, bias, weightShape }, transfer: [weight?.buffer, bias?.buffer].filter(Boolean) };
+      return {
+        result: { weight, bias, weightShape: p.weightShape, biasShape: p.biasShape },
+        transfer: [weight?.buffer, bias?.buffer].filter(Boolean),
+      };
     },
 
     /** { id, shape } -> the network's description for that input shape */
