@@ -122,6 +122,7 @@ before(async () => {
   page('langs.html', `<cnn-conv-lab id="ko" lang="ko" controls="stride,padding"></cnn-conv-lab>
     <cnn-conv-lab id="en" lang="en" controls="stride,padding"></cnn-conv-lab><div lang="ko"><cnn-pool-lab id="inherits"></cnn-pool-lab></div>`);
   page('bad.html', '<div id="slot"></div>');
+  page('replace.html', '<div id="box"></div><div id="other"></div>');
   page('hostile.html', `<p class="lab-error" id="outside-note">a paragraph of the page</p><button id="outside-button">page button</button>
     <cnn-conv-lab controls="stride"></cnn-conv-lab>`, `<style>
     * { font-family: "Comic Sans MS", cursive !important; letter-spacing: 4px !important; }
@@ -212,6 +213,76 @@ test('two widgets on one page share one Worker and work independently', async ()
   assert.equal(await db.evaluate((el) => el.dataset.state), 'empty');
   assert.equal(await db.evaluate((el) => el.playground.pad.strokes.length), 0);
   assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('a widget that leaves the page frees its networks; 100 replacements leave nothing behind; a moved one keeps working', async () => {
+  const p = await open('replace.html');
+  // the page's one shared engine client: its Worker counts the live networks
+  const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+  const cdp = await context.newCDPSession(p);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  const fill = () => p.evaluate(async () => {
+    const box = document.getElementById('box');
+    box.innerHTML = '<cnn-draw-classify></cnn-draw-classify><cnn-network-view></cnn-network-view>';
+    await Promise.all([...box.children].map((el) => new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const check = () => (el.dataset.state ? resolve()
+        : performance.now() - t0 > 30000 ? reject(new Error(`${el.tagName} never rendered`)) : setTimeout(check, 10));
+      check();
+    })));
+  });
+  const empty = () => p.evaluate(() => document.getElementById('box').replaceChildren());
+  await fill();
+  assert.equal((await live()).networks, 2, 'one network per widget while they are on the page');
+  await empty();
+  const first = await live();
+  const heapBefore = await heap();
+  for (let i = 0; i < 100; i++) {
+    await fill();
+    await empty();
+  }
+  const last = await live();
+  const heapAfter = await heap();
+  console.log(`live networks after 100 replacements: ${last.networks} (engine: ${last.engine.networks}); `
+    + `JS heap ${(heapBefore / 1048576).toFixed(1)} -> ${(heapAfter / 1048576).toFixed(1)} MB`);
+  assert.deepEqual(first, { networks: 0, engine: { networks: 0, trainers: 0 } });
+  assert.deepEqual(last, first);
+  assert.ok(heapAfter - heapBefore < 4 * 1048576, `the JS heap grew by ${heapAfter - heapBefore} bytes`);
+  // moved within the page, a widget keeps its network and its drawing, and still reads
+  await fill();
+  const widget = p.locator('cnn-draw-classify');
+  await p.evaluate(() => {
+    const el = document.querySelector('cnn-draw-classify');
+    el.marker = el.playground;
+    document.getElementById('other').append(el);
+  });
+  assert.equal(await widget.evaluate((el) => el.playground === el.marker), true, 'not rebuilt');
+  assert.equal((await live()).networks, 2);
+  const pad = widget.locator('[data-testid=drawpad]');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await p.mouse.down();
+  for (let i = 1; i <= 12; i++) await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.2 + 0.05 * i), { steps: 2 });
+  await p.mouse.up();
+  await p.waitForFunction(() => document.querySelector('cnn-draw-classify').dataset.state === 'predicted');
+  // taken out and put back later, it is built again and works
+  await p.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('cnn-draw-classify');
+    el.remove();
+    setTimeout(() => { document.getElementById('other').append(el); resolve(); }, 50);
+  }));
+  await rendered(widget);
+  assert.equal((await live()).networks, 2);
+  await empty();
+  await p.evaluate(() => document.getElementById('other').replaceChildren());
+  assert.deepEqual(await live(), first);
+  assert.deepEqual(pageErrors, []);
+  await cdp.detach();
   await p.close();
 });
 

@@ -37,6 +37,11 @@ export class CnnDrawClassify extends CnnWidget {
     this.playground.start();
   }
 
+  teardown() {
+    this.playground?.destroy();
+    this.playground = null;
+  }
+
   configure() {
     const pg = this.playground;
     const model = this.config.model;

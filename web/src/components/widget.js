@@ -20,7 +20,9 @@
 // A subclass defines: static options ({ name: allowed values or null }),
 // static lab (true if it takes the lab's settings), regionKey (its
 // accessible name in i18n.js), mount(box) (builds it), configure() (applies
-// the attributes), setLang(lang), and may define pause() and resume().
+// the attributes), setLang(lang), teardown() (frees what mount made: the
+// widget calls it when it leaves the document for good), and may define
+// pause() and resume().
 // Events out (bubbling, composed): 'cnn-change', 'cnn-update', 'cnn-error'.
 import { t } from '../ui/i18n.js';
 import { applyStyles } from './styles.js';
@@ -95,6 +97,24 @@ export class CnnWidget extends HTMLElement {
     this.langWatch?.disconnect();
     if (this.onScreen) this.pause?.();
     this.onScreen = false;
+    // a widget moved within the document is connected again before this runs
+    queueMicrotask(() => {
+      if (!this.isConnected) this.unmount();
+    });
+  }
+
+  /**
+   * Frees everything the widget made (the subclass's teardown(): networks in
+   * the Worker, timers, observers) and goes back to the placeholder; if it
+   * comes back into a document, it is built again when it is next in view.
+   */
+  unmount() {
+    if (!this.mounted) return;
+    this.mounted = false;
+    this.teardown?.();
+    this.box.replaceChildren(this.placeholder);
+    delete this.dataset.onScreen;
+    delete this.dataset.state;
   }
 
   attributeChangedCallback() {

@@ -92,6 +92,12 @@ export class CostView {
     this.show();
   }
 
+  /** Removes the view and its pending redraw. */
+  destroy() {
+    clearTimeout(this.timer);
+    this.root?.remove();
+  }
+
   show() {
     this.shownAt = performance.now();
     clearTimeout(this.timer);

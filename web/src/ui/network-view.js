@@ -80,6 +80,14 @@ export class NetworkView {
     this.root.replaceChildren(el('p', { class: 'error', role: 'alert', text: message }));
   }
 
+  /** Removes the view and stops its observers. */
+  destroy() {
+    for (const card of this.cards ?? []) card.atlas.destroy();
+    this.cards = [];
+    this.observer.disconnect();
+    this.root.remove();
+  }
+
   build() {
     for (const card of this.cards ?? []) card.atlas.destroy();
     this.observer.disconnect();

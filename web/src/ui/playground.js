@@ -181,7 +181,7 @@ export class Playground extends EventTarget {
 
   async switchModel(key) {
     const entry = this.models.find((m) => m.key === key);
-    if (!entry) return;
+    if (!entry || this.destroyed) return;
     this.modelKey = key;
     const gen = ++this.generation;
     const old = this.net;
@@ -283,6 +283,7 @@ export class Playground extends EventTarget {
    * otherwise it goes when the running one returns or at the next frame.
    */
   changed(time, cause = 'other') {
+    if (this.destroyed) return;
     if (this.since === null) {
       this.since = time;
       this.cause = cause;
@@ -296,6 +297,26 @@ export class Playground extends EventTarget {
         if (this.dirty && !this.inFlight) this.tick();
       });
     }
+  }
+
+  /**
+   * Frees everything it made: its network in the Worker (and one still being
+   * opened, when it arrives), its frame callback, its views' observers and
+   * its elements. Answers that arrive later are dropped.
+   */
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.generation++;
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    const net = this.net;
+    this.net = null;
+    if (net) this.client?.request('destroyNetwork', { id: net.id }).catch(() => {});
+    this.pad.destroy();
+    this.network?.destroy();
+    this.cost?.destroy();
+    this.root.remove();
   }
 
   /** The network's input for what the pad shows, and the stages to display. */
