@@ -2,7 +2,6 @@
 
 #include <cinttypes>
 
-#include "schema.hpp"
 
 namespace cnn {
 

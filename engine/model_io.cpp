@@ -18,7 +18,7 @@ constexpr uint32_t kMaxLabels = 65536;
 constexpr uint32_t kMaxLayers = 4096;
 constexpr int64_t kMaxInputPerSample = int64_t(1) << 24;     // 64 MB of floats
 constexpr int64_t kMaxActivationsPerSample = int64_t(1) << 26;  // 256 MB of floats
-constexpr size_t kHeaderBytes = 8 + 4 + 4 + 4;
+constexpr size_t kHeaderBytes = kModelHeaderBytes;
 constexpr size_t kMinFile = kHeaderBytes + 12 + 4 + 4 + 4 + 4 + 4;
 
 uint32_t get_u32(const uint8_t* p) {
@@ -289,7 +289,9 @@ Status save_model(Network& net, const ModelInfo& info, const SaveOptions& option
       }
     }
   }
-  if (b.size() + 4 > 0xFFFFFFFFull) return Status::error("the model would be larger than 4 GB");
+  if (b.size() + 4 > kMaxModelBytes)
+    return Status::error("the model file would have %zu bytes, more than the %zu MB a model file may have",
+                         b.size() + 4, kMaxModelBytes >> 20);
   const uint32_t size = uint32_t(b.size() + 4);
   for (int i = 0; i < 4; ++i) b[12 + size_t(i)] = uint8_t(size >> (8 * i));
   put_u32(&b, crc32(b.data(), b.size()));
@@ -297,24 +299,36 @@ Status save_model(Network& net, const ModelInfo& info, const SaveOptions& option
   return Status::ok();
 }
 
-Status load_model(const uint8_t* data, size_t size, std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
-  if (!data && size) return Status::error("no model data given");
+Status check_model_header(const uint8_t* head, size_t available, size_t size) {
+  if (!head && available) return Status::error("no model data given");
   if (size < kMinFile)
     return Status::error("a model file has at least %zu bytes, but this one has %zu: it is truncated or not a model",
                          kMinFile, size);
-  if (std::memcmp(data, kModelMagic, 8) != 0)
+  if (size > kMaxModelBytes)
+    return Status::error("the file has %zu bytes, more than the %zu MB a model file may have", size,
+                         kMaxModelBytes >> 20);
+  if (available < kModelHeaderBytes)
+    return Status::error("the header check needs the file's first %zu bytes, but %zu were given", kModelHeaderBytes,
+                         available);
+  if (std::memcmp(head, kModelMagic, 8) != 0)
     return Status::error("this is not a CNN playground model file (it does not start with \"CNNMODEL\")");
-  const uint32_t version = get_u32(data + 8);
+  const uint32_t version = get_u32(head + 8);
   if (version != kModelFormatVersion)
     return Status::error("the model file has format version %u, but this engine reads version %u", version,
                          kModelFormatVersion);
-  const uint32_t declared = get_u32(data + 12);
+  const uint32_t declared = get_u32(head + 12);
   if (declared > size)
     return Status::error("the model file is truncated: its header says %u bytes, but there are only %zu", declared,
                          size);
   if (declared < size)
     return Status::error("the model file has %zu unexpected bytes after its end (its header says %u bytes)",
                          size - declared, declared);
+  return Status::ok();
+}
+
+Status load_model(const uint8_t* data, size_t size, std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
+  if (!data && size) return Status::error("no model data given");
+  CNN_RETURN_IF_ERROR(check_model_header(data, size, size));
   const uint32_t stored = get_u32(data + size - 4);
   const uint32_t computed = crc32(data, size - 4);
   if (stored != computed)

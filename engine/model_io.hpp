@@ -58,6 +58,10 @@ namespace cnn {
 constexpr uint32_t kModelFormatVersion = 1;
 constexpr char kModelMagic[8] = {'C', 'N', 'N', 'M', 'O', 'D', 'E', 'L'};
 
+// The bytes of the fixed header (magic, version, size, flags), and the largest file the loader takes.
+constexpr size_t kModelHeaderBytes = 8 + 4 + 4 + 4;
+constexpr size_t kMaxModelBytes = size_t(256) << 20;
+
 struct ModelInfo {
   int32_t in_c = 1, in_h = 1, in_w = 1;  // one sample's input
   std::vector<std::pair<std::string, std::string>> metadata;
@@ -76,6 +80,11 @@ struct SaveOptions {
 // input shape does not fit the architecture, the label count does not match
 // the outputs, a string is too long, or a value cannot be stored.
 Status save_model(Network& net, const ModelInfo& info, const SaveOptions& options, std::vector<uint8_t>* out);
+
+// Checks what the first kModelHeaderBytes of a `size`-byte file can tell
+// (its size within limits, the magic, the version, the declared size), so a
+// client can refuse a file before copying it; load_model() checks the same.
+Status check_model_header(const uint8_t* head, size_t available, size_t size);
 
 // Parses and validates a model file and builds its network (not planned).
 // On failure *net and *info are left untouched.

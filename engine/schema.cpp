@@ -155,17 +155,6 @@ const FieldBinding* field_binding(const SpecField& f, LayerKind kind) {
   return b && !b->file_only ? b : nullptr;
 }
 
-std::string exact_number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  char buf[40];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
 Status decode_spec_record(const double* r, LayerSpec* out) {
   if (!r) return Status::error("no layer spec given");
   const double k = r[0];

@@ -84,7 +84,4 @@ Status spec_from_file_fields(LayerKind kind, const std::vector<int32_t>& fields,
 //  "fields": [{"name", "type", "slot", "slots", "kinds": {"conv2d": {"default": [..], "none": false}, ...}}, ...]}
 std::string spec_schema_json();
 
-// The shortest text that reads back as exactly v ("4294967296", "0.1", "nan").
-std::string exact_number(double v);
-
 }  // namespace cnn

@@ -3,8 +3,10 @@
 // The message names the parameter and the numbers involved.
 #pragma once
 
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -48,6 +50,19 @@ class Status {
   bool ok_ = true;
   std::string message_;
 };
+
+// The shortest text that reads back as exactly v ("4294967296", "0.1", "NaN"),
+// for messages that echo a value as it was given.
+inline std::string exact_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[40];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
 
 #define CNN_RETURN_IF_ERROR(expr)          \
   do {                                     \

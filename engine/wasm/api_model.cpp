@@ -123,3 +123,14 @@ CNN_EXPORT int cnn_net_save_model(int h, int float16) {
 }
 
 CNN_EXPORT const uint8_t* cnn_saved_model() { return g_saved_model.data(); }
+
+// What the first bytes of a `size`-byte file tell (check_model_header), so a
+// client refuses an impossible file before copying it into wasm memory.
+CNN_EXPORT int cnn_model_check_header(const uint8_t* head, int available, double size) {
+  if (!(size >= 0 && size <= 9007199254740992.0) || available < 0)
+    return fail(Status::error("a file size of %s bytes is impossible", exact_number(size).c_str()));
+  const Status st = check_model_header(head, size_t(available), size_t(size));
+  return st ? 0 : fail(st);
+}
+
+CNN_EXPORT int cnn_model_header_bytes() { return int(kModelHeaderBytes); }

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdint>
 
-#include "../schema.hpp"
 #include "boundary.hpp"
 
 using namespace cnn;

@@ -65,6 +65,21 @@ test('a damaged model file is an EngineError that names the fault, and the engin
   net.destroy();
 });
 
+test('an impossible file is refused from its header, before it is copied into wasm memory', () => {
+  const { bytes } = savedSmall();
+  const memory = () => engine.m.HEAPU8.buffer.byteLength;
+  const before = memory();
+  // 200 MB that are not a model: refused by the magic; 300 MB: beyond the size a model file may have
+  const big = new Uint8Array(200 << 20);
+  assert.throws(() => engine.loadModel(big), /not a CNN playground model file/);
+  big.set(bytes.subarray(0, 20));
+  assert.throws(() => engine.loadModel(big), /has \d+ unexpected bytes after its end/);
+  assert.throws(() => engine.loadModel(new Uint8Array(300 << 20)), /the file has 314572800 bytes, more than the 256 MB a model file may have/);
+  assert.equal(memory(), before, 'wasm memory did not grow');
+  const net = engine.loadModel(bytes);
+  net.destroy();
+});
+
 test('the worker op loadModel answers like createNetwork, with specs and metadata', () => {
   const h = createHandlers(engine);
   const { bytes } = savedSmall(3);

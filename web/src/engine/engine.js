@@ -202,6 +202,12 @@ export class Engine {
     let data = bytes;
     if (data instanceof ArrayBuffer) data = new Uint8Array(data);
     if (!(data instanceof Uint8Array)) throw new EngineError('a model is loaded from a Uint8Array or an ArrayBuffer of its file');
+    // the engine reads the header first, so an impossible file is refused before it is copied into wasm memory
+    const head = Math.min(data.length, this.m._cnn_model_header_bytes());
+    this.withScratch(Math.max(1, head), (ptr) => {
+      new Uint8Array(this.m.HEAPU8.buffer, ptr, head).set(data.subarray(0, head));
+      this.check(this.m._cnn_model_check_header(ptr, head, data.length));
+    });
     const handle = this.withScratch(Math.max(1, data.length), (ptr) => {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
       return this.m._cnn_net_load_model(ptr, data.length);
