@@ -336,7 +336,7 @@ export class Playground extends EventTarget {
     const sent = performance.now();
     let res;
     try {
-      const input = normalise(image, net.metadata);
+      const input = Float32Array.from(image);  // its buffer goes to the Worker; the views keep `image`
       res = await this.client.request('run', { id: net.id, input, activations: true, profile: true }, [input.buffer]);
     } catch (e) {
       this.inFlight = false;
@@ -347,7 +347,7 @@ export class Playground extends EventTarget {
     if (gen !== this.generation) return;
     const received = performance.now();
     const probabilities = res.output.data;
-    // the input the views show is the image drawn, not its normalised copy
+    // the views show the image drawn as the input
     res.activations[0] = { shape: res.activations[0].shape, data: image };
     this.network?.update(res.activations);
     this.cost?.update({ layers: res.layers, totalMs: res.totalMs });
@@ -364,16 +364,6 @@ export class Playground extends EventTarget {
     this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since } }));
     if (this.dirty) this.changed(performance.now());  // keeps the time (and cause) of the first change made meanwhile
   }
-}
-
-/** The model's input scaling (metadata.normalize { mean, std }), applied to a copy. */
-function normalise(image, metadata) {
-  const out = Float32Array.from(image);
-  const n = metadata?.normalize;
-  if (n && Number.isFinite(n.mean) && Number.isFinite(n.std) && n.std > 0) {
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
-  }
-  return out;
 }
 
 function isFashion(metadata) {
