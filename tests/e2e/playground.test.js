@@ -321,6 +321,35 @@ test('a model file that is damaged or missing says so on the page', async () => 
   await p.close();
 });
 
+test('the data set is told by the catalogue entry\'s key, not by its dataset name', async () => {
+  const p = await context.newPage();
+  await openPage(p);
+  // untrained entries: their metadata is the entry's own, with a dataset name that says the opposite of the key
+  const shown = await p.evaluate(async () => {
+    const { Playground } = await import(new URL('src/ui/playground.js', location.href));
+    const specs = [{ type: 'flatten' }, { type: 'dense', in_features: 784, out_features: 10 }, { type: 'softmax' }];
+    const models = [
+      { key: 'fashion', dataset: 'zalando-clothes', specs },
+      { key: 'digits', dataset: 'digits, not fashion-mnist', specs },
+    ];
+    const box = document.body.appendChild(document.createElement('div'));
+    const pg = new Playground({ draw: box }, { models });
+    const texts = () => ({
+      labels: [...box.querySelectorAll('.probs-label')].map((n) => n.textContent),
+      empty: box.querySelector('[data-testid=prediction]').textContent,
+    });
+    await pg.start();
+    const fashion = texts();
+    await pg.switchModel('digits');
+    return { fashion, digits: texts() };
+  });
+  assert.deepEqual(shown.fashion.labels.slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
+  assert.match(shown.fashion.empty, /Pick an image below/);
+  assert.deepEqual(shown.digits.labels, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.match(shown.digits.empty, /Draw a digit/);
+  await p.close();
+});
+
 test('stroke-to-update latency (printed, not asserted)', () => {
   if (!latencies.length) return;
   const stats = (values) => {

@@ -99,14 +99,14 @@ export class Playground extends EventTarget {
     this.modelLabel.textContent = t(L, 'model.label');
     this.modelSelect.replaceChildren(...this.models.map((m) =>
       el('option', { value: m.key, text: t(L, `model.${m.key}`), selected: m.key === this.modelKey })));
-    this.samplesTitle.textContent = t(L, isFashion(this.net?.metadata) ? 'samples.titleFashion' : 'samples.title');
+    this.samplesTitle.textContent = t(L, isFashion(this.net) ? 'samples.titleFashion' : 'samples.title');
     this.samplesNote.textContent = this.samples?.error ? t(L, 'samples.failed', { message: this.samples.error })
       : this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
     this.samplesNote.classList.toggle('error', !!this.samples?.error);
     this.labelSamples();
     this.probs.setLabels(this.labels());
-    this.probs.setEmptyText(t(L, isFashion(this.net?.metadata) ? 'probs.emptyFashion' : 'probs.empty'));
-    this.prep.setSampleCaption(isFashion(this.net?.metadata) ? 'prep.sampleFashion' : 'prep.sample');
+    this.probs.setEmptyText(t(L, isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
+    this.prep.setSampleCaption(isFashion(this.net) ? 'prep.sampleFashion' : 'prep.sample');
     this.showStatus();
   }
 
@@ -123,7 +123,7 @@ export class Playground extends EventTarget {
   labels() {
     const meta = this.net?.metadata ?? {};
     const n = this.net?.layers?.at(-1)?.outShape?.[1] ?? 10;
-    const key = isFashion(meta) ? 'labels.fashion' : null;
+    const key = isFashion(this.net) ? 'labels.fashion' : null;
     return Array.from({ length: n }, (_, k) => {
       if (key) {
         const s = t(this.lang, `${key}.${k}`);
@@ -357,7 +357,7 @@ export class Playground extends EventTarget {
     const sent = performance.now();
     let res;
     try {
-      const input = normalise(image, net.metadata);
+      const input = Float32Array.from(image);  // its buffer goes to the Worker; the views keep `image`
       res = await this.client.request('run', { id: net.id, input, activations: true, profile: true }, [input.buffer]);
     } catch (e) {
       this.inFlight = false;
@@ -368,7 +368,7 @@ export class Playground extends EventTarget {
     if (gen !== this.generation) return;
     const received = performance.now();
     const probabilities = res.output.data;
-    // the input the views show is the image drawn, not its normalised copy
+    // the views show the image drawn as the input
     res.activations[0] = { shape: res.activations[0].shape, data: image };
     this.network?.update(res.activations);
     this.cost?.update({ layers: res.layers, totalMs: res.totalMs });
@@ -387,18 +387,9 @@ export class Playground extends EventTarget {
   }
 }
 
-/** The model's input scaling (metadata.normalize { mean, std }), applied to a copy. */
-function normalise(image, metadata) {
-  const out = Float32Array.from(image);
-  const n = metadata?.normalize;
-  if (n && Number.isFinite(n.mean) && Number.isFinite(n.std) && n.std > 0) {
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
-  }
-  return out;
-}
-
-function isFashion(metadata) {
-  return /fashion/i.test(String(metadata?.dataset ?? ''));
+/** Whether the open model is the catalogue's Fashion-MNIST entry, told by the entry's key. */
+function isFashion(net) {
+  return net?.entry?.key === 'fashion';
 }
 
 function withTimeout(promise, ms, message) {

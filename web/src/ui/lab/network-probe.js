@@ -88,12 +88,7 @@ export class NetworkProbe {
 
   input() {
     const image = this.digit && this.digit.length === 784 ? this.digit : sampleDigit();
-    const out = Float32Array.from(image);
-    const n = this.model?.metadata?.normalize;
-    if (n && Number.isFinite(n.mean) && Number.isFinite(n.std) && n.std > 0) {
-      for (let i = 0; i < out.length; i++) out[i] = (out[i] - n.mean) / n.std;
-    }
-    return out;
+    return Float32Array.from(image);
   }
 
   async update() {

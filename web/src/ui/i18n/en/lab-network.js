@@ -1,0 +1,32 @@
+// English text of the lab's settings tried on the trained network
+// (web/src/ui/lab/network-probe.js).
+// The same keys in Korean: ../ko/lab-network.js.
+export default {
+  'lab.net.title': 'Try these settings on the trained network',
+  'lab.net.intro': "Put the lab's stride, padding and dilation on the network's first convolution layer, and the lab's pooling on its first pooling layer, then watch the digit's feature maps and the prediction change.",
+  'lab.net.apply': "Apply the lab's settings to the network",
+  'lab.net.off': 'Tick the box to try it.',
+  'lab.net.noModel': 'The network is not loaded yet.',
+  'lab.net.untrained': 'This network has random weights (the trained model is not available), so its guesses mean nothing; its shapes are real.',
+  'lab.net.changed': 'The changed layers:',
+  'lab.net.mismatch': 'The dense layer expects {expected} inputs, but with {changes} the conv stack now gives {got}: the network would have to be retrained.',
+  'lab.net.broken': 'With {changes} the network cannot run: {message}',
+  'lab.net.and': ' and ',
+  'lab.net.noChange': "the lab's settings",
+  'lab.net.change.stride': 'stride {v}',
+  'lab.net.change.padding': 'padding {v}',
+  'lab.net.change.dilation': 'dilation {v}',
+  'lab.net.change.pool': '{v}',
+  'lab.net.change.poolWindow': 'a {v}×{v} pooling window',
+  'lab.net.change.poolStride': 'pooling stride {v}',
+  'lab.net.change.poolPadding': 'pooling padding {v}',
+  'lab.net.change.poolCeil': 'ceil_mode={v}',
+  'lab.net.change.poolIncludePad': 'count_include_pad={v}',
+  'lab.net.poolKind.maxpool2d': 'max pooling',
+  'lab.net.poolKind.avgpool2d': 'average pooling',
+  'lab.net.before': 'As trained: {label} ({percent}% sure)',
+  'lab.net.after': "With the lab's settings: {label} ({percent}% sure)",
+  'lab.net.convMaps': 'First convolution: {c} feature maps of {h}×{w}',
+  'lab.net.poolMaps': 'First pooling: {c} maps of {h}×{w}',
+  'lab.net.mapLabel': 'Feature map {n}',
+};

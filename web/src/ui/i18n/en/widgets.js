@@ -1,0 +1,25 @@
+// English text of the embeddable widgets (web/src/components/): their regions,
+// the warnings about their attributes, the embed page and the language picker.
+// The same keys in Korean: ../ko/widgets.js.
+export default {
+  'widget.region.drawClassify': 'Draw a digit and see what the network says',
+  'widget.region.networkView': 'Inside the network: the feature maps of every layer',
+  'widget.region.convLab': 'Convolution lab',
+  'widget.region.poolLab': 'Pooling lab',
+  'widget.badAttribute': 'Not used: {name}="{value}" ({why}).',
+  'widget.unknownAttribute': 'Not used: this widget has no attribute {name}. It has: {known}.',
+  'widget.why.int': 'expected a whole number from {min} to {max}',
+  'widget.why.enum': 'expected one of: {values}',
+  'widget.why.bool': 'expected true or false',
+  'widget.why.numbers': 'expected numbers from −{max} to {max}, separated by commas',
+  'widget.why.list': 'expected names from: {values}, separated by commas',
+  'embed.badValue': 'Not used: the link’s setting {name}={value} ({why}).',
+  'embed.unknownKey': 'Not used: the link has an unknown setting {name}.',
+  'embed.badEncoding': 'Not used: part of the link could not be read ({part}).',
+  'embed.tooLong': 'The link is too long to read ({n} characters): the default settings are shown.',
+  'embed.link': 'Link to these settings',
+  'embed.code': 'To put this widget in your notes, copy:',
+  'embed.codeLabel': 'HTML that embeds this widget with these settings',
+  'lang.name.en': 'English',
+  'lang.name.ko': '한국어',
+};

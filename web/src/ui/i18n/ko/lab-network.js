@@ -1,0 +1,32 @@
+// Korean text of the lab's settings tried on the trained network
+// (web/src/ui/lab/network-probe.js).
+// The same keys in English: ../en/lab-network.js.
+export default {
+  'lab.net.title': '학습된 네트워크에 이 설정 적용해 보기',
+  'lab.net.intro': '실험실의 스트라이드, 패딩, 팽창을 네트워크의 첫 번째 합성곱 층에, 풀링 설정을 첫 번째 풀링 층에 넣고, 손글씨 숫자의 특성 맵과 예측이 어떻게 바뀌는지 봅니다.',
+  'lab.net.apply': '실험실 설정을 네트워크에 적용',
+  'lab.net.off': '상자에 체크하면 적용됩니다.',
+  'lab.net.noModel': '아직 네트워크를 불러오지 않았습니다.',
+  'lab.net.untrained': '이 네트워크는 가중치가 무작위입니다 (학습된 모델이 없음). 예측은 의미가 없지만 모양(크기)은 진짜입니다.',
+  'lab.net.changed': '바뀐 층:',
+  'lab.net.mismatch': '완전연결(dense) 층은 입력 {expected}개를 기대하지만, {changes}(으)로 바꾸면 합성곱 층들이 이제 {got}개를 내보냅니다: 네트워크를 다시 학습시켜야 합니다.',
+  'lab.net.broken': '{changes}(으)로 바꾸면 네트워크를 실행할 수 없습니다: {message}',
+  'lab.net.and': ', ',
+  'lab.net.noChange': '실험실 설정',
+  'lab.net.change.stride': '스트라이드 {v}',
+  'lab.net.change.padding': '패딩 {v}',
+  'lab.net.change.dilation': '팽창 {v}',
+  'lab.net.change.pool': '{v}',
+  'lab.net.change.poolWindow': '풀링 윈도 {v}×{v}',
+  'lab.net.change.poolStride': '풀링 스트라이드 {v}',
+  'lab.net.change.poolPadding': '풀링 패딩 {v}',
+  'lab.net.change.poolCeil': 'ceil_mode={v}',
+  'lab.net.change.poolIncludePad': 'count_include_pad={v}',
+  'lab.net.poolKind.maxpool2d': '최대 풀링',
+  'lab.net.poolKind.avgpool2d': '평균 풀링',
+  'lab.net.before': '학습된 그대로: {label} ({percent}% 확신)',
+  'lab.net.after': '실험실 설정으로: {label} ({percent}% 확신)',
+  'lab.net.convMaps': '첫 번째 합성곱: {h}×{w} 특성 맵 {c}개',
+  'lab.net.poolMaps': '첫 번째 풀링: {h}×{w} 맵 {c}개',
+  'lab.net.mapLabel': '특성 맵 {n}',
+};

@@ -1,0 +1,25 @@
+// Korean text of the embeddable widgets (web/src/components/): their regions,
+// the warnings about their attributes, the embed page and the language picker.
+// The same keys in English: ../en/widgets.js.
+export default {
+  'widget.region.drawClassify': '숫자를 그리면 신경망이 무엇인지 알려 줍니다',
+  'widget.region.networkView': '신경망 속: 층마다의 특성 맵',
+  'widget.region.convLab': '합성곱 실험실',
+  'widget.region.poolLab': '풀링 실험실',
+  'widget.badAttribute': '적용하지 않음: {name}="{value}" ({why})',
+  'widget.unknownAttribute': '적용하지 않음: 이 위젯에는 {name} 속성이 없습니다. 쓸 수 있는 속성: {known}',
+  'widget.why.int': '{min}부터 {max}까지의 정수여야 합니다',
+  'widget.why.enum': '다음 중 하나여야 합니다: {values}',
+  'widget.why.bool': 'true 또는 false여야 합니다',
+  'widget.why.numbers': '−{max}부터 {max}까지의 수를 쉼표로 구분해 적어야 합니다',
+  'widget.why.list': '다음 이름을 쉼표로 구분해 적어야 합니다: {values}',
+  'embed.badValue': '적용하지 않음: 링크의 설정 {name}={value} ({why})',
+  'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name}이(가) 있습니다',
+  'embed.badEncoding': '적용하지 않음: 링크의 일부를 읽을 수 없습니다 ({part})',
+  'embed.tooLong': '링크가 너무 길어 읽지 않았습니다 ({n}자). 기본 설정을 보여 줍니다.',
+  'embed.link': '이 설정으로 여는 링크',
+  'embed.code': '이 위젯을 강의 노트에 넣으려면 아래를 복사하세요:',
+  'embed.codeLabel': '이 설정의 위젯을 넣는 HTML',
+  'lang.name.en': 'English',
+  'lang.name.ko': '한국어',
+};
