@@ -7,7 +7,9 @@
 //
 // The lab colours one cell at a time (divergingRgb, divergingColour,
 // sequentialColour) and picks the cell's text colour by contrast
-// (needsLightText).
+// (needsLightText). Its cells carry numbers, so its blue–white–orange ends
+// at the lighter #e08214, on which the dark text still reads (6:1), where
+// the pictures' table goes on to #b35806.
 
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#fde725'];
 // blue (ColorBrewer RdBu) through white to orange (ColorBrewer PuOr)
@@ -73,8 +75,9 @@ export function maxAbs(values) {
   return m > 0 ? m : 1;
 }
 
-// The lab's blue–white–orange: white at 0, blending straight to blue at -m
-// and to orange at +m; the infinities take the ends of MAP_STOPS.diverging.
+// The blue–white–orange of numbered cells: white at 0, blending straight to
+// blue at -m and to orange at +m; the infinities take the ends of
+// MAP_STOPS.diverging.
 const WHITE = rgb('#f7f7f7');
 const BLUE = rgb('#2166ac');
 const ORANGE = rgb('#e08214');

@@ -3,7 +3,9 @@
 // or selectable (<button>s with one tab stop: the arrow keys move the
 // selection, Home/End jump to the ends of a row, PageUp/PageDown to the top
 // and bottom). Each render describes every cell through a callback; elements
-// are reused while the grid keeps its size and cell kinds.
+// are reused while the grid keeps its size and cell kinds. Below it, what
+// the lab's grids share: the cell size for a width, and reading (or
+// refusing) a number typed into a cell.
 import { el } from '../dom.js';
 import { LIMITS } from './state.js';
 
