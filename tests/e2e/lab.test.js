@@ -39,8 +39,7 @@ async function set(id, value) {
 async function settled() {
   await page.waitForFunction(() => {
     const lab = globalThis.cnnLab;
-    return lab && !lab.inFlight && !lab.dirty && lab.result && lab.result.state === lab.state
-      && (!lab.result.ok || (lab.explanation && !lab.explaining));
+    return lab && lab.settled;
   }, null, { timeout: 20000 });
 }
 

@@ -74,7 +74,7 @@ async function rendered(locator) {
     const t0 = performance.now();
     const check = () => {
       const lab = el.lab;
-      const labDone = !lab || (!lab.inFlight && !lab.dirty && lab.result && (!lab.result.ok || (lab.explanation && !lab.explaining)));
+      const labDone = !lab || lab.settled;
       if (el.dataset.state && labDone) resolve();
       else if (performance.now() - t0 > 30000) reject(new Error(`${el.tagName} never showed a result`));
       else setTimeout(check, 30);
@@ -429,15 +429,15 @@ test('off screen a widget waits: built when it comes near, its animation paused 
   await p.waitForTimeout(300);
   assert.equal(await far.evaluate((el) => el.mounted), false, 'not built while far off screen');
   await rendered(far);
-  await p.waitForFunction(() => document.getElementById('far').lab?.anim.playing);
+  await p.waitForFunction(() => document.getElementById('far').lab?.playing);
   await p.evaluate(() => scrollTo(0, 0));
   await p.waitForFunction(() => document.getElementById('far').dataset.onScreen === 'false');
-  assert.equal(await far.evaluate((el) => el.lab.anim.playing), false, 'paused off screen');
-  const pos = await far.evaluate((el) => `${el.lab.sel.y},${el.lab.sel.x}`);
+  assert.equal(await far.evaluate((el) => el.lab.playing), false, 'paused off screen');
+  const pos = await far.evaluate((el) => `${el.lab.selection.y},${el.lab.selection.x}`);
   await p.waitForTimeout(1500);
-  assert.equal(await far.evaluate((el) => `${el.lab.sel.y},${el.lab.sel.x}`), pos, 'the kernel did not move while away');
+  assert.equal(await far.evaluate((el) => `${el.lab.selection.y},${el.lab.selection.x}`), pos, 'the kernel did not move while away');
   await far.scrollIntoViewIfNeeded();
-  await p.waitForFunction(() => document.getElementById('far').lab.anim.playing);
+  await p.waitForFunction(() => document.getElementById('far').lab.playing);
   await p.close();
 });
 
@@ -448,7 +448,7 @@ test('reduced motion: autoplay does not start', async () => {
   const far = p.locator('#far');
   await rendered(far);
   await p.waitForTimeout(800);
-  assert.equal(await far.evaluate((el) => el.lab.anim.playing), false);
+  assert.equal(await far.evaluate((el) => el.lab.playing), false);
   await p.close();
 });
 
@@ -465,7 +465,7 @@ test('keyboard: the controls and the output grid answer the keys, and have names
   await cell.focus();
   await p.keyboard.press('ArrowRight');
   await rendered(lab);
-  assert.equal(await lab.evaluate((el) => el.lab.sel.x), 1);
+  assert.equal(await lab.evaluate((el) => el.lab.selection.x), 1);
   assert.match(await lab.locator('[data-testid=lab-output-0] button[tabindex="0"]').getAttribute('aria-label'), /row 1, column 2/);
   assert.equal(await lab.evaluate((el) => el.shadowRoot.querySelector('.cnn-widget').getAttribute('aria-label')), 'Convolution lab');
   await p.close();

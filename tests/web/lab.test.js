@@ -11,7 +11,7 @@ import { parseState, defaultState, toQuery, fromQuery, withField, FIELDS } from 
 import { labLayer, labWeights, flipKernels, pytorchLines, pytorchLayer, adaptNetwork } from '../../web/src/ui/lab/layer.js';
 import { presetKernel, sampleDigit, defaultGrid, rgbImage } from '../../web/src/ui/lab/presets.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
-import { divergingColour, sequentialColour, needsLightText } from '../../web/src/ui/lab/dom.js';
+import { divergingColour, sequentialColour, needsLightText } from '../../web/src/ui/colormap.js';
 
 let h;
 before(async () => {

@@ -99,7 +99,7 @@ export class CnnConvLab extends CnnWidget {
 
   /** Off screen: the sliding kernel stops, and goes on when the lab is back. */
   pause() {
-    if (this.lab?.anim.playing) {
+    if (this.lab?.playing) {
       this.wasPlaying = true;
       this.lab.stop();
     }

@@ -39,12 +39,32 @@ export function formatNumber(x, lang, digits = 0) {
   return Number(x).toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-/** A signed value with three significant digits. */
-export function formatValue(x) {
-  if (!Number.isFinite(x)) return String(x);
+/**
+ * A signed value, in one of two styles:
+ * - 'significant' (legends, the zoom): three significant digits, scientific
+ *   notation outside [0.001, 1000);
+ * - 'decimals' (the lab's cells, sums and equations): whole numbers as they
+ *   are, others with up to three decimals, scientific notation outside
+ *   [0.0005, 100000); a real minus sign (−), -0 as 0, infinities as ±∞.
+ * Trailing zeros after the point are dropped in both.
+ */
+export function formatValue(x, style = 'significant') {
+  const decimals = style === 'decimals';
+  if (!Number.isFinite(x)) return decimals && !Number.isNaN(x) ? (x > 0 ? '∞' : '−∞') : String(x);
   if (x === 0) return '0';
   const a = Math.abs(x);
-  return a >= 1000 || a < 0.001 ? x.toExponential(2) : x.toPrecision(3).replace(/\.?0+$/, '');
+  const [small, large] = decimals ? [5e-4, 1e5] : [1e-3, 1e3];
+  let s;
+  if (a >= large || a < small) s = x.toExponential(2);
+  else if (!decimals) s = dropZeros(x.toPrecision(3));
+  else s = Number.isInteger(x) ? String(x) : dropZeros(x.toFixed(3));
+  if (!decimals) return s;
+  return s === '-0' ? '0' : s.replace(/^-/, '−');
+}
+
+/** '1.500' -> '1.5', '2.000' -> '2'; a number without a point stays as it is. */
+function dropZeros(s) {
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
 /**

@@ -3,8 +3,11 @@
 // or selectable (<button>s with one tab stop: the arrow keys move the
 // selection, Home/End jump to the ends of a row, PageUp/PageDown to the top
 // and bottom). Each render describes every cell through a callback; elements
-// are reused while the grid keeps its size and cell kinds.
-import { h } from './dom.js';
+// are reused while the grid keeps its size and cell kinds. Below it, what
+// the lab's grids share: the cell size for a width, and reading (or
+// refusing) a number typed into a cell.
+import { el } from '../dom.js';
+import { LIMITS } from './state.js';
 
 export class GridView {
   /**
@@ -13,7 +16,7 @@ export class GridView {
    */
   constructor(container, options = {}) {
     this.options = options;
-    this.root = h('div', { class: 'lab-grid', role: options.selectable ? 'grid' : 'group', 'aria-label': options.label ?? '' });
+    this.root = el('div', { class: 'lab-grid', role: options.selectable ? 'grid' : 'group', 'aria-label': options.label ?? '' });
     if (options.testid) this.root.dataset.testid = options.testid;
     if (options.selectable) this.root.addEventListener('keydown', (e) => this.onKey(e));
     this.cells = [];
@@ -47,23 +50,23 @@ export class GridView {
     this.root.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
     this.root.classList.toggle('lab-grid-small', size < 22);
     specs.forEach((s, i) => {
-      const el = this.cells[i];
+      const node = this.cells[i];
       const r = Math.floor(i / cols), c = i % cols;
       const len = (s.text ?? '').length;
-      el.className = ['lab-cell', ...(s.cls ?? []), s.light ? 'lab-light' : '', len >= 6 ? 'lab-len6' : len >= 4 ? 'lab-len4' : '']
+      node.className = ['lab-cell', ...(s.cls ?? []), s.light ? 'lab-light' : '', len >= 6 ? 'lab-len6' : len >= 4 ? 'lab-len4' : '']
         .filter(Boolean).join(' ');
-      el.style.background = s.bg ?? '';
-      if (s.value !== undefined) el.dataset.value = String(s.value); else delete el.dataset.value;
-      el.dataset.r = r;
-      el.dataset.c = c;
+      node.style.background = s.bg ?? '';
+      if (s.value !== undefined) node.dataset.value = String(s.value); else delete node.dataset.value;
+      node.dataset.r = r;
+      node.dataset.c = c;
       const label = s.label ?? s.text ?? '';
-      if (el.tagName === 'INPUT') {
-        if (el.getRootNode().activeElement !== el) el.value = s.text ?? '';
-        el.setAttribute('aria-label', label);
+      if (node.tagName === 'INPUT') {
+        if (node.getRootNode().activeElement !== node) node.value = s.text ?? '';
+        node.setAttribute('aria-label', label);
       } else {
-        el.textContent = size >= 22 ? (s.text ?? '') : '';
-        if (label) el.setAttribute('aria-label', label); else el.removeAttribute('aria-label');
-        el.title = label;
+        node.textContent = size >= 22 ? (s.text ?? '') : '';
+        if (label) node.setAttribute('aria-label', label); else node.removeAttribute('aria-label');
+        node.title = label;
       }
     });
     if (this.options.selectable) this.updateTabStop();
@@ -76,22 +79,22 @@ export class GridView {
     const rowsEls = [];
     this.cells = [];
     for (let r = 0; r < rows; r++) {
-      const row = h('div', { class: 'lab-row', role: this.options.selectable ? 'row' : null });
+      const row = el('div', { class: 'lab-row', role: this.options.selectable ? 'row' : null });
       for (let c = 0; c < cols; c++) {
         const kind = kinds[r * cols + c];
-        let el;
+        let node;
         if (kind === 'e') {
-          el = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false' });
-          el.addEventListener('change', () => this.options.onEdit?.(r, c, el.value, el));
-          el.addEventListener('keydown', (e) => { if (e.key === 'Enter') el.blur(); });
+          node = el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false' });
+          node.addEventListener('change', () => this.options.onEdit?.(r, c, node.value, node));
+          node.addEventListener('keydown', (e) => { if (e.key === 'Enter') node.blur(); });
         } else if (kind === 's') {
-          el = h('button', { type: 'button', role: 'gridcell', tabindex: '-1' });
-          el.addEventListener('click', () => this.choose(r, c, true));
+          node = el('button', { type: 'button', role: 'gridcell', tabindex: '-1' });
+          node.addEventListener('click', () => this.choose(r, c, true));
         } else {
-          el = h('div', { role: 'img' });
+          node = el('div', { role: 'img' });
         }
-        this.cells.push(el);
-        row.append(el);
+        this.cells.push(node);
+        row.append(node);
       }
       rowsEls.push(row);
     }
@@ -106,14 +109,14 @@ export class GridView {
   /** Marks (r, c) as the selected cell (null: none) without telling anyone. */
   select(r, c) {
     this.selected = r === null || r === undefined ? null : [r, c];
-    for (const el of this.cells) el.removeAttribute('aria-selected');
+    for (const node of this.cells) node.removeAttribute('aria-selected');
     if (this.selected) this.cellAt(r, c)?.setAttribute('aria-selected', 'true');
     this.updateTabStop();
   }
 
   updateTabStop() {
     const [r, c] = this.selected ?? [0, 0];
-    this.cells.forEach((el) => el.setAttribute('tabindex', '-1'));
+    this.cells.forEach((node) => node.setAttribute('tabindex', '-1'));
     this.cellAt(r, c)?.setAttribute('tabindex', '0');
   }
 
@@ -140,4 +143,22 @@ export class GridView {
     const [nr, nc] = [Math.max(0, Math.min(this.rows - 1, to[0])), Math.max(0, Math.min(this.cols - 1, to[1]))];
     this.choose(nr, nc, true);
   }
+}
+
+/** Cell size in CSS pixels for n cells across about `px` pixels. */
+export function cellSize(n, px, max = 36) {
+  return Math.max(9, Math.min(max, Math.floor(px / Math.max(1, n))));
+}
+
+/** The number typed into a cell ('−' read as '-'), or null when it is not one the lab takes. */
+export function parseCell(text) {
+  const v = Number(String(text).trim().replace(/^−/, '-'));
+  return !Number.isFinite(v) || Math.abs(v) > LIMITS.valueMax || String(text).trim() === '' ? null : v;
+}
+
+/** Puts `shown` back into a cell whose typed text was refused, and flashes it. */
+export function refuseCell(input, shown) {
+  input.value = shown;
+  input.classList.add('lab-invalid');
+  setTimeout(() => input.classList.remove('lab-invalid'), 800);
 }

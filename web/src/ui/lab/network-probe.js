@@ -8,7 +8,8 @@
 // A class given a container and options (client, lang, model, digit); no
 // module state; all text from i18n.js.
 import { t } from '../i18n.js';
-import { h, maxAbs } from './dom.js';
+import { el } from '../dom.js';
+import { divergingRgb, maxAbs } from '../colormap.js';
 import { adaptNetwork, pytorchLayer } from './layer.js';
 import { sampleDigit } from './presets.js';
 
@@ -33,17 +34,17 @@ export class NetworkProbe {
   }
 
   build(container) {
-    this.title = h('h3');
-    this.intro = h('p', { class: 'lab-net-intro' });
-    this.toggle = h('input', { type: 'checkbox', 'data-testid': 'lab-net-apply', onchange: () => { this.enabled = this.toggle.checked; this.update(); } });
-    this.toggleText = h('span');
-    this.status = h('p', { class: 'lab-net-status', 'data-testid': 'lab-net-status' });
-    this.lines = h('div', { class: 'lab-net-lines', 'data-testid': 'lab-net-lines' });
-    this.message = h('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-net-message', hidden: true });
-    this.prediction = h('div', { class: 'lab-net-prediction', 'data-testid': 'lab-net-prediction', 'aria-live': 'polite' });
-    this.maps = h('div', { class: 'lab-net-maps', 'data-testid': 'lab-net-maps' });
-    this.root = h('section', { class: 'lab-net', 'data-testid': 'lab-net' }, this.title, this.intro,
-      h('label', { class: 'lab-check' }, this.toggle, this.toggleText), this.status, this.lines, this.message, this.prediction, this.maps);
+    this.title = el('h3');
+    this.intro = el('p', { class: 'lab-net-intro' });
+    this.toggle = el('input', { type: 'checkbox', 'data-testid': 'lab-net-apply', onchange: () => { this.enabled = this.toggle.checked; this.update(); } });
+    this.toggleText = el('span');
+    this.status = el('p', { class: 'lab-net-status', 'data-testid': 'lab-net-status' });
+    this.lines = el('div', { class: 'lab-net-lines', 'data-testid': 'lab-net-lines' });
+    this.message = el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-net-message', hidden: true });
+    this.prediction = el('div', { class: 'lab-net-prediction', 'data-testid': 'lab-net-prediction', 'aria-live': 'polite' });
+    this.maps = el('div', { class: 'lab-net-maps', 'data-testid': 'lab-net-maps' });
+    this.root = el('section', { class: 'lab-net', 'data-testid': 'lab-net' }, this.title, this.intro,
+      el('label', { class: 'lab-check' }, this.toggle, this.toggleText), this.status, this.lines, this.message, this.prediction, this.maps);
     container.append(this.root);
     this.texts();
   }
@@ -191,9 +192,9 @@ export class NetworkProbe {
     const layerLines = [];
     for (const i of [adapted.conv, adapted.pool]) {
       if (i < 0) continue;
-      layerLines.push(h('li', {}, h('code', { text: pytorchLayer(original[i]) }), ' → ', h('code', { text: pytorchLayer(adapted.specs[i]) })));
+      layerLines.push(el('li', {}, el('code', { text: pytorchLayer(original[i]) }), ' → ', el('code', { text: pytorchLayer(adapted.specs[i]) })));
     }
-    this.lines.replaceChildren(h('p', { text: t(L, 'lab.net.changed') }), h('ul', {}, layerLines));
+    this.lines.replaceChildren(el('p', { text: t(L, 'lab.net.changed') }), el('ul', {}, layerLines));
     if (v.kind === 'mismatch' || v.kind === 'broken') {
       this.message.hidden = false;
       this.message.textContent = v.kind === 'mismatch'
@@ -211,15 +212,15 @@ export class NetworkProbe {
     };
     const b = top(v.before), a = top(v.after);
     this.prediction.replaceChildren(
-      h('p', { text: t(L, 'lab.net.before', b) }),
-      h('p', { class: 'lab-net-after', 'data-testid': 'lab-net-after', text: t(L, 'lab.net.after', a) }));
+      el('p', { text: t(L, 'lab.net.before', b) }),
+      el('p', { class: 'lab-net-after', 'data-testid': 'lab-net-after', text: t(L, 'lab.net.after', a) }));
     this.maps.replaceChildren(...v.maps.map((m) => {
       const [, c, hh, w] = m.shape;
       const range = maxAbs(m.data);
       const kind = adapted.specs[m.index].type;
-      return h('figure', { class: 'lab-net-layer' },
-        h('figcaption', { text: t(L, kind === 'conv2d' ? 'lab.net.convMaps' : 'lab.net.poolMaps', { c, h: hh, w }) }),
-        h('div', { class: 'lab-net-row' }, Array.from({ length: c }, (_, ch) => paintMap(m.data, ch * hh * w, w, hh, range,
+      return el('figure', { class: 'lab-net-layer' },
+        el('figcaption', { text: t(L, kind === 'conv2d' ? 'lab.net.convMaps' : 'lab.net.poolMaps', { c, h: hh, w }) }),
+        el('div', { class: 'lab-net-row' }, Array.from({ length: c }, (_, ch) => paintMap(m.data, ch * hh * w, w, hh, range,
           t(L, 'lab.net.mapLabel', { n: ch + 1 })))));
     }));
   }
@@ -241,13 +242,7 @@ function paintMap(data, offset, w, h0, m, label) {
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(w, h0);
   for (let i = 0; i < w * h0; i++) {
-    const v = data[offset + i];
-    const f = Number.isFinite(v) ? Math.max(-1, Math.min(1, v / m)) : 0;
-    const [r, g, b] = f < 0 ? [33, 102, 172] : [224, 130, 20];
-    const a = Math.abs(f);
-    img.data[i * 4] = 247 + (r - 247) * a;
-    img.data[i * 4 + 1] = 247 + (g - 247) * a;
-    img.data[i * 4 + 2] = 247 + (b - 247) * a;
+    img.data.set(divergingRgb(data[offset + i], m), i * 4);
     img.data[i * 4 + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
