@@ -220,6 +220,15 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
   const p = await open('replace.html');
   // the page's one shared engine client: its Worker counts the live networks
   const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+  // a network still being created when its widget goes is destroyed when it arrives: wait for that (at most 5 s)
+  const liveAfterwards = async () => {
+    for (let i = 0; i < 50; i++) {
+      const l = await live();
+      if (l.engine.networks === 0) return l;
+      await p.waitForTimeout(100);
+    }
+    return live();
+  };
   const cdp = await context.newCDPSession(p);
   const heap = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -227,25 +236,33 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
   };
   const fill = () => p.evaluate(async () => {
     const box = document.getElementById('box');
-    box.innerHTML = '<cnn-draw-classify></cnn-draw-classify><cnn-network-view></cnn-network-view>';
+    box.innerHTML = '<cnn-draw-classify></cnn-draw-classify><cnn-network-view></cnn-network-view>'
+      + '<cnn-conv-lab kernel="5" padding="2" controls="stride,padding,network"></cnn-conv-lab><cnn-pool-lab></cnn-pool-lab>';
     await Promise.all([...box.children].map((el) => new Promise((resolve, reject) => {
       const t0 = performance.now();
       const check = () => (el.dataset.state ? resolve()
         : performance.now() - t0 > 30000 ? reject(new Error(`${el.tagName} never rendered`)) : setTimeout(check, 10));
       check();
     })));
+    // the lab's network probe on: it opens networks of its own, some still on their way when the lab goes
+    const apply = box.querySelector('cnn-conv-lab').shadowRoot.querySelector('[data-testid=lab-net-apply]');
+    apply.click();
+    return apply.checked;
   });
   const empty = () => p.evaluate(() => document.getElementById('box').replaceChildren());
-  await fill();
-  assert.equal((await live()).networks, 2, 'one network per widget while they are on the page');
+  const probeShown = () => p.waitForFunction(() => document.querySelector('cnn-conv-lab').shadowRoot
+    .querySelector('[data-testid=lab-net-maps] canvas'), null, { timeout: 30000 });
+  assert.equal(await fill(), true, 'the probe is on');
+  await probeShown();
+  assert.equal((await live()).networks, 3, 'one network per draw widget, and the probe\'s, while they are on the page');
   await empty();
-  const first = await live();
+  const first = await liveAfterwards();
   const heapBefore = await heap();
   for (let i = 0; i < 100; i++) {
     await fill();
     await empty();
   }
-  const last = await live();
+  const last = await liveAfterwards();
   const heapAfter = await heap();
   console.log(`live networks after 100 replacements: ${last.networks} (engine: ${last.engine.networks}); `
     + `JS heap ${(heapBefore / 1048576).toFixed(1)} -> ${(heapAfter / 1048576).toFixed(1)} MB`);
@@ -254,6 +271,7 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
   assert.ok(heapAfter - heapBefore < 4 * 1048576, `the JS heap grew by ${heapAfter - heapBefore} bytes`);
   // moved within the page, a widget keeps its network and its drawing, and still reads
   await fill();
+  await probeShown();
   const widget = p.locator('cnn-draw-classify');
   await p.evaluate(() => {
     const el = document.querySelector('cnn-draw-classify');
@@ -261,7 +279,7 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
     document.getElementById('other').append(el);
   });
   assert.equal(await widget.evaluate((el) => el.playground === el.marker), true, 'not rebuilt');
-  assert.equal((await live()).networks, 2);
+  assert.equal((await live()).networks, 3);
   const pad = widget.locator('[data-testid=drawpad]');
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
@@ -277,10 +295,10 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
     setTimeout(() => { document.getElementById('other').append(el); resolve(); }, 50);
   }));
   await rendered(widget);
-  assert.equal((await live()).networks, 2);
+  assert.equal((await live()).networks, 3);
   await empty();
   await p.evaluate(() => document.getElementById('other').replaceChildren());
-  assert.deepEqual(await live(), first);
+  assert.deepEqual(await liveAfterwards(), first);
   assert.deepEqual(pageErrors, []);
   await cdp.detach();
   await p.close();

@@ -70,7 +70,8 @@ export class CnnConvLab extends CnnWidget {
     const stateKey = toQuery(state);
     if (!this.lab || controlsKey !== this.controlsKey) {
       // a new set of controls: a new lab, keeping the reader's settings if there was one
-      const keep = this.lab && stateKey === this.stateKey ? this.lab.getState() : state;
+      const keep = this.keptState ?? (this.lab && stateKey === this.stateKey ? this.lab.getState() : state);
+      this.keptState = null;
       this.lab?.destroy();
       this.lab = new ConvLab(this.labBox, { client: this.client, lang: this.language, state: keep, controls });
       this.lab.addEventListener('change', (e) => this.emit('cnn-change', e.detail));
@@ -82,6 +83,14 @@ export class CnnConvLab extends CnnWidget {
     this.attributeState = state;
     this.controlsKey = controlsKey;
     this.stateKey = stateKey;
+  }
+
+  /** Frees the lab (its probe's networks, its animation); the reader's settings are kept for a return. */
+  teardown() {
+    this.keptState = this.lab?.getState() ?? null;
+    this.lab?.destroy();
+    this.lab = null;
+    this.controlsKey = null;
   }
 
   updated(detail) {

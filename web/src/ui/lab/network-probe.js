@@ -82,6 +82,7 @@ export class NetworkProbe {
 
   destroy() {
     this.gen++;
+    this.model = null;  // a network still being created is then destroyed when it arrives
     if (this.original) this.client.request('destroyNetwork', { id: this.original.id }).catch(() => {});
     this.original = null;
     this.root.remove();
@@ -123,7 +124,8 @@ export class NetworkProbe {
   }
 
   async compute() {
-    const { specs, params } = this.model;
+    const model = this.model;  // compared after each wait: a change (or destroy()) makes this run's networks no one's
+    const { specs, params } = model;
     const adapted = adaptNetwork(specs, this.state);
     const base = { adapted, original: specs };
     // The conv stack alone: does it still run, and how many values does it give the dense layer?
@@ -143,7 +145,6 @@ export class NetworkProbe {
     }
     const input = this.input();
     if (!this.original) {
-      const model = this.model;
       const original = await this.client.request('createNetwork', { specs, params, inputShape: INPUT_SHAPE });
       if (this.model !== model || this.original) {
         // the model changed meanwhile: this network belongs to no one
