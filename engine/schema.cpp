@@ -283,28 +283,30 @@ Status spec_from_file_fields(LayerKind kind, const std::vector<int32_t>& fields,
 
 std::string spec_schema_json() {
   static const char* const kTypes[] = {"int", "pair", "bool", "float", "padding"};
-  std::string j = "{\"record\":" + std::to_string(spec_record_size()) + ",\"kinds\":[";
-  for (int k = 0; k < kNumLayerKinds; ++k) j += std::string(k ? "," : "") + "\"" + kind_name(LayerKind(k)) + "\"";
-  j += "],\"paddingModes\":[\"explicit\",\"valid\",\"same\"],\"fields\":[";
-  bool first = true;
+  std::string j;
+  const auto add = [&j](const char* a, const char* b = "", const char* c = "") { j.append(a).append(b).append(c); };
+  add("{\"record\":", std::to_string(spec_record_size()).c_str(), ",\"kinds\":[");
+  for (int k = 0; k < kNumLayerKinds; ++k) add(k ? ",\"" : "\"", kind_name(LayerKind(k)), "\"");
+  add("],\"paddingModes\":[\"explicit\",\"valid\",\"same\"],\"fields\":[");
   for (const SpecField& f : spec_fields()) {
-    j += std::string(first ? "" : ",") + "{\"name\":\"" + f.name + "\",\"type\":\"" + kTypes[int(f.type)] +
-         "\",\"slot\":" + std::to_string(f.slot) + ",\"slots\":" + std::to_string(field_slots(f.type)) + ",\"kinds\":{";
-    first = false;
-    bool first_kind = true;
+    add(&f == &spec_fields().front() ? "{\"name\":\"" : ",{\"name\":\"", f.name, "\",\"type\":\"");
+    add(kTypes[int(f.type)], "\",\"slot\":", std::to_string(f.slot).c_str());
+    add(",\"slots\":", std::to_string(field_slots(f.type)).c_str(), ",\"kinds\":{");
+    bool first = true;
     for (int k = 0; k < kNumLayerKinds; ++k) {
       const FieldBinding* b = field_binding(f, LayerKind(k));
       if (!b) continue;
-      j += std::string(first_kind ? "" : ",") + "\"" + kind_name(LayerKind(k)) + "\":{\"default\":[";
-      first_kind = false;
-      for (int i = 0; i < field_slots(f.type); ++i) j += (i ? "," : "") + exact_number(b->def[i]);
-      j += "],\"none\":" + std::string(b->default_is_none ? "true" : "false");
-      if (f.type == FieldType::Padding) j += ",\"modes\":" + std::string(b->at[0] >= 0 ? "true" : "false");
-      j += "}";
+      add(first ? "\"" : ",\"", kind_name(LayerKind(k)), "\":{\"default\":[");
+      first = false;
+      for (int i = 0; i < field_slots(f.type); ++i) add(i ? "," : "", exact_number(b->def[i]).c_str());
+      add("],\"none\":", b->default_is_none ? "true" : "false");
+      if (f.type == FieldType::Padding) add(",\"modes\":", b->at[0] >= 0 ? "true" : "false");
+      add("}");
     }
-    j += "}}";
+    add("}}");
   }
-  return j + "]}";
+  add("]}");
+  return j;
 }
 
 }  // namespace cnn

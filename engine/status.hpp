@@ -7,6 +7,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -51,16 +52,25 @@ class Status {
   std::string message_;
 };
 
-// The shortest text that reads back as exactly v ("4294967296", "0.1", "NaN"),
-// for messages that echo a value as it was given.
+// Text that reads back as exactly v, for messages that echo a value as it
+// was given: the 15-digit form when it is exact ("4294967296", "0.1",
+// "2000000"; every decimal of up to 15 digits is), else 17 digits. The check
+// needs no strtod (which would add its tables to the wasm module): a 15-digit
+// mantissa times a power of ten up to 1e22 is one correctly rounded operation.
 inline std::string exact_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   char buf[40];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
+  std::snprintf(buf, sizeof buf, "%.14e", std::fabs(v));  // d.dddddddddddddde±x: 15 digits
+  long long mantissa = 0;
+  for (const char* p = buf; *p && *p != 'e'; ++p)
+    if (*p >= '0' && *p <= '9') mantissa = mantissa * 10 + (*p - '0');
+  const int k = std::atoi(std::strchr(buf, 'e') + 1) - 14;
+  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool exact15 = k >= -22 && k <= 22 &&
+                       (k >= 0 ? double(mantissa) * kPow10[k] : double(mantissa) / kPow10[-k]) == std::fabs(v);
+  std::snprintf(buf, sizeof buf, exact15 ? "%.15g" : "%.17g", v);
   return buf;
 }
 
