@@ -350,6 +350,60 @@ test('the data set is told by the catalogue entry\'s key, not by its dataset nam
   await p.close();
 });
 
+test('a long stroke: each update paints a bounded number of segments, and the ink equals one full repaint', async () => {
+  const r = await page.evaluate(async () => {
+    const { DrawPad } = await import('/src/ui/drawpad.js');
+    const box = document.createElement('div');
+    box.style.width = '280px';
+    document.body.append(box);
+    const pad = new DrawPad(box);
+    // count the curve segments painted, on every canvas
+    const proto = CanvasRenderingContext2D.prototype;
+    const quad = proto.quadraticCurveTo;
+    let segments = 0;
+    proto.quadraticCurveTo = function (...args) { segments++; return quad.apply(this, args); };
+    const points = [[0.5, 0.5]];
+    pad.strokes.push(points);
+    const perUpdate = [], times = [];
+    try {
+      for (let i = 1; i <= 10000; i++) {
+        const a = i * 0.05, rad = 0.05 + (0.4 * i) / 10000;
+        points.push([0.5 + rad * Math.cos(a), 0.5 + rad * Math.sin(a)]);
+        segments = 0;
+        const t0 = performance.now();
+        pad.redraw();
+        pad.ink();
+        times.push(performance.now() - t0);
+        perUpdate.push(segments);
+      }
+    } finally {
+      proto.quadraticCurveTo = quad;
+    }
+    const incremental = pad.ink();
+    pad.setStrokes(pad.strokes);  // the same drawing, painted again in one go
+    const full = pad.ink();
+    let diff = 0, sum = 0, inked = 0;
+    for (let i = 0; i < full.length; i++) {
+      const d = Math.abs(incremental[i] - full[i]);
+      diff = Math.max(diff, d);
+      sum += d;
+      inked += full[i] > 0.5;
+    }
+    pad.destroy();
+    box.remove();
+    const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+    return { most: Math.max(...perUpdate), diff, mean: sum / full.length, inked, first: median(times.slice(0, 500)), last: median(times.slice(-500)) };
+  });
+  console.log(`a 10,000-point stroke: update (redraw + ink) median ${r.first.toFixed(2)} ms over its first 500 points, `
+    + `${r.last.toFixed(2)} ms over its last 500; at most ${r.most} curve segments painted per update; `
+    + `ink against one full repaint: max difference ${r.diff.toFixed(3)}, mean ${r.mean.toExponential(1)}`);
+  // two canvases (view and ink), each at most the uncommitted chunk plus one commit
+  assert.ok(r.most <= 4 * 64, `${r.most} segments in one update`);
+  assert.ok(r.inked > 1000, 'the spiral was drawn');
+  // the chunks join at midpoints, where anti-aliased edges overlap a little: the same ink but for a few edge pixels
+  assert.ok(r.diff <= 0.3 && r.mean < 0.002, `the incremental ink differs from a full repaint by up to ${r.diff} (mean ${r.mean})`);
+});
+
 test('stroke-to-update latency (printed, not asserted)', () => {
   if (!latencies.length) return;
   const stats = (values) => {

@@ -25,6 +25,9 @@ export class DrawPad extends EventTarget {
     this.overlay = null;     // { box: {x,y,w,h} in ink pixels } drawn over the strokes
     this.image = null;       // { data, w, h }: a loaded picture (e.g. a real MNIST digit) instead of strokes
     this.frame = 0;
+    this.version = 0;        // bumps when strokes are replaced or removed (not when one grows)
+    this.viewCache = new StrokeCache();
+    this.inkCache = new StrokeCache();
 
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'drawpad-canvas';
@@ -107,6 +110,7 @@ export class DrawPad extends EventTarget {
   }
 
   clear() {
+    this.version++;
     this.strokes = [];
     this.image = null;
     this.active = null;
@@ -115,6 +119,7 @@ export class DrawPad extends EventTarget {
 
   undo() {
     if (!this.strokes.length) return;
+    this.version++;
     this.strokes.pop();
     this.active = null;
     this.changed(performance.now());
@@ -122,6 +127,7 @@ export class DrawPad extends EventTarget {
 
   /** Replaces the drawing with the given strokes (arrays of [x, y] in pad units). */
   setStrokes(strokes) {
+    this.version++;
     this.image = null;
     this.strokes = strokes.map((s) => s.map(([x, y]) => [x, y]));
     this.active = null;
@@ -130,6 +136,7 @@ export class DrawPad extends EventTarget {
 
   /** Shows a picture (w x h intensities in [0, 1]) instead of strokes, e.g. a real MNIST digit. */
   setImage(data, w, h) {
+    this.version++;
     this.strokes = [];
     this.active = null;
     this.image = { data: Float32Array.from(data), w, h };
@@ -141,26 +148,42 @@ export class DrawPad extends EventTarget {
     this.dispatchEvent(new CustomEvent('change', { detail: { time } }));
   }
 
-  /** Draws the strokes, smoothed through the midpoints of successive points. */
-  paint(ctx, side, colour) {
-    ctx.strokeStyle = ctx.fillStyle = colour;
-    ctx.lineWidth = this.brush * side;
-    ctx.lineCap = ctx.lineJoin = 'round';
-    for (const pts of this.strokes) {
-      const p = pts.map(([x, y]) => [x * side, y * side]);
-      if (p.length === 1) {
-        ctx.beginPath();
-        ctx.arc(p[0][0], p[0][1], ctx.lineWidth / 2, 0, 2 * Math.PI);
-        ctx.fill();
-        continue;
+  /**
+   * Draws the strokes onto ctx, smoothed through the midpoints of successive
+   * points. What can no longer change (every stroke but the last, and the
+   * last one's segments up to a midpoint, in chunks) is kept in `cache` and
+   * only new segments are painted there, so an update costs the same however
+   * long the drawing grows.
+   */
+  paint(ctx, side, colour, cache) {
+    const style = (c) => {
+      c.strokeStyle = c.fillStyle = colour;
+      c.lineWidth = this.brush * side;
+      c.lineCap = c.lineJoin = 'round';
+    };
+    if (cache.version !== this.version || cache.side !== side || cache.colour !== colour) {
+      cache.reset(side, this.version, colour);
+      style(cache.ctx);
+    }
+    const last = this.strokes.length - 1;
+    for (let s = cache.done.length; s <= last; s++) cache.done.push({ seg: 0, closed: false });
+    for (let s = 0; s <= last; s++) {
+      const state = cache.done[s];
+      if (state.closed) continue;
+      const pts = this.strokes[s];
+      const end = pts.length - 2;  // the last quadratic segment whose end (a midpoint) is fixed
+      if (s < last) {
+        strokePath(cache.ctx, pts, side, state.seg, end, true);
+        state.closed = true;
+      } else if (end - state.seg >= COMMIT_SEGMENTS) {
+        strokePath(cache.ctx, pts, side, state.seg, end, false);
+        state.seg = end;
       }
-      ctx.beginPath();
-      ctx.moveTo(p[0][0], p[0][1]);
-      for (let i = 1; i < p.length - 1; i++) {
-        ctx.quadraticCurveTo(p[i][0], p[i][1], (p[i][0] + p[i + 1][0]) / 2, (p[i][1] + p[i + 1][1]) / 2);
-      }
-      ctx.lineTo(p[p.length - 1][0], p[p.length - 1][1]);
-      ctx.stroke();
+    }
+    ctx.drawImage(cache.canvas, 0, 0);
+    if (last >= 0) {
+      style(ctx);
+      strokePath(ctx, this.strokes[last], side, cache.done[last].seg, this.strokes[last].length - 2, true);
     }
   }
 
@@ -190,7 +213,7 @@ export class DrawPad extends EventTarget {
     ctx.fillStyle = this.colours.paper;
     ctx.fillRect(0, 0, side, side);
     if (this.image) this.paintImage(ctx, side);
-    this.paint(ctx, side, this.colours.ink);
+    this.paint(ctx, side, this.colours.ink, this.viewCache);
     const box = this.overlay?.box;
     if (box && this.strokes.length) {
       const s = side / this.inkSize;
@@ -214,7 +237,7 @@ export class DrawPad extends EventTarget {
     const n = this.inkSize;
     const ctx = this.inkCtx;
     ctx.clearRect(0, 0, n, n);
-    this.paint(ctx, n, '#000');
+    this.paint(ctx, n, '#000', this.inkCache);
     const rgba = ctx.getImageData(0, 0, n, n).data;
     const out = new Float32Array(n * n);
     for (let i = 0; i < out.length; i++) out[i] = rgba[i * 4 + 3] / 255;
@@ -226,5 +249,50 @@ export class DrawPad extends EventTarget {
     if (this.frame) cancelAnimationFrame(this.frame);
     for (const [type, fn] of Object.entries(this.handlers)) this.canvas.removeEventListener(type, fn);
     this.canvas.remove();
+  }
+}
+
+// Segments of the growing stroke committed to the cache at a time: few enough
+// joins that the drawing looks as one path, few enough points redrawn per update.
+const COMMIT_SEGMENTS = 64;
+
+/**
+ * Strokes the part of a smoothed stroke (points in pad units, scaled by
+ * `side`) from the end of quadratic segment `from` (its first point for 0) to
+ * the end of segment `to`, and with `tail` the straight last piece to the
+ * final point (a single point is a dot).
+ */
+function strokePath(ctx, pts, side, from, to, tail) {
+  const n = pts.length;
+  const x = (i) => pts[i][0] * side, y = (i) => pts[i][1] * side;
+  if (n === 1) {
+    if (!tail) return;
+    ctx.beginPath();
+    ctx.arc(x(0), y(0), ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    return;
+  }
+  const midX = (i) => (x(i) + x(i + 1)) / 2, midY = (i) => (y(i) + y(i + 1)) / 2;
+  ctx.beginPath();
+  if (from === 0) ctx.moveTo(x(0), y(0)); else ctx.moveTo(midX(from), midY(from));
+  for (let i = from + 1; i <= to; i++) ctx.quadraticCurveTo(x(i), y(i), midX(i), midY(i));
+  if (tail) ctx.lineTo(x(n - 1), y(n - 1));
+  ctx.stroke();
+}
+
+/** A transparent canvas holding the part of a drawing that no longer changes (see DrawPad.paint). */
+class StrokeCache {
+  constructor() {
+    this.canvas = document.createElement('canvas');
+    this.ctx = this.canvas.getContext('2d');
+    this.reset(1, -1, '');
+  }
+
+  reset(side, version, colour) {
+    this.canvas.width = this.canvas.height = side;  // also clears it
+    this.side = side;
+    this.version = version;
+    this.colour = colour;
+    this.done = [];  // per stroke: { seg: quadratic segments committed, closed: the whole stroke is }
   }
 }
