@@ -48,8 +48,11 @@ const BAD_HASHES = [
 let dir, server, base, devServer, devBase, context, profile;
 const pageErrors = [];
 
+const testPages = new Set();  // written by the tests, beside the artefact's own files
+
 /** Writes a test page into the artefact folder. */
 function page(name, body, head = '') {
+  testPages.add(name);
   writeFileSync(join(dir, name), `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${name}</title><link rel="icon" href="data:,">${head}</head>
 <body>${body}<script type="module" src="cnn-playground.js"></script></body></html>`);
@@ -328,6 +331,25 @@ test('the lecture page\'s language picker moves the text and every widget to Eng
   assert.match(p.url(), /lang=en/);
   await p.evaluate(() => scrollTo(0, 0));
   await p.screenshot({ path: new URL('widgets-lecture-en.png', OUT).pathname, fullPage: false });
+  await p.close();
+});
+
+test('the lecture page keeps its own language when ?lang= names none, and says the value was not used', async () => {
+  for (const query of ['?lang=xx', '?lang=', '?lang=%3Cb%3Eko%3C%2Fb%3E']) {
+    const p = await open(`lecture.html${query}`);
+    const note = p.locator('cnn-lang-picker [data-testid=lang-note]');
+    assert.equal(await p.evaluate(() => document.documentElement.lang), 'ko', query);
+    assert.equal(await p.locator('cnn-lang-picker [data-testid=lang-picker]').inputValue(), 'ko');
+    const value = new URLSearchParams(query).get('lang');
+    assert.equal(await note.textContent(), `적용하지 않음: 링크의 ?lang=${value} 값은 이 페이지의 언어가 아니어서 한국어 그대로 보여 줍니다.`);
+    assert.equal(await note.isVisible(), true);
+    await p.locator('cnn-lang-picker [data-testid=lang-picker]').selectOption('en');
+    assert.equal(await note.isVisible(), false, 'the reader\'s own choice ends the note');
+    await p.close();
+  }
+  const p = await open('lecture.html?lang=en-GB');
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await p.locator('cnn-lang-picker [data-testid=lang-note]').isVisible(), false);
   await p.close();
 });
 
@@ -622,7 +644,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 });
 
 test('the artefact folder holds only what a teacher copies', () => {
-  const files = readdirSync(dir).filter((f) => !/^(one|one-draw|two|langs|bad|hostile|far|iframe|themes|probe)\.html$/.test(f) && f !== 'models').sort();
+  const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
   assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');

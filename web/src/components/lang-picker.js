@@ -3,9 +3,11 @@
 // follows, and shows only the page's text blocks marked with the chosen
 // language (data-lang="ko" / data-lang="en"). It starts from the page URL's
 // ?lang=, else the page's lang, else the browser's language, and keeps the
-// choice in ?lang= so that a shared link opens in the same language.
+// choice in ?lang= so that a shared link opens in the same language. A ?lang=
+// that names no language of the page is not used, and the picker says so.
 // Event: 'cnn-lang' { lang } after a change.
-import { t, LANGS, pickLang } from '../ui/i18n.js';
+import { t, LANGS, matchLang, pickLang } from '../ui/i18n.js';
+import { shown } from './attributes.js';
 import { defineOnce } from './define.js';
 
 export class CnnLangPicker extends HTMLElement {
@@ -19,6 +21,7 @@ export class CnnLangPicker extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const style = doc.createElement('style');
     style.textContent = ':host { display: inline-block; } label { display: inline-flex; gap: .4rem; align-items: center; font: inherit; }'
+      + ' [role=status]:not([hidden]) { display: block; font-size: .85em; margin-top: .2rem; }'
       + ' select { font: inherit; padding: .2rem .4rem; border-radius: 6px; }';
     this.label = doc.createElement('span');
     this.select = doc.createElement('select');
@@ -32,11 +35,16 @@ export class CnnLangPicker extends HTMLElement {
     }
     const label = doc.createElement('label');
     label.append(this.label, this.select);
-    root.append(style, label);
+    this.note = doc.createElement('span');
+    this.note.setAttribute('role', 'status');
+    this.note.dataset.testid = 'lang-note';
+    this.note.hidden = true;
+    root.append(style, label, this.note);
     this.select.addEventListener('change', () => this.choose(this.select.value, true));
     const fromUrl = new URLSearchParams(doc.defaultView?.location.search ?? '').get('lang');
-    const start = fromUrl ?? doc.documentElement.getAttribute('lang') ?? globalThis.navigator?.language;
-    this.choose(pickLang(start), false);
+    this.refused = fromUrl !== null && !matchLang(fromUrl) ? fromUrl : null;
+    const start = matchLang(fromUrl) ?? matchLang(doc.documentElement.getAttribute('lang')) ?? pickLang(globalThis.navigator?.language);
+    this.choose(start, false);
   }
 
   choose(lang, byReader) {
@@ -44,6 +52,11 @@ export class CnnLangPicker extends HTMLElement {
     doc.documentElement.lang = lang;
     this.select.value = lang;
     this.label.textContent = t(lang, 'page.lang');
+    if (this.refused !== null) {
+      this.note.textContent = t(lang, 'lang.refused', { value: shown(this.refused), lang: t(lang, `lang.name.${lang}`) });
+      this.note.hidden = byReader;  // the reader's own choice ends the note
+      if (byReader) this.refused = null;
+    }
     for (const block of doc.querySelectorAll('[data-lang]')) block.hidden = block.dataset.lang !== lang;
     if (byReader) {
       const url = new URL(doc.defaultView.location.href);

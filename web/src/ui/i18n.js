@@ -33,10 +33,16 @@ export const STRINGS = {
   ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost },
 };
 
+/** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */
+export function matchLang(tag) {
+  if (typeof tag !== 'string') return null;
+  const base = tag.toLowerCase().split(/[-_]/)[0];
+  return LANGS.includes(base) ? base : null;
+}
+
 /** Picks a supported language from a tag such as "ko-KR"; English otherwise. */
 export function pickLang(tag) {
-  const base = String(tag ?? '').toLowerCase().split(/[-_]/)[0];
-  return LANGS.includes(base) ? base : 'en';
+  return matchLang(tag) ?? 'en';
 }
 
 /** The text for `key` in `lang` (falling back to English), with {params} filled in. */

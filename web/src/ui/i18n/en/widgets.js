@@ -22,4 +22,5 @@ export default {
   'embed.codeLabel': 'HTML that embeds this widget with these settings',
   'lang.name.en': 'English',
   'lang.name.ko': '한국어',
+  'lang.refused': 'Not used: ?lang={value} is not a language of this page, so it stays in {lang}.',
 };

@@ -22,4 +22,5 @@ export default {
   'embed.codeLabel': '이 설정의 위젯을 넣는 HTML',
   'lang.name.en': 'English',
   'lang.name.ko': '한국어',
+  'lang.refused': '적용하지 않음: 링크의 ?lang={value} 값은 이 페이지의 언어가 아니어서 {lang} 그대로 보여 줍니다.',
 };
