@@ -14,6 +14,9 @@
 #   scripts/fuzz.sh [seconds]                  90 by default, in all, shared by the targets
 #   scripts/fuzz.sh --update-corpus [seconds]  then minimise what was found beyond
 #                                              the seeds into tests/fuzz/corpus/
+# To add a target (a new parser): tools/fuzz/fuzz_<name>.cpp, its name in the
+# foreach of CMakeLists.txt's fuzz build and in TARGETS, SHARE and MIN_POINTS
+# below, and its seeds in tools/fuzz/make_corpus.cpp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 update=0
