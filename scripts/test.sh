@@ -16,8 +16,8 @@ run node tools/prepare_data.js --if-missing
 run ./build/native/engine_tests
 run node --no-experimental-fetch build/wasm/engine_tests.js
 run node --test tests/web/
-# the model loader under libFuzzer with ASan and UBSan, for a bounded time
-run bash scripts/fuzz.sh 60
+# the native parsers under libFuzzer with ASan and UBSan, 90 s in all
+run bash scripts/fuzz.sh 90
 # the page end to end in headless Chromium (screenshots in test-results/)
 run node --test --test-concurrency=1 tests/e2e/
 exit $status

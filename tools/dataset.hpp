@@ -64,7 +64,9 @@ inline cnn::Status parse_dataset(const std::vector<uint8_t>& b, Dataset* out) {
   CNN_RETURN_IF_ERROR(u32("the header", &h));
   CNN_RETURN_IF_ERROR(u32("the header", &w));
   CNN_RETURN_IF_ERROR(u32("the header", &nclasses));
-  if (train > count || c < 1 || h < 1 || w < 1 || c * uint64_t(h) * w > (1u << 24) || nclasses < 1 || nclasses > 256)
+  // c * h first: at most 2^24 when it passes, so times w it cannot wrap around.
+  if (train > count || c < 1 || h < 1 || w < 1 || c * uint64_t(h) > (1u << 24) || c * uint64_t(h) * w > (1u << 24) ||
+      nclasses < 1 || nclasses > 256)
     return Status::error("the data file's header is inconsistent");
   Dataset d;
   CNN_RETURN_IF_ERROR(str("the name", &d.name));

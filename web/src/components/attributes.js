@@ -12,10 +12,10 @@
 //
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
 // static `options`). To add a lab setting: add a field to state.js.
-import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool } from '../ui/lab/state.js';
+import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
 import { LANGS, t } from '../ui/i18n.js';
 
-const SHOWN_VALUE_MAX = 40;  // a bad value is echoed this long at most
+export { shown };
 
 /** 'poolWindow' -> 'pool-window' */
 export function kebab(name) {
@@ -61,12 +61,6 @@ export function isGlobalAttribute(name) {
 export function problemText(lang, p) {
   const why = p.why ? t(lang, p.why.key, p.why.params) : '';
   return t(lang, p.key, { ...p.params, why });
-}
-
-/** A value as a problem message shows it: as text, cut short. */
-export function shown(value) {
-  const s = String(value);
-  return s.length > SHOWN_VALUE_MAX ? `${s.slice(0, SHOWN_VALUE_MAX)}…` : s;
 }
 
 /** Why a value does not fit a type, as { key, params } of i18n.js. */

@@ -70,32 +70,54 @@ export function parseBool(raw) {
   return null;
 }
 
+// Numbers written in decimal, as Python's int() and float() read them, with
+// spaces around allowed: not 0x3, 0b1 or 2.0 for a whole number, and no
+// Infinity or empty string for a number.
+const INT_TEXT = /^[-+]?\d+$/;
+const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const SHOWN_MAX = 40;  // a bad value is echoed this long at most
+
+/** A value as a message shows it: as text, cut short. */
+export function shown(value) {
+  let s;
+  try {
+    s = String(value);
+  } catch {  // an object without toString
+    s = Object.prototype.toString.call(value);
+  }
+  return s.length > SHOWN_MAX ? `${s.slice(0, SHOWN_MAX)}…` : s;
+}
+
+const given = (raw) => JSON.stringify(shown(raw));
+
 function checkValue(name, f, raw) {
   const bad = (why) => new RangeError(`${name}: ${why}`);
   switch (f.type) {
     case 'int': {
-      const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(`expected a whole number from ${f.min} to ${f.max}`);
-      if (v < f.min || v > f.max) throw bad(`${v} is outside ${f.min} to ${f.max}`);
+      const v = typeof raw === 'string' && INT_TEXT.test(raw.trim()) ? Number(raw) : raw;
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        throw bad(`expected a whole number from ${f.min} to ${f.max}, got ${given(raw)}`);
+      }
+      if (v < f.min || v > f.max) throw bad(`${typeof raw === 'string' ? raw.trim() : v} is outside ${f.min} to ${f.max}`);
       return v;
     }
     case 'enum':
-      if (!f.values.includes(raw)) throw bad(`expected one of ${f.values.join(', ')}`);
+      if (!f.values.includes(raw)) throw bad(`expected one of ${f.values.join(', ')}, got ${given(raw)}`);
       return raw;
     case 'bool': {
       const v = parseBool(raw);
-      if (v === null) throw bad('expected true or false');
+      if (v === null) throw bad(`expected true or false, got ${given(raw)}`);
       return v;
     }
     case 'numbers': {
       if (raw === null) return null;
       const list = typeof raw === 'string' ? raw.split(',') : raw;
-      if (!Array.isArray(list) && !ArrayBuffer.isView(list)) throw bad('expected a list of numbers');
-      if (list.length > 4096) throw bad('the list is too long');
+      if (!Array.isArray(list) && !ArrayBuffer.isView(list)) throw bad(`expected a list of numbers, got ${given(raw)}`);
+      if (list.length > 4096) throw bad(`${list.length} values are too many (4096 at most)`);
       return Array.from(list, (x) => {
-        const v = typeof x === 'string' && x.trim() !== '' ? Number(x) : x;
+        const v = typeof x === 'string' && NUMBER_TEXT.test(x.trim()) ? Number(x) : x;
         if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > LIMITS.valueMax) {
-          throw bad(`${String(x).slice(0, 20)} is not a number from -${LIMITS.valueMax} to ${LIMITS.valueMax}`);
+          throw bad(`${given(x)} is not a number from -${LIMITS.valueMax} to ${LIMITS.valueMax}`);
         }
         return v;
       });
@@ -103,9 +125,11 @@ function checkValue(name, f, raw) {
     case 'enums': {
       if (raw === null) return null;
       const list = typeof raw === 'string' ? raw.split(',') : raw;
-      if (!Array.isArray(list) || list.length > LIMITS.filtersMax) throw bad(`expected up to ${LIMITS.filtersMax} names`);
+      if (!Array.isArray(list) || list.length > LIMITS.filtersMax) {
+        throw bad(`expected up to ${LIMITS.filtersMax} names, got ${given(raw)}`);
+      }
       return list.map((x) => {
-        if (!f.values.includes(x)) throw bad(`expected names from ${f.values.join(', ')}`);
+        if (!f.values.includes(x)) throw bad(`expected names from ${f.values.join(', ')}, got ${given(x)}`);
         return x;
       });
     }
