@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  labStateFromAttributes, parseOption, parseEmbedHash, kebab, camel, LAB_ATTRIBUTES, LAB_URL_KEYS, shown, isGlobalAttribute,
+  labStateFromAttributes, parseOption, parseEmbedHash, kebab, camel, LAB_ATTRIBUTES, LAB_URL_KEYS, shown, isGlobalAttribute, problemText,
 } from '../../web/src/components/attributes.js';
 import { defaultState, FIELDS, toQuery } from '../../web/src/ui/lab/state.js';
 import { t } from '../../web/src/ui/i18n.js';
@@ -62,6 +62,33 @@ for (const [name, value] of BAD_VALUES) {
     assert.equal(Object.getPrototypeOf(state), Object.prototype);
   });
 }
+
+test('a list whose length does not fit the other settings is refused, naming it, its value and the counts', () => {
+  const cases = [
+    [[['cells', '1,2,3']], 'cells', 3, 25],
+    [[['size', '6'], ['cells', Array(25).fill(1).join(',')]], 'cells', 25, 36],
+    [[['filters', '2'], ['bias', '0.5']], 'bias', 1, 2],
+    [[['kernel', '3'], ['input', 'rgb'], ['presets', 'custom'], ['weights', Array(9).fill(1).join(',')]], 'weights', 9, 27],
+  ];
+  for (const [pairs, name, got, want] of cases) {
+    const { state, problems } = labStateFromAttributes(pairs, base);
+    assert.equal(problems.length, 1, JSON.stringify(pairs));
+    assert.deepEqual(problems[0], { key: 'widget.badLength', params: { name, value: shown(pairs.at(-1)[1]), got, want } });
+    assert.equal(state[name], null, 'the list is left out');
+    assert.match(problemText('en', problems[0]), new RegExp(`^Not used: ${name}=".*" has ${got} values, but these settings need ${want}$`));
+    assert.match(problemText('ko', problems[0]), new RegExp(`${got}개인데 이 설정에는 ${want}개가 필요합니다$`));
+  }
+  const digit = labStateFromAttributes([['input', 'digit'], ['cells', '1,2']], base);
+  assert.equal(digit.problems[0].key, 'widget.unusedList');
+  assert.equal(digit.state.cells, null);
+  // lists that fit are kept
+  const fits = labStateFromAttributes([['size', '5'], ['cells', Array(25).fill(2).join(',')], ['filters', '2'], ['bias', '1,2']], base);
+  assert.deepEqual(fits.problems, []);
+  assert.deepEqual(fits.state.bias, [1, 2]);
+  // in an embed hash too (its pairs become the widget's attributes)
+  const hash = parseEmbedHash('#widget=conv-lab&cells=1,2,3', WIDGETS, 'conv-lab');
+  assert.deepEqual(labStateFromAttributes(hash.lab, base).problems.map((p) => p.key), ['widget.badLength']);
+});
 
 test('a problem reads as plain text in both languages, the reason from the state table', () => {
   const { problems } = labStateFromAttributes([['stride', '-1']], base);

@@ -13,6 +13,7 @@
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
 // static `options`). To add a lab setting: add a field to state.js.
 import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
+import { lengthProblems } from '../ui/lab/layer.js';
 import { LANGS, t } from '../ui/i18n.js';
 
 export { shown };
@@ -99,6 +100,14 @@ export function labStateFromAttributes(pairs, base) {
     } catch {
       problems.push(badValue('widget.badAttribute', name, value, FIELDS[field]));
     }
+  }
+  // a list that does not fit the other settings is refused too, not passed over
+  for (const { field, got, want } of lengthProblems(state)) {
+    const name = kebab(field);
+    const value = shown(pairs.filter(([n]) => n === name).at(-1)?.[1] ?? attributeValue(state[field]));
+    problems.push(want ? { key: 'widget.badLength', params: { name, value, got, want } }
+      : { key: 'widget.unusedList', params: { name, value, input: state.input } });
+    state = { ...state, [field]: base[field] };
   }
   return { state, problems };
 }

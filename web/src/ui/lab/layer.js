@@ -11,6 +11,25 @@ export function presetOf(state, f) {
   return state.presets?.[f] ?? DEFAULT_PRESETS[f % DEFAULT_PRESETS.length];
 }
 
+/**
+ * The lists of a state whose length does not fit its other settings, as
+ * [{ field, got, want }]: cells (the numeric grid, size x size; want 0: the
+ * input is not the grid), weights (filters x channels x kernel x kernel, for
+ * the custom filters) and bias (one per filter). The lab would otherwise pass
+ * over such a list in silence.
+ */
+export function lengthProblems(state) {
+  const [channels, height, width] = inputShape(state.input, state.size);
+  const want = {
+    cells: state.input === 'grid' ? height * width : 0,
+    weights: state.filters * channels * state.kernel * state.kernel,
+    bias: state.filters,
+  };
+  return Object.entries(want)
+    .filter(([field, n]) => state[field] != null && state[field].length !== n)
+    .map(([field, n]) => ({ field, got: state[field].length, want: n }));
+}
+
 /** The input the lab shows: { channels, height, width, data }. */
 export function labInput(state, digit) {
   const [channels, height, width] = inputShape(state.input, state.size);

@@ -8,6 +8,8 @@ export default {
   'widget.region.poolLab': 'Pooling lab',
   'widget.badAttribute': 'Not used: {name}="{value}" ({why}).',
   'widget.unknownAttribute': 'Not used: this widget has no attribute {name}. It has: {known}.',
+  'widget.badLength': 'Not used: {name}="{value}" has {got} values, but these settings need {want}',
+  'widget.unusedList': 'Not used: {name}="{value}": these are the numbers of input="grid", but the input is {input}',
   'widget.why.int': 'expected a whole number from {min} to {max}',
   'widget.why.enum': 'expected one of: {values}',
   'widget.why.bool': 'expected true or false',

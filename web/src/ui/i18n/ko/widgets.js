@@ -8,6 +8,8 @@ export default {
   'widget.region.poolLab': '풀링 실험실',
   'widget.badAttribute': '적용하지 않음: {name}="{value}" ({why})',
   'widget.unknownAttribute': '적용하지 않음: 이 위젯에는 {name} 속성이 없습니다. 쓸 수 있는 속성: {known}',
+  'widget.badLength': '적용하지 않음: {name}="{value}"의 값은 {got}개인데 이 설정에는 {want}개가 필요합니다',
+  'widget.unusedList': '적용하지 않음: {name}="{value}" 값은 input="grid"일 때만 쓰는데 지금 입력은 {input}입니다',
   'widget.why.int': '{min}부터 {max}까지의 정수여야 합니다',
   'widget.why.enum': '다음 중 하나여야 합니다: {values}',
   'widget.why.bool': 'true 또는 false여야 합니다',
