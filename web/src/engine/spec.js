@@ -15,7 +15,11 @@ const show = (v) => {
   if (typeof v === 'string') return `${JSON.stringify(v)} (a string)`;
   if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return 'an object';
+  if (v !== null && typeof v === 'object') {
+    let text;
+    try { text = JSON.stringify(v); } catch { text = undefined; }
+    return text === undefined ? 'an object' : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  }
   return String(v);
 };
 
