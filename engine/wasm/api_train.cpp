@@ -13,15 +13,7 @@ namespace {
 // Runs body(TrainerSlot&, R*) for trainer handle t; on error, `on_error`.
 template <class R, class F>
 R trainer_value(int t, R on_error, F body) {
-  TrainerSlot* s = nullptr;
-  R out = on_error;
-  Status st = trainers().get(t, &s);
-  if (st) st = body(*s, &out);
-  if (!st) {
-    fail(st);
-    return on_error;
-  }
-  return out;
+  return handle_value(trainers(), t, on_error, body);
 }
 
 }  // namespace

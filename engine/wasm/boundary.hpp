@@ -97,27 +97,34 @@ struct TrainerSlot {
 HandleTable<NetSlot>& networks();
 HandleTable<TrainerSlot>& trainers();
 
-// Runs body(NetSlot&) -> Status for handle h: 0 when it succeeds, else -1 with the message kept.
-template <class F>
-int with_net(int h, F body) {
-  NetSlot* s = nullptr;
-  Status st = networks().get(h, &s);
-  if (st) st = body(*s);
-  return st ? 0 : fail(st);
-}
-
-// The same for an export that returns a value: body(NetSlot&, R*) -> Status; on error, `on_error`.
-template <class R, class F>
-R net_value(int h, R on_error, F body) {
-  NetSlot* s = nullptr;
+// Runs body(T&, R*) -> Status for handle h of `table`: the result, or
+// `on_error` (with the message kept) when the handle or the body fails.
+template <class T, class R, class F>
+R handle_value(HandleTable<T>& table, int h, R on_error, F body) {
+  T* s = nullptr;
   R out = on_error;
-  Status st = networks().get(h, &s);
+  Status st = table.get(h, &s);
   if (st) st = body(*s, &out);
   if (!st) {
     fail(st);
     return on_error;
   }
   return out;
+}
+
+// The same for a network handle.
+template <class R, class F>
+R net_value(int h, R on_error, F body) {
+  return handle_value(networks(), h, on_error, body);
+}
+
+// Runs body(NetSlot&) -> Status for network h: 0 when it succeeds, else -1 with the message kept.
+template <class F>
+int with_net(int h, F body) {
+  return net_value(h, -1, [&](NetSlot& s, int* out) {
+    *out = 0;
+    return body(s);
+  });
 }
 
 // Argument checks shared by the exports.

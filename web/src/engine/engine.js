@@ -261,4 +261,9 @@ export class Engine {
   liveObjects() {
     return { networks: this.m._cnn_live_networks(), trainers: this.m._cnn_live_trainers() };
   }
+
+  /** Bytes of wasm memory (it grows and never shrinks). */
+  get memoryBytes() {
+    return this.m.HEAPU8.buffer.byteLength;
+  }
 }

@@ -31,9 +31,9 @@ export function createHandlers(engine) {
       return { result: { version: engine.version, simdArch: engine.simdArch, simdWidth: engine.simdWidth } };
     },
 
-    /** -> the live objects: { networks (this handler set's), engine: { networks, trainers } } */
+    /** -> the live objects: { networks (this handler set's), engine: { networks, trainers }, memoryBytes } */
     liveObjects() {
-      return { result: { networks: nets.size, engine: engine.liveObjects() } };
+      return { result: { networks: nets.size, engine: engine.liveObjects(), memoryBytes: engine.memoryBytes } };
     },
 
     /** { specs, inputShape?, seed?, params? } -> { id, numLayers, paramCount, layers } */
