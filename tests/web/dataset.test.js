@@ -37,4 +37,9 @@ test('a damaged data file is refused with a reason', () => {
   const bad = bytes.slice();
   bad[0] = 0x58;
   assert.throws(() => readDataset(bad), /CNNDATA/);
+  // a sample of 1024 x 1024 x 1024 values: refused from the header, as the native reader refuses it
+  const huge = bytes.slice();
+  const view = new DataView(huge.buffer);
+  for (const at of [20, 24, 28]) view.setUint32(at, 1024, true);  // channels, height, width
+  assert.throws(() => readDataset(huge), /header is inconsistent \(100 samples, 0 for training, 1024x1024x1024, 10 classes\)/);
 });

@@ -30,7 +30,10 @@ export function readDataset(bytes) {
   const version = u32();
   if (version !== 1) fail(`version ${version} is not supported`);
   const [count, trainCount, channels, height, width, classCount] = [u32(), u32(), u32(), u32(), u32(), u32()];
-  if (trainCount > count || !channels || !height || !width || !classCount || classCount > 256) fail('its header is inconsistent');
+  // as the native reader (tools/dataset.hpp): one sample holds at most 2^24 values
+  if (trainCount > count || !channels || !height || !width || channels * height * width > 2 ** 24 || !classCount || classCount > 256) {
+    fail(`its header is inconsistent (${count} samples, ${trainCount} for training, ${channels}x${height}x${width}, ${classCount} classes)`);
+  }
   const name = str();
   const classes = Array.from({ length: classCount }, str);
   const size = channels * height * width;
