@@ -5,6 +5,7 @@
 //
 //   node tools/prepare_data.js [mnist|fashion|all] [--out DIR] [--if-missing]
 //   node tools/prepare_data.js samples     # writes web/models/samples-*.cnnd
+//   node tools/prepare_data.js page [--if-missing]  # web/build/data: what the page trains on
 //
 // Data file format ("CNNDATA", version 1; integers little-endian u32,
 // str = u32 byte length + UTF-8 bytes):
@@ -25,7 +26,13 @@
 // 10,000 test images as the held-out split.
 // Samples (for the page): the first 10 held-out images of each class, in
 // class order, as a data file whose train_count is 0.
+// The page's training data (web/build/data/, served beside the page, not in
+// git): all of the MNIST digits above (7.9 MB), and Fashion-MNIST cut to its
+// first 12,000 training and 2,000 test images (11 MB), with manifest.json
+// giving each file's size and SHA-256, which the Worker checks before use
+// (web/src/engine/training-data.js).
 import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,6 +184,38 @@ export function samplesOf(set, perClass = 10) {
 
 const PREPARE = { mnist: prepareMnist, fashion: prepareFashion };
 
+/** The first `trainCount` training and `heldOutCount` held-out samples of a set. */
+export function cutOf(set, trainCount, heldOutCount) {
+  const size = set.height * set.width;
+  const keep = [...Array(trainCount).keys(), ...Array.from({ length: heldOutCount }, (_, i) => set.trainCount + i)];
+  const pixels = new Uint8Array(keep.length * size);
+  const labels = new Uint8Array(keep.length);
+  keep.forEach((src, i) => {
+    pixels.set(set.pixels.subarray(src * size, (src + 1) * size), i * size);
+    labels[i] = set.labels[src];
+  });
+  return { ...set, trainCount, labels, pixels };
+}
+
+const PAGE_SETS = { mnist: () => prepareMnist(), fashion: () => cutOf(prepareFashion(), 12000, 2000) };
+
+function writePageData(ifMissing) {
+  const dir = join(root, 'web', 'build', 'data');
+  const manifestPath = join(dir, 'manifest.json');
+  if (ifMissing && existsSync(manifestPath)) return;
+  const sets = {};
+  for (const [key, make] of Object.entries(PAGE_SETS)) {
+    const set = make();
+    const bytes = encodeDataset(set);
+    const file = `${key}.cnnd`;
+    writeAtomic(join(dir, file), bytes);
+    sets[key] = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), name: set.name,
+      train: set.trainCount, heldOut: set.labels.length - set.trainCount };
+  }
+  writeAtomic(manifestPath, JSON.stringify({ sets }, null, 1) + '\n');
+  console.log(`wrote ${manifestPath}: ${Object.entries(sets).map(([k, v]) => `${k} ${v.bytes} bytes`).join(', ')}`);
+}
+
 function main(argv) {
   let what = 'all';
   let out = join(root, 'build', 'data');
@@ -185,9 +224,10 @@ function main(argv) {
     const a = argv[i];
     if (a === '--out') out = resolve(argv[++i] ?? '');
     else if (a === '--if-missing') ifMissing = true;
-    else if (['mnist', 'fashion', 'all', 'samples'].includes(a)) what = a;
-    else throw new Fail(`unknown argument ${JSON.stringify(a)}; usage: prepare_data.js [mnist|fashion|all|samples] [--out DIR] [--if-missing]`);
+    else if (['mnist', 'fashion', 'all', 'samples', 'page'].includes(a)) what = a;
+    else throw new Fail(`unknown argument ${JSON.stringify(a)}; usage: prepare_data.js [mnist|fashion|all|samples|page] [--out DIR] [--if-missing]`);
   }
+  if (what === 'page') return writePageData(ifMissing);
   if (what === 'samples') {
     for (const [key, file] of [['mnist', 'samples-mnist.cnnd'], ['fashion', 'samples-fashion.cnnd']]) {
       const path = join(root, 'web', 'models', file);
