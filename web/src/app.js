@@ -10,6 +10,7 @@
 import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
 import { mountLab } from './ui/lab/mount.js';
+import { mountTrain } from './ui/train/mount.js';
 import { EngineClient } from './engine/client.js';
 
 const PIECES = [
@@ -28,6 +29,14 @@ const PIECES = [
       const playground = mounted.find((p) => p instanceof Playground);
       const piece = mountLab(slots.lab, { lang, playground });
       globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
+      return piece;
+    },
+  },
+  {
+    slots: ['train'],
+    mount(slots, { lang }) {
+      const piece = mountTrain(slots.train, { lang });
+      globalThis.cnnTrain = piece.view;  // for the end-to-end tests and the console
       return piece;
     },
   },

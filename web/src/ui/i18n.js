@@ -17,6 +17,7 @@ import enPage from './i18n/en/page.js';
 import enPlayground from './i18n/en/playground.js';
 import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
+import enTrain from './i18n/en/train.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
@@ -25,12 +26,13 @@ import koPage from './i18n/ko/page.js';
 import koPlayground from './i18n/ko/playground.js';
 import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
+import koTrain from './i18n/ko/train.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enTrain },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koTrain },
 };
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */

@@ -1,0 +1,385 @@
+// Build a network and watch it learn: the architecture editor, the
+// hyperparameters, start / pause / one step / reset, the loss and accuracy
+// curves (training and held-out), images/s and time, the first layer's
+// filters, the held-out confusion matrix and the PyTorch listing. The run
+// lives in the engine Worker (training.js); this view holds its id and polls
+// its progress 10 times a second while it trains.
+//
+// Given a container and options { lang, client, state (state.js), dataUrl
+// (the folder of the training data), onState(state) (after every change:
+// e.g. to write it into the URL) }.
+import { el, formatNumber } from '../dom.js';
+import { t } from '../i18n.js';
+import { ArchitectureEditor } from './editor.js';
+import { CurveChart } from './curves.js';
+import { FiltersView } from './filters.js';
+import { ConfusionView } from './confusion.js';
+import { HYPER, checkHyper, defaultTrainState, pytorchListing } from './state.js';
+
+const POLL_MS = 100;
+const INPUT_SHAPE = [1, 28, 28];
+const CLASSES = 10;
+const COLOURS = { train: '#2166ac', heldOut: '#b35806' };
+
+export class TrainView extends EventTarget {
+  constructor(container, { lang = 'en', client, state, dataUrl, onState = () => {} } = {}) {
+    super();
+    this.lang = lang;
+    this.client = client;
+    this.dataUrl = dataUrl;
+    this.onState = onState;
+    this.state = { ...defaultTrainState(), ...state };
+    this.run = null;        // { id, key (the settings it was made with) }
+    this.progress = null;
+    this.curve = [];        // training: { step, images, loss, accuracy }
+    this.heldOut = [];
+    this.timer = 0;
+    this.busy = null;
+    this.root = el('div', { class: 'train' });
+    container.append(this.root);
+    this.build();
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.editor.setLang(lang);
+    this.build(false);
+  }
+
+  /** The settings a run is made with, as one comparable string. */
+  runKey() {
+    const { layers, ...hyper } = this.state;
+    return JSON.stringify({ layers, hyper });
+  }
+
+  build(withEditor = true) {
+    const L = this.lang;
+    if (withEditor) {
+      this.editorSlot = el('div', { class: 'train-editor-slot' });
+      this.editor = new ArchitectureEditor(this.editorSlot, {
+        lang: L, client: this.client, layers: this.state.layers, inputShape: INPUT_SHAPE,
+        onChange: (change) => this.architectureChanged(change),
+      });
+    }
+    this.inputs = {};
+    const field = (name) => {
+      const f = HYPER[name];
+      let input;
+      if (f.type === 'enum') {
+        input = el('select', {}, ...f.values.map((v) => el('option', { value: v, text: t(L, `train.${name}.${v}`), selected: v === this.state[name] })));
+      } else if (f.type === 'bool') {
+        input = el('input', { type: 'checkbox', checked: this.state[name] });
+      } else {
+        input = el('input', { type: 'text', inputmode: 'decimal', size: 7, value: String(this.state[name]) });
+      }
+      input.dataset.hyper = name;
+      input.addEventListener('change', () => this.hyperChanged(name, input));
+      this.inputs[name] = input;
+      return el('label', { class: 'train-field' }, el('span', { text: t(L, `train.hyper.${name}`) }), input);
+    };
+    const button = (key, onclick, testid) => el('button', { type: 'button', text: t(L, key), onclick, 'data-testid': testid });
+    this.startButton = button('train.start', () => this.toggle(), 'train-start');
+    this.controls = el('div', { class: 'train-controls' },
+      this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'));
+    this.loadBar = el('progress', { max: 1, value: 0, hidden: true, 'data-testid': 'train-loading' });
+    this.status = el('p', { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' });
+    this.message = el('p', { class: 'train-message-text error', role: 'alert', hidden: true, 'data-testid': 'train-message' });
+    this.xToggle = el('select', { 'aria-label': t(L, 'train.xAxis'), onchange: () => this.setX() },
+      el('option', { value: 'step', text: t(L, 'train.x.step') }), el('option', { value: 'images', text: t(L, 'train.x.images') }));
+    const charts = el('div', { class: 'train-charts' });
+    this.lossChart = new CurveChart(charts, { title: t(L, 'train.lossChart'), testid: 'train-loss-chart' });
+    this.accuracyChart = new CurveChart(charts, { title: t(L, 'train.accuracyChart'), percent: true, testid: 'train-accuracy-chart' });
+    const filterBox = el('div', { class: 'train-filter-box' }, el('h4', { text: t(L, 'train.filters') }));
+    this.filters = new FiltersView(filterBox, { inputShape: INPUT_SHAPE });
+    this.filterNote = el('p', { class: 'train-note', text: t(L, 'train.filtersNote') });
+    filterBox.append(this.filterNote);
+    const confusionBox = el('div', { class: 'train-confusion-box' }, el('h4', { text: t(L, 'train.confusion') }),
+      button('train.evaluate', () => this.evaluate(), 'train-evaluate'));
+    this.confusion = new ConfusionView(confusionBox, { lang: L });
+    this.listing = el('pre', { class: 'train-listing', 'data-testid': 'train-listing' });
+    this.root.replaceChildren(
+      el('div', { class: 'train-build' }, el('h3', { text: t(L, 'train.architecture') }), this.editorSlot,
+        el('details', { class: 'train-pytorch' }, el('summary', { text: t(L, 'train.pytorch') }), this.listing)),
+      el('div', { class: 'train-grid' },
+        el('div', { class: 'train-run' }, el('h3', { text: t(L, 'train.hyperparameters') }),
+          el('div', { class: 'train-hyper' }, ...Object.keys(HYPER).map(field)),
+          this.controls, this.loadBar, this.status, this.message, filterBox),
+        el('div', { class: 'train-watch' }, el('div', { class: 'train-x' }, el('label', {}, el('span', { text: t(L, 'train.xAxis') }), this.xToggle)),
+          charts)),
+      confusionBox);
+    this.confusion.show(this.lastEvaluation ?? null);
+    this.filters.show(this.lastFilters ?? null);
+    this.redrawCurves();
+    this.setX();
+    this.showListing();
+    this.showProgress();
+    this.inputs.momentum.disabled = this.state.optimizer !== 'sgd';
+  }
+
+  setX() {
+    const key = this.xToggle.value;
+    const label = t(this.lang, key === 'step' ? 'train.x.step' : 'train.x.images');
+    this.lossChart.setX(key, label);
+    this.accuracyChart.setX(key, label);
+  }
+
+  architectureChanged({ layers, description, ok }) {
+    this.description = description;
+    this.architectureOk = ok && this.outputFits(description);
+    if (layers) this.state.layers = layers;
+    this.showListing();
+    this.settingsChanged();
+  }
+
+  outputFits(d) {
+    return !!d?.ok && d.outShape.reduce((a, b) => a * b, 1) === CLASSES;
+  }
+
+  hyperChanged(name, input) {
+    const raw = input.type === 'checkbox' ? input.checked : input.value.trim();
+    try {
+      this.state[name] = checkHyper(name, raw);
+      input.removeAttribute('aria-invalid');
+      this.showMessage(null);
+    } catch (e) {
+      input.setAttribute('aria-invalid', 'true');
+      this.showMessage(t(this.lang, 'train.badSetting', { message: e.message }));
+      return;
+    }
+    this.inputs.momentum.disabled = this.state.optimizer !== 'sgd';
+    this.settingsChanged();
+  }
+
+  /** After any change of the settings: a running run pauses (its curves stay) until Start makes the new one. */
+  settingsChanged() {
+    this.onState({ ...this.state });
+    if (this.run && this.run.key !== this.runKey() && this.progress?.running) this.pause();
+    this.showProgress();
+  }
+
+  showListing() {
+    const d = this.description;
+    if (!d?.ok) {
+      this.listing.textContent = d ? t(this.lang, 'train.cannotTrain', { message: d.error }) : '';
+      return;
+    }
+    this.listing.textContent = `import torch.nn as nn\n\nmodel = ${pytorchListing(d.specs)}`;
+  }
+
+  showMessage(text) {
+    this.message.hidden = !text;
+    this.message.textContent = text ?? '';
+  }
+
+  /** Why training cannot start now, or null. */
+  blocked() {
+    const d = this.description;
+    if (!d) return t(this.lang, 'train.checking');
+    if (!d.ok) return t(this.lang, 'train.cannotTrain', { message: d.error });
+    if (!this.outputFits(d)) return t(this.lang, 'train.classes', { n: d.outShape.reduce((a, b) => a * b, 1), classes: CLASSES });
+    return null;
+  }
+
+  /** The current run if it was made with the current settings; else a new one (the old one is freed). */
+  async ensureRun() {
+    const key = this.runKey();
+    if (this.run && this.run.key === key) return this.run;
+    const why = this.blocked();
+    if (why) throw new Error(why);
+    await this.dropRun();
+    const { layers, dataset, ...hyper } = this.state;
+    const made = await this.client.request('trainCreate', {
+      layers, inputShape: INPUT_SHAPE, classes: CLASSES, dataset, dataUrl: this.dataUrl, ...hyper,
+    });
+    this.run = { id: made.id, key, specs: made.specs };
+    this.clearRun();
+    this.dispatchEvent(new CustomEvent('run', { detail: { id: made.id, specs: made.specs } }));
+    return this.run;
+  }
+
+  async dropRun() {
+    if (!this.run) return;
+    const { id } = this.run;
+    this.run = null;
+    this.progress = null;
+    this.stopPolling();
+    await this.client.request('trainDestroy', { id }).catch(() => {});
+  }
+
+  /** Runs fn unless another action is under way; errors become the message. */
+  async act(fn) {
+    if (this.busy) return this.busy;
+    this.showMessage(null);
+    this.busy = (async () => {
+      try {
+        await fn();
+      } catch (e) {
+        this.showMessage(e.message);
+      } finally {
+        this.busy = null;
+        this.showProgress();
+      }
+    })();
+    return this.busy;
+  }
+
+  toggle() {
+    return this.act(async () => {
+      if (this.progress?.running && this.run?.key === this.runKey()) {
+        await this.pause();
+        return;
+      }
+      const run = await this.ensureRun();
+      if (this.progress?.state === 'done') {  // train again, from the seed's weights
+        await this.client.request('trainReset', { id: run.id });
+        this.clearRun();
+      }
+      this.progress = await this.client.request('trainStart', { id: run.id });
+      this.startPolling();
+    });
+  }
+
+  async pause() {
+    if (!this.run) return;
+    this.progress = await this.client.request('trainPause', { id: this.run.id });
+    await this.poll();
+    this.stopPolling();
+  }
+
+  stepOnce() {
+    return this.act(async () => {
+      const run = await this.ensureRun();
+      const p = await this.client.request('trainProgress', { id: run.id });
+      if (p.state === 'loading') {
+        this.progress = p;
+        this.startPolling();
+        throw new Error(t(this.lang, 'train.stillLoading'));
+      }
+      if (p.running) await this.client.request('trainPause', { id: run.id });
+      this.progress = await this.client.request('trainStep', { id: run.id, steps: 1 });
+      await this.poll();
+    });
+  }
+
+  reset() {
+    return this.act(async () => {
+      this.stopPolling();
+      if (this.run && this.run.key === this.runKey()) {
+        this.progress = await this.client.request('trainReset', { id: this.run.id });
+        this.clearRun();
+        await this.poll();
+      } else {
+        await this.dropRun();
+        this.clearRun();
+        this.filters.show((this.lastFilters = null));
+      }
+    });
+  }
+
+  /** Forgets what was seen of the run (curves, matrix): it starts again from step 0. */
+  clearRun() {
+    this.curve = [];
+    this.heldOut = [];
+    this.confusionOf = null;
+    this.redrawCurves();
+    this.confusion.show((this.lastEvaluation = null));
+  }
+
+  evaluate() {
+    return this.act(async () => {
+      if (!this.run || this.progress?.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
+      const e = await this.client.request('trainEvaluate', { id: this.run.id });
+      this.lastEvaluation = e;
+      this.confusion.show(e);
+    });
+  }
+
+  startPolling() {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.poll().catch((e) => this.showMessage(e.message)), POLL_MS);
+  }
+
+  stopPolling() {
+    clearInterval(this.timer);
+    this.timer = 0;
+  }
+
+  /** New curve points, the numbers and the filters, from the Worker. */
+  async poll() {
+    if (!this.run || this.polling) return;
+    this.polling = true;
+    const { id } = this.run;
+    try {
+      const p = await this.client.request('trainProgress', { id, curveFrom: this.curve.length, heldOutFrom: this.heldOut.length });
+      if (this.run?.id !== id) return;
+      this.progress = p;
+      this.curve.push(...p.curve);
+      this.heldOut.push(...p.heldOut);
+      if (p.state !== 'loading') {
+        const f = await this.client.request('trainFilters', { id });
+        if (this.run?.id === id) this.filters.show((this.lastFilters = f));
+      }
+      this.redrawCurves();
+      this.showProgress();
+      if (!p.running && p.state !== 'loading') {
+        this.stopPolling();
+        if (p.state === 'diverged' || p.state === 'failed') this.showMessage(p.message);
+        if (p.state === 'done' && this.confusionOf !== id) {
+          this.confusionOf = id;
+          const e = await this.client.request('trainEvaluate', { id });
+          if (this.run?.id === id) this.confusion.show((this.lastEvaluation = e));
+        }
+      }
+      this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  redrawCurves() {
+    const L = this.lang;
+    const pick = (points, key) => points.map((p) => ({ step: p.step, images: p.images, value: p[key] }));
+    this.lossChart.setSeries([
+      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, 'loss') },
+      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, 'loss') },
+    ]);
+    this.accuracyChart.setSeries([
+      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, 'accuracy') },
+      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, 'accuracy') },
+    ]);
+  }
+
+  showProgress() {
+    const L = this.lang;
+    const p = this.progress;
+    const stale = this.run && this.run.key !== this.runKey();
+    const running = !!p?.running && !stale;
+    this.startButton.textContent = t(L, running ? 'train.pause' : p && p.step > 0 && !stale && p.state !== 'done' ? 'train.resume' : 'train.start');
+    this.startButton.disabled = !running && !!this.blocked();
+    this.loadBar.hidden = p?.state !== 'loading';
+    if (p?.state === 'loading') {
+      this.loadBar.max = p.totalBytes || 1;
+      this.loadBar.value = p.loadedBytes;
+      this.status.textContent = t(L, 'train.loading', { mb: (p.loadedBytes / 2 ** 20).toFixed(1), total: (p.totalBytes / 2 ** 20).toFixed(1) });
+      return;
+    }
+    if (!p) {
+      this.status.textContent = this.blocked() ?? t(L, 'train.idle');
+      return;
+    }
+    const pct = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
+    this.status.textContent = [
+      t(L, 'train.stepOf', { step: formatNumber(p.step, L), total: formatNumber(p.totalSteps ?? 0, L), epoch: Math.min(p.epoch + 1, this.state.epochs), epochs: this.state.epochs }),
+      t(L, 'train.lossIs', { loss: p.loss === null ? '–' : p.loss.toFixed(3) }),
+      t(L, 'train.accuracyIs', { train: pct(p.accuracy), heldOut: pct(p.heldOutAccuracy) }),
+      t(L, 'train.speed', { rate: formatNumber(p.imagesPerSecond, L), seconds: (p.elapsedMs / 1000).toFixed(1) }),
+      stale ? t(L, 'train.changed') : p.state === 'done' ? t(L, 'train.done') : '',
+    ].filter(Boolean).join(' · ');
+  }
+
+  /** Frees the run in the Worker (when the view leaves the page for good). */
+  destroy() {
+    this.stopPolling();
+    this.dropRun();
+  }
+}
