@@ -120,7 +120,7 @@ export class ArchitectureEditor {
     this.countCells.push(cells);
     const tr = el('tr', { 'data-testid': 'train-layer' },
       el('th', { scope: 'row' }, el('span', { class: 'train-index', text: `${i + 1}.` }), type),
-      el('td', { class: 'train-settings' }, ...settings),
+      el('td', {}, el('div', { class: 'train-settings' }, ...settings)),
       cells.output, cells.params, cells.macs,
       el('td', { class: 'train-row-buttons' },
         button('↑', t(L, 'train.up', { n: i + 1 }), move(i - 1), i === 0),
@@ -139,6 +139,7 @@ export class ArchitectureEditor {
   /** Asks the engine for every layer's geometry; the newest answer wins. */
   async describe() {
     const mine = ++this.gen;
+    this.pending = true;  // until the engine's answer for these layers is shown
     const { layers, problem } = this.checked();
     let description = null;
     if (layers) {
@@ -149,6 +150,7 @@ export class ArchitectureEditor {
       }
     }
     if (mine !== this.gen) return;
+    this.pending = false;
     this.description = description ?? { ok: false, error: problem.message, layers: [], problemIndex: problem.index };
     this.showCounts();
     this.onChange({ layers, description: this.description, ok: !!description?.ok });

@@ -1,0 +1,204 @@
+// The training view on the playground page, end to end in headless Chromium
+// (Debian's, driven by playwright-core): a learner builds a small network
+// in the editor, trains it on the MNIST digits served beside the page, and
+// watches the curves; the URL reproduces the architecture; bad settings and
+// a divergence get their messages. Wall-clock times are printed, never
+// asserted.
+//
+// To add a case: act through the page's controls (data-testid attributes),
+// wait on globalThis.cnnTrain (the TrainView), then read what the page shows.
+// Screenshots go to test-results/ (look at them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.js';
+import { lowContrastTexts } from './contrast.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync'];
+const OUT = new URL('../../test-results/', import.meta.url);
+
+let server, context, page, base, profile;
+const errors = [];
+
+const $ = (id, p = page) => p.locator(`[data-testid=${id}]`);
+const layer = (i, p = page) => $('train-layer', p).nth(i);
+
+/** Types into a layer's setting (a number input) as a learner would. */
+async function setField(i, field, value, p = page) {
+  await layer(i, p).locator(`input[data-field=${field}]`).fill(String(value));
+  await described(p);
+}
+
+/** Sets a hyperparameter's input and commits it (a change event). */
+async function setHyper(name, value, p = page) {
+  const input = p.locator(`#train [data-hyper=${name}]`);
+  if (await input.evaluate((el) => el.tagName === 'SELECT')) await input.selectOption(String(value));
+  else await input.fill(String(value));
+  await input.dispatchEvent('change');
+}
+
+/** Waits until the editor shows the engine's answer for its current layers. */
+async function described(p = page) {
+  await p.waitForFunction(() => {
+    const e = globalThis.cnnTrain?.editor;
+    return e && e.description && !e.pending;
+  }, null, { timeout: 20000 });
+  await p.waitForTimeout(50);
+}
+
+async function openTrain(query = '', p = page) {
+  await p.goto(`${base}/${query}`);
+  await p.waitForFunction(() => globalThis.cnnTrain?.description, null, { timeout: 30000 });
+}
+
+/** Waits for the run to reach `state` (or a step), polling what the view shows. */
+async function until(test, p = page, timeout = 240000) {
+  await p.waitForFunction(test, null, { timeout, polling: 100 });
+}
+
+before(async () => {
+  server = await startServer(0);
+  base = `http://127.0.0.1:${server.address().port}`;
+  profile = mkdtempSync(join(tmpdir(), 'cnn-e2e-train-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  mkdirSync(OUT, { recursive: true });
+  await openTrain();
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  try { rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); } catch { /* only a temp dir */ }
+});
+
+test('a small network built in the editor learns: the loss falls and held-out accuracy is far above chance', async () => {
+  await page.locator('#train [data-preset=oneConv]').click();
+  await described();
+  assert.equal(await $('train-layer').count(), 6);
+  await setField(0, 'out_channels', 4);
+  assert.match(await layer(0).textContent(), /4×28×28\s*104\s*78,400/);
+  // a setting outside the editor's range, then an impossible layer: the engine's message at that layer, and no training
+  await setField(0, 'kernel_size', 31);
+  assert.match(await $('train-layer-error').first().textContent(), /layer 1: kernel must be a whole number from 1 to 11, not 31/);
+  assert.equal(await $('train-start').isDisabled(), true);
+  await setField(0, 'kernel_size', 11);
+  await setField(0, 'padding', 0);
+  await setField(0, 'dilation', 3);
+  assert.equal(await $('train-layer-error').first().isVisible(), true);
+  assert.match(await $('train-layer-error').first().textContent(), /layer 1 \(conv2d\): .*31/);
+  assert.equal(await $('train-start').isDisabled(), true);
+  await page.locator('#train').screenshot({ path: new URL('train-impossible-layer.png', OUT).pathname });
+  await setField(0, 'dilation', 1);
+  await setField(0, 'padding', 2);
+  await setField(0, 'kernel_size', 5);
+  assert.equal(await $('train-layer-error').first().isVisible(), false);
+  assert.equal(await $('train-start').isDisabled(), false);
+  await setHyper('epochs', 1);
+  assert.match(page.url(), /arch=c4k5p2-r-m2-f-d10-x/);
+  assert.match(page.url(), /epochs=1/);
+  assert.match(await $('train-listing').textContent(), /nn\.Conv2d\(1, 4, kernel_size=5, padding=2\)/);
+
+  const t0 = Date.now();
+  await $('train-start').click();
+  // while it trains, the Worker still answers other requests (the draw pad's) in between slices
+  await until(() => globalThis.cnnTrain.progress?.step > 20);
+  const asked = Date.now();
+  await page.evaluate(() => globalThis.cnnTrain.client.request('info'));
+  const answered = Date.now() - asked;
+  assert.equal(await page.evaluate(() => globalThis.cnnTrain.progress.running), true);
+  await until(() => globalThis.cnnTrain.progress?.state === 'done');
+  const wall = Date.now() - t0;
+  await until(() => document.querySelector('[data-testid=train-heldout-accuracy]'));
+  const p = await page.evaluate(() => ({ ...globalThis.cnnTrain.progress, curve: globalThis.cnnTrain.curve }));
+  assert.equal(p.step, 250);
+  const first = p.curve[0].loss;
+  const last = p.curve[p.curve.length - 1].loss;
+  assert.ok(last < first / 3, `the loss fell from ${first} to ${last}`);
+  const heldOut = Number((await $('train-heldout-accuracy').textContent()).match(/[\d.]+/)[0]);
+  assert.ok(heldOut > 80, `held-out accuracy ${heldOut}% (chance: 10%)`);
+  assert.equal(await $('train-confusion').locator('tbody tr').count(), 10);
+  assert.equal(await $('train-filters').locator('canvas').count(), 4);
+  console.log(`one conv, 4 filters, 1 epoch: ${p.imagesPerSecond.toFixed(0)} images/s in Chromium, ${(p.elapsedMs / 1000).toFixed(2)} s training, ` +
+    `${(wall / 1000).toFixed(2)} s from Start (with the data fetch); an info request answered in ${answered} ms while training; held out ${heldOut}%`);
+  await page.locator('#train').screenshot({ path: new URL('train-en.png', OUT).pathname });
+  assert.deepEqual(errors, []);
+});
+
+test('the URL reproduces the architecture and the hyperparameters', async () => {
+  const url = page.url();
+  const p = await context.newPage();
+  await openTrain(url.slice(url.indexOf('?')), p);
+  await described(p);
+  assert.equal(await $('train-layer', p).count(), 6);
+  assert.equal(await layer(0, p).locator('input[data-field=out_channels]').inputValue(), '4');
+  assert.equal(await p.locator('#train [data-hyper=epochs]').inputValue(), '1');
+  assert.match(await $('train-listing', p).textContent(), /nn\.Conv2d\(1, 4, kernel_size=5, padding=2\)/);
+  await p.close();
+});
+
+test('pause stops the steps, one step takes exactly one, reset goes back to step 0', async () => {
+  await setHyper('epochs', 3);
+  await $('train-start').click();
+  await until(() => globalThis.cnnTrain.progress?.step > 5);
+  await $('train-start').click();  // pause
+  await until(() => globalThis.cnnTrain.progress?.running === false);
+  const at = await page.evaluate(() => globalThis.cnnTrain.progress.step);
+  await page.waitForTimeout(400);
+  assert.equal(await page.evaluate(() => globalThis.cnnTrain.progress.step), at);
+  assert.equal(await $('train-start').textContent(), 'Resume');
+  await $('train-step').click();
+  await page.waitForFunction((n) => globalThis.cnnTrain.progress.step === n, at + 1, { timeout: 20000 });
+  await $('train-reset').click();
+  await page.waitForFunction(() => globalThis.cnnTrain.progress?.step === 0 && globalThis.cnnTrain.curve.length === 0, null, { timeout: 20000 });
+  assert.equal(await $('train-start').textContent(), 'Start');
+});
+
+test('a NaN learning rate is refused with its name and value; a learning rate too large diverges and says so', async () => {
+  await setHyper('lr', 'NaN');
+  assert.match(await $('train-message').textContent(), /lr must be a number .* not "NaN"/);
+  assert.equal(await page.locator('#train [data-hyper=lr]').getAttribute('aria-invalid'), 'true');
+  await setHyper('lr', 10);
+  await $('train-start').click();
+  await until(() => ['diverged', 'done'].includes(globalThis.cnnTrain.progress?.state));
+  assert.equal(await page.evaluate(() => globalThis.cnnTrain.progress.state), 'diverged');
+  assert.match(await $('train-message').textContent(), /smaller learning rate than 10/);
+  assert.equal(await page.evaluate(() => globalThis.cnnTrain.progress.step), 0, 'the weights before the first update are kept');
+  await setHyper('lr', 0.002);
+});
+
+test('the training view in Korean', async () => {
+  await page.selectOption('#lang', 'ko');
+  assert.equal(await page.locator('#train-title').textContent(), '신경망을 만들고 학습하는 모습 보기');
+  assert.match(await $('train-start').textContent(), /시작/);
+  await page.locator('#train [data-preset=lenet]').click();
+  await described();
+  assert.match(await $('train-totals').textContent(), /매개변수 29,738개/);
+  await setHyper('epochs', 1);
+  await $('train-start').click();
+  await until(() => globalThis.cnnTrain.progress?.state === 'done');
+  await until(() => document.querySelector('[data-testid=train-heldout-accuracy]'));
+  const p = await page.evaluate(() => globalThis.cnnTrain.progress);
+  console.log(`LeNet-style, 1 epoch of 8,000 digits: ${p.imagesPerSecond.toFixed(0)} images/s in Chromium, held out ${(100 * p.heldOutAccuracy).toFixed(1)}%`);
+  await page.locator('#train').screenshot({ path: new URL('train-ko.png', OUT).pathname });
+  await page.selectOption('#lang', 'en');
+  assert.deepEqual(errors, []);
+});
+
+test('every text of the page, the training view with its results included, is readable (contrast at least 4.5:1)', async () => {
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.locator('#train').scrollIntoViewIfNeeded();
+    const low = await page.evaluate(lowContrastTexts);
+    assert.deepEqual(low, [], `${scheme}: texts with too little contrast:\n${low.join('\n')}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+});

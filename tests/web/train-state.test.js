@@ -1,0 +1,97 @@
+// The training view's state (web/src/ui/train/state.js): architectures and
+// hyperparameters in a URL and back, the presets as the engine sees them,
+// the PyTorch listing, and the view's text in both languages. To add a case:
+// build a state, write it to a query and read it back, or describe a preset
+// with the Worker's describeArchitecture.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadEngine } from '../../web/src/engine/engine.js';
+import { createHandlers } from '../../web/src/engine/handlers.js';
+import { STRINGS } from '../../web/src/ui/i18n.js';
+import {
+  PRESETS, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
+} from '../../web/src/ui/train/state.js';
+
+let h;
+before(async () => {
+  h = createHandlers(await loadEngine());
+});
+
+test('an architecture and its hyperparameters go into a URL query and come back the same', () => {
+  const state = { ...defaultTrainState(), layers: layersFromText('c6k3s2p1d2-t-a2s1-f-d32-l-d10'), optimizer: 'sgd', lr: 0.05, momentum: 0.8, batchSize: 64, epochs: 2, augment: true, seed: 42, dataset: 'fashion' };
+  const q = toQuery(state);
+  assert.equal(q.get('arch'), 'c6k3s2p1d2-t-a2s1-f-d32-l-d10');
+  assert.equal(q.get('aug'), '1');
+  const back = fromQuery(q.toString());
+  assert.deepEqual(back.errors, []);
+  assert.deepEqual(back.state, state);
+  assert.equal(toQuery(defaultTrainState()).toString(), '', 'the defaults make no query');
+  for (const type of LAYER_TYPES) assert.deepEqual(layersFromText(layersToText([newLayer(type)])), [newLayer(type)], type);
+});
+
+test('a bad value in a URL keeps its default and says what was wrong', () => {
+  const { state, errors } = fromQuery('arch=c8k5-q-d10&lr=NaN&batch=0&opt=rmsprop&epochs=3');
+  assert.deepEqual(state.layers, defaultTrainState().layers);
+  assert.equal(state.lr, 0.002);
+  assert.equal(state.batchSize, 32);
+  assert.equal(state.epochs, 3);
+  assert.equal(errors.length, 4);
+  assert.equal(errors[0], 'arch: "q" is not a layer');
+  assert.match(errors[1], /^optimizer must be one of adam, sgd, not "rmsprop"$/);
+  assert.match(errors[2], /^lr must be a number from .* not "NaN"$/);
+  assert.match(errors[3], /^batchSize must be a whole number from 1 to 256, not "0"$/);
+  assert.throws(() => layersFromText('c99k3'), /"c99k3": filters must be a whole number from 1 to 64, not 99/);
+});
+
+test('every preset is a network the engine can build, with one output per class', () => {
+  const counts = {};
+  for (const [name, text] of Object.entries(PRESETS)) {
+    const d = h.describeArchitecture({ layers: layersFromText(text), inputShape: [1, 28, 28] }).result;
+    assert.equal(d.ok, true, `${name}: ${d.error}`);
+    assert.deepEqual(d.outShape, [10], name);
+    counts[name] = d.paramCount;
+  }
+  assert.equal(counts.lenet, 29738, 'the shipped network (tools/train.cpp --arch lenet)');
+  // the fully connected network has about as many parameters as the LeNet-style one
+  assert.ok(Math.abs(counts.dense - counts.lenet) / counts.lenet < 0.05, `${counts.dense} against ${counts.lenet}`);
+  const noPad = h.describeArchitecture({ layers: layersFromText(PRESETS.noPadding), inputShape: [1, 28, 28] }).result;
+  assert.deepEqual(noPad.layers[0].outShape, [8, 24, 24], 'without padding a 5x5 kernel shrinks 28 to 24');
+});
+
+test('the PyTorch listing names every layer with its arguments', () => {
+  const d = h.describeArchitecture({ layers: layersFromText('c8k5s2p2-r-m2-f-d10-x'), inputShape: [1, 28, 28] }).result;
+  assert.equal(pytorchListing(d.specs), [
+    'nn.Sequential(',
+    '    nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=2),',
+    '    nn.ReLU(),',
+    '    nn.MaxPool2d(2),',
+    '    nn.Flatten(),',
+    '    nn.Linear(392, 10),',
+    '    nn.Softmax(dim=1),',
+    ')',
+  ].join('\n'));
+});
+
+test('every text key the training view uses exists in English and Korean', () => {
+  const dir = new URL('../../web/src/ui/train/', import.meta.url);
+  const used = new Set();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const src = readFileSync(new URL(file, dir), 'utf8');
+    for (const m of src.matchAll(/t\(L, '([\w.]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/'(train\.[\w.]+)'/g)) used.add(m[1]);
+  }
+  // keys made from a name: presets, layer kinds, hyperparameters and their choices
+  for (const name of Object.keys(PRESETS)) used.add(`train.preset.${name}`).add(`train.preset.${name}.about`);
+  for (const type of LAYER_TYPES) used.add(`layer.${type}`);
+  for (const key of ['dataset', 'optimizer', 'lr', 'momentum', 'batchSize', 'epochs', 'augment', 'seed']) used.add(`train.hyper.${key}`);
+  for (const v of ['mnist', 'fashion']) used.add(`train.dataset.${v}`);
+  for (const v of ['adam', 'sgd']) used.add(`train.optimizer.${v}`);
+  for (const f of ['filters', 'kernel', 'stride', 'padding', 'dilation', 'window', 'units']) used.add(`train.field.${f}`);
+  assert.ok(used.size > 60);
+  for (const key of used) {
+    if (key.endsWith('.')) continue;
+    assert.ok(STRINGS.en[key], `English has ${key}`);
+    assert.ok(STRINGS.ko[key], `Korean has ${key}`);
+  }
+});
