@@ -127,6 +127,15 @@ test('a small network built in the editor learns: the loss falls and held-out ac
   assert.ok(heldOut > 80, `held-out accuracy ${heldOut}% (chance: 10%)`);
   assert.equal(await $('train-confusion').locator('tbody tr').count(), 10);
   assert.equal(await $('train-filters').locator('canvas').count(), 4);
+  // a cell of the confusion matrix shows its images: the biggest mistake, then a diagonal cell
+  const cells = await $('train-confusion').locator('button[data-cell]').evaluateAll((els) => els.map((b) => ({ cell: b.dataset.cell, n: Number(b.textContent) })));
+  const mistake = cells.filter(({ cell }) => cell.split(',')[0] !== cell.split(',')[1]).sort((a, b) => b.n - a.n)[0];
+  for (const { cell, n } of [mistake, cells.find(({ cell: c }) => c === '3,3')]) {
+    await $('train-confusion').locator(`button[data-cell="${cell}"]`).click();
+    await page.waitForFunction((want) => document.querySelectorAll('[data-testid=train-examples] canvas').length === want, Math.min(n, 40), { timeout: 20000 });
+    const [truth, predicted] = cell.split(',');
+    assert.match(await $('train-examples').textContent(), new RegExp(`${Math.min(n, 40)} images of ${truth} classified as ${predicted}`));
+  }
   console.log(`one conv, 4 filters, 1 epoch: ${p.imagesPerSecond.toFixed(0)} images/s in Chromium, ${(p.elapsedMs / 1000).toFixed(2)} s training, ` +
     `${(wall / 1000).toFixed(2)} s from Start (with the data fetch); an info request answered in ${answered} ms while training; held out ${heldOut}%`);
   await page.locator('#train').screenshot({ path: new URL('train-en.png', OUT).pathname });

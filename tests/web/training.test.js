@@ -72,6 +72,32 @@ test('the loss falls on a small fixed problem, and the held-out accuracy rises f
   assert.throws(() => h.trainProgress({ id: run.id }), /no training run/);
 });
 
+test('a confusion-matrix cell gives its images; the trained network saves as a model file that loads and answers the same', () => {
+  const run = create();
+  h.trainStep({ id: run.id, steps: 60 });
+  const e = h.trainEvaluate({ id: run.id }).result;
+  for (const [truth, predicted] of [[0, 0], [1, 2], [3, 3]]) {
+    const x = h.trainExamples({ id: run.id, truth, predicted, limit: 100 }).result;
+    assert.equal(x.indices.length, e.confusion[truth * 4 + predicted], `cell ${truth}, ${predicted}`);
+    assert.equal(x.pixels.length, x.indices.length * 64);
+    for (const i of x.indices) assert.equal(i % 4, truth, 'held-out image i of the bars has class i % 4');
+  }
+  assert.equal(h.trainExamples({ id: run.id, truth: 0, predicted: 0, limit: 3 }).result.indices.length, 3);
+  assert.throws(() => h.trainExamples({ id: run.id, truth: 4, predicted: 0 }), /truth must be a class from 0 to 3, not 4/);
+  const { bytes } = h.trainSaveModel({ id: run.id }).result;
+  const loaded = h.loadModel({ bytes }).result;
+  assert.deepEqual(loaded.inputShape, [1, 1, 8, 8]);
+  const input = new Float32Array(64).map((_, i) => (i % 8 === 3 ? 0.9 : 0.1));
+  const want = engine.createNetwork(run.specs);
+  want.params().set(params(run.id));
+  want.paramsChanged();
+  want.plan([1, 1, 8, 8]).forward(input);
+  assert.deepEqual(h.run({ id: loaded.id, input }).result.output.data, Float32Array.from(want.output().data));
+  want.destroy();
+  h.destroyNetwork({ id: loaded.id });
+  h.trainDestroy({ id: run.id });
+});
+
 test('the same seed gives the same curve; another seed another one', () => {
   const curve = (seed, augment = false) => {
     const run = create({ seed, augment, epochs: 2 });

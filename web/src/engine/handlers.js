@@ -149,6 +149,7 @@ export function createHandlers(engine, options = {}) {
       elapsedMs, computeMs: run.computeMs,
       imagesPerSecond: elapsedMs > 0 ? (run.imagesSeen * 1000) / elapsedMs : 0,
       loadedBytes: entry.load?.loaded ?? 0, totalBytes: entry.load?.total ?? 0,
+      classes: run.data?.classes ?? null,
       curve: run.curve.slice(curveFrom), heldOut: run.heldOut.slice(heldOutFrom),
     };
   }
@@ -421,6 +422,18 @@ export function createHandlers(engine, options = {}) {
     trainFilters({ id }) {
       const result = getRun(id).run.filters();
       return { result, transfer: result ? [result.weight.buffer] : [] };
+    },
+
+    /** { id, truth, predicted, limit? } -> the held-out images of that confusion-matrix cell: { indices, height, width, pixels } */
+    trainExamples({ id, truth, predicted, limit }) {
+      const result = getRun(id).run.examples({ truth, predicted, limit });
+      return { result, transfer: [result.pixels.buffer] };
+    },
+
+    /** { id } -> { bytes }: the network as it is now, as a model file that loadModel opens */
+    trainSaveModel({ id }) {
+      const bytes = getRun(id).run.saveModel();
+      return { result: { bytes }, transfer: [bytes.buffer] };
     },
 
     /** { id } -> { params } (a copy), e.g. for a network to run beside the training */

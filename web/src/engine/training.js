@@ -355,6 +355,46 @@ export class TrainingRun {
     return result;
   }
 
+  /**
+   * Held-out images of class `truth` that the network classifies as
+   * `predicted` (the cell of the confusion matrix), at most `limit`:
+   * { indices (into the held-out split), height, width, pixels (Uint8Array,
+   * one image after another, 0..255) }.
+   */
+  examples({ truth, predicted, limit = 24 }) {
+    if (!this.data) refuse('the training data is not loaded yet');
+    for (const [name, v] of [['truth', truth], ['predicted', predicted]]) {
+      if (!Number.isInteger(v) || v < 0 || v >= this.classes) refuse(`${name} must be a class from 0 to ${this.classes - 1}, not ${show(v)}`);
+    }
+    const { trainCount, count, labels, pixels } = this.data;
+    const k = this.classes;
+    const found = [];
+    const batch = 100;
+    for (let start = trainCount; start < count && found.length < limit; start += batch) {
+      const n = Math.min(batch, count - start);
+      if (!this.net.inputShape || this.net.inputShape[0] !== n) this.net.plan([n, ...this.inputShape]);
+      const input = this.net.input();
+      for (let v = 0; v < n * this.size; v++) input[v] = pixels[start * this.size + v] / 255;
+      this.net.forward();
+      const out = this.net.output().data;
+      for (let i = 0; i < n && found.length < limit; i++) {
+        if (labels[start + i] !== truth) continue;
+        let best = 0;
+        for (let c = 1; c < k; c++) if (out[i * k + c] > out[i * k + best]) best = c;
+        if (best === predicted) found.push(start + i);
+      }
+    }
+    const images = new Uint8Array(found.length * this.size);
+    found.forEach((index, i) => images.set(pixels.subarray(index * this.size, (index + 1) * this.size), i * this.size));
+    return { indices: found.map((i) => i - trainCount), height: this.inputShape[1], width: this.inputShape[2], pixels: images };
+  }
+
+  /** The network as a model file (engine/model_io), planned for one image: Uint8Array. */
+  saveModel() {
+    this.net.plan([1, ...this.inputShape]);
+    return this.net.saveModel();
+  }
+
   /** The first weighted layer's weights (copies) and their PyTorch shape, or null. */
   filters() {
     if (this.firstConv < 0) return null;

@@ -1,15 +1,17 @@
 // The held-out confusion matrix: one row per true class, one column per
 // predicted class, each cell shaded by its share of the row, with the
-// per-class accuracy at the end of each row. Given a container and options
-// { lang, labels }.
+// per-class accuracy at the end of each row; clicking a cell calls
+// onCell(truth, predicted). Given a container and options { lang, labels,
+// onCell }.
 import { el, formatNumber } from '../dom.js';
 import { t } from '../i18n.js';
 import { divergingColour, needsLightText } from '../colormap.js';
 
 export class ConfusionView {
-  constructor(container, { lang = 'en', labels = null } = {}) {
+  constructor(container, { lang = 'en', labels = null, onCell = () => {} } = {}) {
     this.lang = lang;
     this.labels = labels;
+    this.onCell = onCell;
     this.root = el('div', { class: 'train-confusion', 'data-testid': 'train-confusion' });
     container.append(this.root);
     this.result = null;
@@ -38,8 +40,10 @@ export class ConfusionView {
           // right answers blue, mistakes orange (a mistake is shown four times as strong)
           const background = divergingColour(r === c ? -share : Math.min(1, 4 * share), 1);
           const style = n ? { background, color: needsLightText(background) ? '#fff' : '#1b1b1f' } : {};
-          return el('td', { class: 'num', style, text: n ? String(n) : '',
-            title: t(L, 'train.cell', { n, truth: label(r), predicted: label(c) }) });
+          const title = t(L, 'train.cell', { n, truth: label(r), predicted: label(c) });
+          return el('td', { class: 'num', style },
+            n ? el('button', { type: 'button', class: 'train-cell', text: String(n), title, 'aria-label': title, 'data-cell': `${r},${c}`,
+              onclick: () => this.onCell(r, c) }) : '');
         }),
         el('td', { class: 'num', text: e.perClass[r] === null ? '–' : `${(100 * e.perClass[r]).toFixed(1)}%` }));
     });

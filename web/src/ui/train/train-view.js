@@ -1,7 +1,9 @@
 // Build a network and watch it learn: the architecture editor, the
 // hyperparameters, start / pause / one step / reset, the loss and accuracy
-// curves (training and held-out), images/s and time, the first layer's
-// filters, the held-out confusion matrix and the PyTorch listing. The run
+// curves (training and held-out, with the previous run's held-out curves to
+// compare), images/s and time, the first layer's filters, the held-out
+// confusion matrix (a cell shows its images), the PyTorch listing, and the
+// trained network as a model file. The run
 // lives in the engine Worker (training.js); this view holds its id and polls
 // its progress 10 times a second while it trains.
 //
@@ -14,12 +16,12 @@ import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
-import { HYPER, checkHyper, defaultTrainState, pytorchListing } from './state.js';
+import { HYPER, checkHyper, defaultTrainState, pytorchListing, layersToText } from './state.js';
 
 const POLL_MS = 100;
 const INPUT_SHAPE = [1, 28, 28];
 const CLASSES = 10;
-const COLOURS = { train: '#2166ac', heldOut: '#b35806' };
+const COLOURS = { train: '#2166ac', heldOut: '#b35806', previous: '#8c8c99' };
 
 export class TrainView extends EventTarget {
   constructor(container, { lang = 'en', client, state, dataUrl, onState = () => {} } = {}) {
@@ -80,7 +82,8 @@ export class TrainView extends EventTarget {
     const button = (key, onclick, testid) => el('button', { type: 'button', text: t(L, key), onclick, 'data-testid': testid });
     this.startButton = button('train.start', () => this.toggle(), 'train-start');
     this.controls = el('div', { class: 'train-controls' },
-      this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'));
+      this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'),
+      button('train.download', () => this.download(), 'train-download'));
     this.loadBar = el('progress', { max: 1, value: 0, hidden: true, 'data-testid': 'train-loading' });
     this.status = el('p', { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' });
     this.message = el('p', { class: 'train-message-text error', role: 'alert', hidden: true, 'data-testid': 'train-message' });
@@ -95,7 +98,9 @@ export class TrainView extends EventTarget {
     filterBox.append(this.filterNote);
     const confusionBox = el('div', { class: 'train-confusion-box' }, el('h4', { text: t(L, 'train.confusion') }),
       button('train.evaluate', () => this.evaluate(), 'train-evaluate'));
-    this.confusion = new ConfusionView(confusionBox, { lang: L });
+    this.confusion = new ConfusionView(confusionBox, { lang: L, onCell: (truth, predicted) => this.showExamples(truth, predicted) });
+    this.examples = el('div', { class: 'train-examples', 'data-testid': 'train-examples' });
+    confusionBox.append(this.examples);
     this.listing = el('pre', { class: 'train-listing', 'data-testid': 'train-listing' });
     this.root.replaceChildren(
       el('div', { class: 'train-build' }, el('h3', { text: t(L, 'train.architecture') }), this.editorSlot,
@@ -276,8 +281,46 @@ export class TrainView extends EventTarget {
     });
   }
 
-  /** Forgets what was seen of the run (curves, matrix): it starts again from step 0. */
+  /** The images of one cell of the confusion matrix, under it. */
+  showExamples(truth, predicted) {
+    return this.act(async () => {
+      if (!this.run) return;
+      const x = await this.client.request('trainExamples', { id: this.run.id, truth, predicted, limit: 40 });
+      const size = x.height * x.width;
+      const pictures = x.indices.map((_, i) => {
+        const c = el('canvas', { class: 'train-example', width: x.width, height: x.height });
+        const ctx = c.getContext('2d');
+        const img = ctx.createImageData(x.width, x.height);
+        for (let k = 0; k < size; k++) {
+          const v = 255 - x.pixels[i * size + k];
+          img.data.set([v, v, v, 255], 4 * k);
+        }
+        ctx.putImageData(img, 0, 0);
+        return c;
+      });
+      const name = (c) => this.progress?.classes?.[c] ?? String(c);
+      this.examples.replaceChildren(el('p', { text: t(this.lang, 'train.cell', { n: x.indices.length, truth: name(truth), predicted: name(predicted) }) }), el('div', { class: 'train-example-row' }, ...pictures));
+    });
+  }
+
+  /** Saves the network as it is now as a model file (.cnnm), which the page's model loader opens. */
+  download() {
+    return this.act(async () => {
+      if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
+      const { bytes } = await this.client.request('trainSaveModel', { id: this.run.id });
+      const a = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: `trained-${this.state.dataset}-step${this.progress.step}.cnnm` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    });
+  }
+
+  /** Forgets what was seen of the run (curves, matrix): it starts again from step 0; its curves stay to compare with. */
   clearRun() {
+    if (this.curve.length) this.previous = { label: this.runLabel ?? '', curve: this.curve, heldOut: this.heldOut };
+    this.runLabel = `${layersToText(this.state.layers)}, ${this.state.optimizer} ${this.state.lr}`;
+    this.examples?.replaceChildren();
     this.curve = [];
     this.heldOut = [];
     this.confusionOf = null;
@@ -313,6 +356,7 @@ export class TrainView extends EventTarget {
       const p = await this.client.request('trainProgress', { id, curveFrom: this.curve.length, heldOutFrom: this.heldOut.length });
       if (this.run?.id !== id) return;
       this.progress = p;
+      if (p.classes) this.confusion.labels = p.classes;
       this.curve.push(...p.curve);
       this.heldOut.push(...p.heldOut);
       if (p.state !== 'loading') {
@@ -339,14 +383,13 @@ export class TrainView extends EventTarget {
   redrawCurves() {
     const L = this.lang;
     const pick = (points, key) => points.map((p) => ({ step: p.step, images: p.images, value: p[key] }));
-    this.lossChart.setSeries([
-      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, 'loss') },
-      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, 'loss') },
-    ]);
-    this.accuracyChart.setSeries([
-      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, 'accuracy') },
-      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, 'accuracy') },
-    ]);
+    const series = (key) => [
+      ...(this.previous ? [{ label: t(L, 'train.series.previous', { run: this.previous.label }), color: COLOURS.previous, dashed: true, points: pick(this.previous.heldOut, key) }] : []),
+      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, key) },
+      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, key) },
+    ];
+    this.lossChart.setSeries(series('loss'));
+    this.accuracyChart.setSeries(series('accuracy'));
   }
 
   showProgress() {

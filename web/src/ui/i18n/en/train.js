@@ -60,6 +60,8 @@ export default {
   'train.pause': 'Pause',
   'train.resume': 'Resume',
   'train.step': 'One step',
+  'train.download': 'Save the model (.cnnm)',
+  'train.series.previous': 'previous run, held out ({run})',
   'train.reset': 'Reset',
   'train.idle': 'Press Start to train, or One step to take a single step.',
   'train.loading': 'Fetching the training data: {mb} of {total} MB',

@@ -60,6 +60,8 @@ export default {
   'train.pause': '일시 정지',
   'train.resume': '계속',
   'train.step': '한 단계',
+  'train.download': '모델 저장 (.cnnm)',
+  'train.series.previous': '이전 실행, 검증 ({run})',
   'train.reset': '초기화',
   'train.idle': '시작을 누르면 학습하고, 한 단계를 누르면 한 단계만 진행합니다.',
   'train.loading': '학습 데이터를 받는 중: {total} MB 중 {mb} MB',
