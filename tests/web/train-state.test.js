@@ -19,7 +19,7 @@ before(async () => {
 });
 
 test('an architecture and its hyperparameters go into a URL query and come back the same', () => {
-  const state = { ...defaultTrainState(), layers: layersFromText('c6k3s2p1d2-t-a2s1-f-d32-l-d10'), optimizer: 'sgd', lr: 0.05, momentum: 0.8, batchSize: 64, epochs: 2, augment: true, seed: 42, dataset: 'fashion' };
+  const state = { ...defaultTrainState(), layers: layersFromText('c6k3s2p1d2-t-a2s1-f-d32-l-d10'), optimizer: 'sgd', lr: 0.05, schedule: 'constant', momentum: 0.8, batchSize: 64, epochs: 2, augment: true, seed: 42, dataset: 'fashion' };
   const q = toQuery(state);
   assert.equal(q.get('arch'), 'c6k3s2p1d2-t-a2s1-f-d32-l-d10');
   assert.equal(q.get('aug'), '1');
@@ -84,7 +84,8 @@ test('every text key the training view uses exists in English and Korean', () =>
   // keys made from a name: presets, layer kinds, hyperparameters and their choices
   for (const name of Object.keys(PRESETS)) used.add(`train.preset.${name}`).add(`train.preset.${name}.about`);
   for (const type of LAYER_TYPES) used.add(`layer.${type}`);
-  for (const key of ['dataset', 'optimizer', 'lr', 'momentum', 'batchSize', 'epochs', 'augment', 'seed']) used.add(`train.hyper.${key}`);
+  for (const key of ['dataset', 'optimizer', 'lr', 'schedule', 'momentum', 'batchSize', 'epochs', 'augment', 'seed']) used.add(`train.hyper.${key}`);
+  for (const v of ['cosine', 'constant']) used.add(`train.schedule.${v}`);
   for (const v of ['mnist', 'fashion']) used.add(`train.dataset.${v}`);
   for (const v of ['adam', 'sgd']) used.add(`train.optimizer.${v}`);
   for (const f of ['filters', 'kernel', 'stride', 'padding', 'dilation', 'window', 'units']) used.add(`train.field.${f}`);

@@ -99,13 +99,15 @@ test('a confusion-matrix cell gives its images; the trained network saves as a m
 });
 
 test('the same seed gives the same curve; another seed another one', () => {
-  const curve = (seed, augment = false) => {
-    const run = create({ seed, augment, epochs: 2 });
+  const curve = (seed, augment = false, schedule = 'constant') => {
+    const run = create({ seed, augment, schedule, epochs: 2 });
     const c = h.trainStep({ id: run.id, steps: 40 }).result.curve.map((p) => p.loss);
     h.trainDestroy({ id: run.id });
     return c;
   };
   assert.deepEqual(curve(5), curve(5));
+  assert.notDeepEqual(curve(5), curve(5, false, 'cosine'), 'the cosine schedule changes the steps');
+  assert.deepEqual(curve(5, false, 'cosine'), curve(5, false, 'cosine'));
   assert.deepEqual(curve(5, true), curve(5, true));
   assert.notDeepEqual(curve(5), curve(6));
   assert.notDeepEqual(curve(5), curve(5, true));
@@ -171,6 +173,7 @@ test('bad hyperparameters are refused before anything is made, naming the parame
     [{ optimizer: 'rmsprop' }, /optimizer must be one of sgd, adam, not "rmsprop"/],
     [{ seed: -1 }, /seed .* not -1/],
     [{ augment: 'yes' }, /augment must be true or false, not "yes"/],
+    [{ schedule: 'step' }, /the schedule must be one of constant, cosine, not "step"/],
   ];
   for (const [change, message] of cases) assert.throws(() => create(change), (e) => e instanceof EngineError && message.test(e.message), JSON.stringify(change));
   assert.deepEqual(engine.liveObjects(), live, 'no network or trainer was left behind');

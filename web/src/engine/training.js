@@ -27,6 +27,7 @@ export const TRAIN_LIMITS = Object.freeze({
 });
 
 const OPTIMIZERS = ['sgd', 'adam'];
+const SCHEDULES = ['constant', 'cosine'];  // cosine: the learning rate falls to 0 over the run's last step
 const show = (v) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 const refuse = (message) => {
   throw new EngineError(message);
@@ -34,12 +35,13 @@ const refuse = (message) => {
 
 /**
  * The hyperparameters, checked and with defaults: { optimizer, lr, momentum,
- * batchSize, epochs, augment, seed }. Each refusal names the parameter and
+ * batchSize, epochs, augment, seed, schedule }. Each refusal names the parameter and
  * the value given.
  */
 export function checkHyperparameters(h = {}) {
-  const o = { optimizer: 'adam', lr: 0.001, momentum: 0.9, batchSize: 32, epochs: 4, augment: false, seed: 1, ...h };
+  const o = { optimizer: 'adam', lr: 0.001, momentum: 0.9, batchSize: 32, epochs: 4, augment: false, seed: 1, schedule: 'constant', ...h };
   if (!OPTIMIZERS.includes(o.optimizer)) refuse(`optimizer must be one of ${OPTIMIZERS.join(', ')}, not ${show(o.optimizer)}`);
+  if (!SCHEDULES.includes(o.schedule)) refuse(`the schedule must be one of ${SCHEDULES.join(', ')}, not ${show(o.schedule)}`);
   if (typeof o.lr !== 'number' || !Number.isFinite(o.lr) || o.lr <= 0 || o.lr > TRAIN_LIMITS.maxLr) {
     refuse(`the learning rate (lr) must be a number above 0 and at most ${TRAIN_LIMITS.maxLr}, not ${show(o.lr)}`);
   }
@@ -56,7 +58,7 @@ export function checkHyperparameters(h = {}) {
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     refuse(`the seed must be a whole number from 0 to 4294967295, not ${show(o.seed)}`);
   }
-  return { optimizer: o.optimizer, lr: o.lr, momentum: o.momentum, batchSize: o.batchSize, epochs: o.epochs, augment: o.augment, seed: o.seed };
+  return { optimizer: o.optimizer, lr: o.lr, momentum: o.momentum, batchSize: o.batchSize, epochs: o.epochs, augment: o.augment, seed: o.seed, schedule: o.schedule };
 }
 
 /**
@@ -166,6 +168,7 @@ export class TrainingRun {
       throw e;
     }
     this.net = net;
+    if (this.data) this.setSchedule();
     this.random = generator(seed ^ 0x5eed5eed);
     this.step = 0;
     this.epoch = 0;
@@ -199,7 +202,12 @@ export class TrainingRun {
     this.batchLabels = new Int32Array(this.hyper.batchSize);
     this.stepsPerEpoch = Math.max(1, Math.floor(data.trainCount / this.hyper.batchSize));
     this.totalSteps = this.stepsPerEpoch * this.hyper.epochs;
+    this.setSchedule();
     if (this.state === 'loading') this.state = 'ready';
+  }
+
+  setSchedule() {
+    if (this.hyper.schedule === 'cosine') this.trainer.setSchedule({ kind: 'cosine', totalSteps: this.totalSteps, minLr: 0 });
   }
 
   get done() {

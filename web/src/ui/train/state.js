@@ -25,6 +25,7 @@ export const HYPER = Object.freeze({
   dataset: { type: 'enum', values: DATASETS, default: 'mnist', url: 'data' },
   optimizer: { type: 'enum', values: ['adam', 'sgd'], default: 'adam', url: 'opt' },
   lr: num(1e-6, 10, 0.002, 'lr'),
+  schedule: { type: 'enum', values: ['cosine', 'constant'], default: 'cosine', url: 'sched' },
   momentum: num(0, 0.99, 0.9, 'mom'),
   batchSize: int(1, 256, 32, 'batch'),
   epochs: int(1, 50, 4, 'epochs'),
