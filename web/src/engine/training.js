@@ -145,7 +145,7 @@ export class TrainingRun {
     this.inputShape = inputShape.slice();
     this.classes = classes;
     this.isSoftmax = this.specs[this.specs.length - 1].type === 'softmax';
-    this.firstConv = this.specs.findIndex((s) => s.type === 'conv2d' || s.type === 'dense');
+    this.firstWeighted = this.specs.findIndex((s) => s.type === 'conv2d' || s.type === 'dense');
     this.data = null;
     this.net = null;
     this.trainer = null;
@@ -405,9 +405,9 @@ export class TrainingRun {
 
   /** The first weighted layer's weights (copies) and their PyTorch shape, or null. */
   filters() {
-    if (this.firstConv < 0) return null;
-    const p = this.net.layerParams(this.firstConv);
-    return { layer: this.firstConv, type: this.specs[this.firstConv].type, weight: Float32Array.from(p.weight), weightShape: p.weightShape };
+    if (this.firstWeighted < 0) return null;
+    const p = this.net.layerParams(this.firstWeighted);
+    return { layer: this.firstWeighted, type: this.specs[this.firstWeighted].type, weight: Float32Array.from(p.weight), weightShape: p.weightShape };
   }
 
   /** All parameters (a copy). */
