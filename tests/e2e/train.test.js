@@ -142,6 +142,30 @@ test('a small network built in the editor learns: the loss falls and held-out ac
   assert.deepEqual(errors, []);
 });
 
+test('the draw pad reads the network being trained: its shipped digits are classified by it', async () => {
+  await $('train-use').click();
+  await page.waitForFunction(() => {
+    const pg = globalThis.cnnPlayground;
+    return pg?.modelKey === 'trained' && pg.net?.entry?.key === 'trained' && !pg.inFlight;
+  }, null, { timeout: 30000 });
+  assert.match(await page.locator('[data-testid=status]').textContent(), /The network trained below/);
+  const { paramCount } = await page.evaluate(() => globalThis.cnnPlayground.net);
+  assert.equal(paramCount, 7954, 'the one-conv network of 4 filters, not the shipped one');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=samples] button').length === 30, null, { timeout: 20000 });
+  let right = 0;
+  for (let c = 0; c < 10; c++) {
+    await page.locator('[data-testid=samples] button').nth(3 * c).click();
+    await page.waitForTimeout(50);
+    await page.waitForFunction(() => {
+      const pg = globalThis.cnnPlayground;
+      return !pg.inFlight && !pg.dirty && pg.since === null;
+    });
+    if ((await page.locator('[data-testid=prediction]').textContent()).trim() === String(c)) right++;
+  }
+  assert.ok(right >= 7, `${right} of 10 shipped digits read right by the trained network`);
+  assert.deepEqual(errors, []);
+});
+
 test('the URL reproduces the architecture and the hyperparameters', async () => {
   const url = page.url();
   const p = await context.newPage();

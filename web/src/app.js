@@ -34,8 +34,8 @@ const PIECES = [
   },
   {
     slots: ['train'],
-    mount(slots, { lang }) {
-      const piece = mountTrain(slots.train, { lang });
+    mount(slots, { lang, mounted }) {
+      const piece = mountTrain(slots.train, { lang, playground: mounted.find((p) => p instanceof Playground) });
       globalThis.cnnTrain = piece.view;  // for the end-to-end tests and the console
       return piece;
     },

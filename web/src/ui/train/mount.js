@@ -1,19 +1,35 @@
 // Puts the training view on the playground page: its settings come from the
 // page's URL query (state.js names them) and go back into it on every
 // change, so a link opens "train this"; the data is read from build/data/
-// beside the page. Glue only.
+// beside the page; "Use in the draw pad" opens the network being trained in
+// the page's Playground, as one more entry of its model list. Glue only.
 import { EngineClient } from '../../engine/client.js';
 import { TrainView } from './train-view.js';
 import { fromQuery, toQuery, HYPER } from './state.js';
 
 const OWN = ['arch', ...Object.values(HYPER).map((f) => f.url)];
 
-/** container: the element to fill; options: lang, client. Returns { view, setLang, errors }. */
+const TRAINED_KEY = 'trained';
+
+/** Opens a model file in the playground as its 'trained' entry (replacing the one before), with the data set's samples. */
+async function useInPlayground(playground, { bytes, dataset }) {
+  const shipped = playground.models.filter((m) => m.key !== TRAINED_KEY);
+  const like = shipped.find((m) => m.key === (dataset === 'fashion' ? 'fashion' : 'digits'));
+  const old = playground.models.find((m) => m.key === TRAINED_KEY);
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  playground.models = [...shipped, { key: TRAINED_KEY, dataset: like?.dataset, url, samples: like?.samples }];
+  await playground.switchModel(TRAINED_KEY);
+  if (old) URL.revokeObjectURL(old.url);
+}
+
+/** container: the element to fill; options: lang, client, playground (optional). Returns { view, setLang, errors }. */
 export function mountTrain(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
   const { state, errors } = fromQuery(location.search);
+  const pg = options.playground;
   const view = new TrainView(container, {
     lang: options.lang, client, state, dataUrl: new URL('build/data/', document.baseURI).href,
+    onUseModel: pg ? (model) => useInPlayground(pg, model) : null,
     onState: (s) => {
       const url = new URL(location.href);
       for (const key of OWN) url.searchParams.delete(key);

@@ -9,7 +9,9 @@
 //
 // Given a container and options { lang, client, state (state.js), dataUrl
 // (the folder of the training data), onState(state) (after every change:
-// e.g. to write it into the URL) }.
+// e.g. to write it into the URL), onUseModel({ bytes, dataset, step })
+// (optional: a button then hands the network as it is now, as a model file,
+// e.g. to the draw pad) }.
 import { el, formatNumber } from '../dom.js';
 import { t } from '../i18n.js';
 import { ArchitectureEditor } from './editor.js';
@@ -24,8 +26,9 @@ const CLASSES = 10;
 const COLOURS = { train: '#2166ac', heldOut: '#b35806', previous: '#8c8c99' };
 
 export class TrainView extends EventTarget {
-  constructor(container, { lang = 'en', client, state, dataUrl, onState = () => {} } = {}) {
+  constructor(container, { lang = 'en', client, state, dataUrl, onState = () => {}, onUseModel = null } = {}) {
     super();
+    this.onUseModel = onUseModel;
     this.lang = lang;
     this.client = client;
     this.dataUrl = dataUrl;
@@ -83,6 +86,7 @@ export class TrainView extends EventTarget {
     this.startButton = button('train.start', () => this.toggle(), 'train-start');
     this.controls = el('div', { class: 'train-controls' },
       this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'),
+      this.onUseModel ? button('train.useInPad', () => this.useModel(), 'train-use') : null,
       button('train.download', () => this.download(), 'train-download'));
     this.loadBar = el('progress', { max: 1, value: 0, hidden: true, 'data-testid': 'train-loading' });
     this.status = el('p', { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' });
@@ -303,11 +307,24 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** The network as it is now, as a model file: Uint8Array. */
+  async modelBytes() {
+    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
+    return (await this.client.request('trainSaveModel', { id: this.run.id })).bytes;
+  }
+
+  /** Hands the network as it is now to onUseModel (the draw pad reads it from then on). */
+  useModel() {
+    return this.act(async () => {
+      const bytes = await this.modelBytes();
+      await this.onUseModel({ bytes, dataset: this.state.dataset, step: this.progress.step });
+    });
+  }
+
   /** Saves the network as it is now as a model file (.cnnm), which the page's model loader opens. */
   download() {
     return this.act(async () => {
-      if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
-      const { bytes } = await this.client.request('trainSaveModel', { id: this.run.id });
+      const bytes = await this.modelBytes();
       const a = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: `trained-${this.state.dataset}-step${this.progress.step}.cnnm` });
       document.body.append(a);
       a.click();

@@ -65,6 +65,8 @@ export default {
   'train.step': 'One step',
   'train.download': 'Save the model (.cnnm)',
   'train.series.previous': 'previous run, held out ({run})',
+  'train.useInPad': 'Use in the draw pad',
+  'model.trained': 'The network trained below',
   'train.reset': 'Reset',
   'train.idle': 'Press Start to train, or One step to take a single step.',
   'train.loading': 'Fetching the training data: {mb} of {total} MB',

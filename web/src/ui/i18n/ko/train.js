@@ -65,6 +65,8 @@ export default {
   'train.step': '한 단계',
   'train.download': '모델 저장 (.cnnm)',
   'train.series.previous': '이전 실행, 검증 ({run})',
+  'train.useInPad': '그림판에서 쓰기',
+  'model.trained': '아래에서 학습한 신경망',
   'train.reset': '초기화',
   'train.idle': '시작을 누르면 학습하고, 한 단계를 누르면 한 단계만 진행합니다.',
   'train.loading': '학습 데이터를 받는 중: {total} MB 중 {mb} MB',
