@@ -145,17 +145,26 @@ test('pausing, stepping, evaluating and resuming give the weights of an uninterr
   h.trainDestroy({ id: straight.id });
 });
 
-test('a run goes on to its last epoch in the background, and stops there', async () => {
-  const run = create({ epochs: 1 });
+test('a run goes on to its last epoch in the background, and stops there, with the curves of a run stepped at once', async () => {
+  // 300 held-out images: each held-out point is measured in three batches, between slices
+  const data = bars(400, 300);
+  const run = create({ epochs: 5, data });
   h.trainStart({ id: run.id });
   let p;
   while ((p = h.trainProgress({ id: run.id }).result).state !== 'done') await new Promise((r) => setTimeout(r, 5));
-  assert.equal(p.step, 400 / 16);
+  assert.equal(p.step, 5 * 400 / 16);
   assert.equal(p.running, false);
-  assert.ok(p.heldOut.length >= 1, 'the held-out curve has its point at the end');
+  assert.deepEqual(p.heldOut.map((x) => x.step), [100, 125], 'a held-out point every 100 steps, and one at the end');
   assert.ok(p.imagesPerSecond > 0 && p.elapsedMs > 0);
   console.log(`bars: ${p.step} steps, ${p.imagesPerSecond.toFixed(0)} images/s`);
+  const straight = create({ epochs: 5, data });
+  const q = h.trainStep({ id: straight.id, steps: 1000 }).result;
+  assert.equal(q.state, 'done');
+  assert.deepEqual(p.heldOut, q.heldOut);
+  assert.deepEqual(p.curve, q.curve);
+  assert.deepEqual(params(run.id), params(straight.id));
   h.trainDestroy({ id: run.id });
+  h.trainDestroy({ id: straight.id });
 });
 
 test('bad hyperparameters are refused before anything is made, naming the parameter and the value', () => {

@@ -26,6 +26,7 @@ export const TRAIN_LIMITS = Object.freeze({
   heldOutPoints: 500,   // held-out images behind each point of that curve
 });
 
+const EVAL_BATCH = 100;  // held-out images per forward pass
 const OPTIMIZERS = ['sgd', 'adam'];
 const SCHEDULES = ['constant', 'cosine'];  // cosine: the learning rate falls to 0 over the run's last step
 const show = (v) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
@@ -178,6 +179,7 @@ export class TrainingRun {
     this.computeMs = 0;
     this.curve = [];      // { step, images, loss, accuracy }, one per curveEvery steps
     this.heldOut = [];    // { step, images, loss, accuracy }, one per heldOutEvery steps
+    this.heldOutPending = null;  // the point of the last step, while it is being measured (runFor)
     this.window = { loss: 0, correct: 0, count: 0, steps: 0 };
     this.state = this.data ? 'ready' : 'loading';
     this.message = null;
@@ -263,13 +265,18 @@ export class TrainingRun {
    * weights go back to the last ones whose loss was finite (one step back),
    * and the run stops.
    */
-  steps(count = 1) {
+  steps(count = 1, { deferHeldOut = false } = {}) {
     if (!this.data) refuse('the training data is not loaded yet');
     if (this.state === 'diverged') refuse(this.message);
     const t0 = performance.now();
     let done = 0;
     const limit = 10 * Math.log(this.classes);
-    while (done < count && !this.done) {
+    for (;;) {
+      if (this.heldOutPending) {
+        if (deferHeldOut) break;
+        this.continueHeldOut(Infinity);
+      }
+      if (done >= count || this.done) break;
       this.nextBatch();
       this.pending.set(this.net.params());
       const loss = this.trainer.step(this.batchInput, this.batchLabels, this.inputShape);
@@ -298,25 +305,83 @@ export class TrainingRun {
         this.window = { loss: 0, correct: 0, count: 0, steps: 0 };
       }
       if (this.step % TRAIN_LIMITS.heldOutEvery === 0 || this.done) {
-        const e = this.evaluate({ limit: TRAIN_LIMITS.heldOutPoints, confusion: false });
-        this.heldOut.push({ step: this.step, images: this.imagesSeen, loss: e.loss, accuracy: e.accuracy });
+        const total = Math.min(this.data.count - this.data.trainCount, TRAIN_LIMITS.heldOutPoints);
+        this.heldOutPending = { step: this.step, images: this.imagesSeen, total, next: 0, loss: 0, correct: 0 };
       }
     }
     this.computeMs += performance.now() - t0;
-    if (this.done && this.state !== 'diverged') this.state = 'done';
+    this.settle();
     return done;
   }
 
-  /** Steps until `ms` have passed (at least one step), the run is done, or it diverges. */
+  settle() {
+    if (this.done && !this.heldOutPending && this.state !== 'diverged') this.state = 'done';
+  }
+
+  /**
+   * Goes on with the held-out point due at the last step, `chunks` batches
+   * of EVAL_BATCH images at a time; no step is taken until it is done, so it
+   * measures the weights of its step however it is cut up.
+   */
+  continueHeldOut(chunks) {
+    const h = this.heldOutPending;
+    const t0 = performance.now();
+    for (let c = 0; c < chunks && h.next < h.total; c++) {
+      const n = Math.min(EVAL_BATCH, h.total - h.next);
+      const r = this.evaluateRange(h.next, n, null);
+      h.loss += r.loss;
+      h.correct += r.correct;
+      h.next += n;
+    }
+    this.computeMs += performance.now() - t0;
+    if (h.next < h.total) return;
+    this.heldOut.push({ step: h.step, images: h.images, loss: h.loss / h.total, accuracy: h.correct / h.total });
+    this.heldOutPending = null;
+    this.settle();
+  }
+
+  /**
+   * Works until `ms` have passed (at least one unit of work), the run is
+   * done, or it diverges: a unit is one step, or one batch of a held-out
+   * point, so that nothing blocks the Worker for longer than one of them.
+   */
   runFor(ms) {
     const t0 = performance.now();
     let done = 0;
     do {
-      const n = this.steps(1);
+      if (this.heldOutPending) {
+        this.continueHeldOut(1);
+        continue;
+      }
+      const n = this.steps(1, { deferHeldOut: true });
       done += n;
       if (!n) break;
     } while (performance.now() - t0 < ms);
     return done;
+  }
+
+  /** Held-out images start .. start+n-1 through the network: { loss (summed), correct }, counted into `matrix` if given. */
+  evaluateRange(start, n, matrix) {
+    const { trainCount, labels, pixels } = this.data;
+    const k = this.classes;
+    if (!this.net.inputShape || this.net.inputShape[0] !== n) this.net.plan([n, ...this.inputShape]);
+    const input = this.net.input();
+    const from = (trainCount + start) * this.size;
+    for (let v = 0; v < n * this.size; v++) input[v] = pixels[from + v] / 255;
+    this.net.forward();
+    const out = this.net.output().data;
+    let loss = 0;
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      const row = out.subarray(i * k, (i + 1) * k);
+      const label = labels[trainCount + start + i];
+      let best = 0;
+      for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+      if (best === label) correct++;
+      loss -= logProb(row, label, this.isSoftmax);
+      if (matrix) matrix[label * k + best]++;
+    }
+    return { loss, correct };
   }
 
   /**
@@ -326,30 +391,16 @@ export class TrainingRun {
    */
   evaluate({ limit = Infinity, confusion = true } = {}) {
     if (!this.data) refuse('the training data is not loaded yet');
-    const { trainCount, count, labels, pixels } = this.data;
+    const { trainCount, count } = this.data;
     const total = Math.min(count - trainCount, limit);
     const k = this.classes;
     const matrix = confusion ? new Uint32Array(k * k) : null;
-    const batch = 100;
     let loss = 0;
     let correct = 0;
-    for (let start = 0; start < total; start += batch) {
-      const n = Math.min(batch, total - start);
-      if (!this.net.inputShape || this.net.inputShape[0] !== n) this.net.plan([n, ...this.inputShape]);
-      const input = this.net.input();
-      const from = (trainCount + start) * this.size;
-      for (let v = 0; v < n * this.size; v++) input[v] = pixels[from + v] / 255;
-      this.net.forward();
-      const out = this.net.output().data;
-      for (let i = 0; i < n; i++) {
-        const row = out.subarray(i * k, (i + 1) * k);
-        const label = labels[trainCount + start + i];
-        let best = 0;
-        for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
-        if (best === label) correct++;
-        loss -= logProb(row, label, this.isSoftmax);
-        if (matrix) matrix[label * k + best]++;
-      }
+    for (let start = 0; start < total; start += EVAL_BATCH) {
+      const r = this.evaluateRange(start, Math.min(EVAL_BATCH, total - start), matrix);
+      loss += r.loss;
+      correct += r.correct;
     }
     const result = { count: total, loss: loss / total, accuracy: correct / total };
     if (matrix) {
@@ -377,9 +428,8 @@ export class TrainingRun {
     const { trainCount, count, labels, pixels } = this.data;
     const k = this.classes;
     const found = [];
-    const batch = 100;
-    for (let start = trainCount; start < count && found.length < limit; start += batch) {
-      const n = Math.min(batch, count - start);
+    for (let start = trainCount; start < count && found.length < limit; start += EVAL_BATCH) {
+      const n = Math.min(EVAL_BATCH, count - start);
       if (!this.net.inputShape || this.net.inputShape[0] !== n) this.net.plan([n, ...this.inputShape]);
       const input = this.net.input();
       for (let v = 0; v < n * this.size; v++) input[v] = pixels[start * this.size + v] / 255;
