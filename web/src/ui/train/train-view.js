@@ -335,7 +335,7 @@ export class TrainView extends EventTarget {
 
   /** Forgets what was seen of the run (curves, matrix): it starts again from step 0; its curves stay to compare with. */
   clearRun() {
-    if (this.curve.length) this.previous = { label: this.runLabel ?? '', curve: this.curve, heldOut: this.heldOut };
+    if (this.heldOut.length) this.previous = { label: this.runLabel ?? '', curve: this.curve, heldOut: this.heldOut };
     this.runLabel = `${layersToText(this.state.layers)}, ${this.state.optimizer} ${this.state.lr}`;
     this.examples?.replaceChildren();
     this.curve = [];
