@@ -214,7 +214,7 @@ test('the training view in Korean', async () => {
   assert.match(await $('train-start').textContent(), /시작/);
   await page.locator('#train [data-preset=lenet]').click();
   await described();
-  assert.match(await $('train-totals').textContent(), /매개변수 29,738개/);
+  assert.match(await $('train-totals').textContent(), /파라미터 29,738개/);
   await setHyper('epochs', 1);
   await $('train-start').click();
   await until(() => globalThis.cnnTrain.progress?.state === 'done');
