@@ -74,12 +74,12 @@ inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float
       if (cols == NV * kW) {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : activate(x, act, slope)).store_unaligned(o + v * kW);
+          (raw ? x : activate_epilogue(x, act, slope)).store_unaligned(o + v * kW);
         }
       } else {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : activate(x, act, slope)).store_aligned(tmp + v * kW);
+          (raw ? x : activate_epilogue(x, act, slope)).store_aligned(tmp + v * kW);
         }
         std::memcpy(o, tmp, sizeof(float) * size_t(cols));
       }

@@ -37,7 +37,7 @@ void pack_b(int64_t K, int64_t N, const float* B, int64_t rs, int64_t cs, float*
 struct Epilogue {
   const float* row_bias = nullptr;  // length M
   const float* col_bias = nullptr;  // length N
-  Activation act = Activation::None;
+  Activation act = Activation::None;  // None, ReLU or LeakyReLU (activate_epilogue)
   float slope = 0.0f;               // LeakyReLU
   bool accumulate = false;          // C += A*B instead of C = A*B
   // When set (same layout as C): C keeps the values before the activation
