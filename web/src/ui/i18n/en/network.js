@@ -10,7 +10,7 @@ export default {
   'layer.input': 'Input',
   'layer.input.about': 'The 28×28 image, one channel of brightness.',
   'layer.conv2d': 'Convolution',
-  'layer.conv2d.about': '{outC} filters of {k}×{inC}, stride {stride}, padding {pad}: each output map is one filter slid over all {inC} input channels (line up, multiply, add).',
+  'layer.conv2d.about': '{outC} filters of {k}×{inC}, stride {stride}, padding {pad}: each output map is one filter slid over the input\'s {inC} {inC|channel|channels} at once (line up, multiply, add).',
   'layer.maxpool2d': 'Max pooling',
   'layer.maxpool2d.about': '{k} window, stride {stride}: keeps the largest value of each window. No weights; the channels stay.',
   'layer.avgpool2d': 'Average pooling',
