@@ -3,7 +3,7 @@
 // To add a case: assert on t() as a component would call it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { STRINGS, LANGS, t, pickLang, paramNames, errorText } from '../../web/src/ui/i18n.js';
 import { GLOSSARY } from '../../web/src/ui/i18n/glossary.js';
 import { withParticle, particle, numberFinal } from '../../web/src/ui/i18n/korean.js';
@@ -115,6 +115,13 @@ test('every Korean string uses the glossary\'s terms, never a rejected variant',
   const refused = (text) => GLOSSARY.some(({ rejected }) => rejected.some((p) => p.test(text)));
   for (const bad of ['매개변수 10개', '3×3 창', '네트워크', '컨볼루션', '특징 맵', '상호상관', '바이어스', '진짜 합성곱']) assert.ok(refused(bad), bad);
   for (const good of ['파라미터 10개', '팽창(dilation)', '풀링 윈도', '신경망', '합성곱', '특성 맵', '교차상관', '편향', '활성화 함수']) assert.ok(!refused(good), good);
+  // the pages' own Korean text too (the lecture notes page is written in Korean)
+  for (const page of ['index.html', 'lecture.html']) {
+    const text = readFileSync(new URL(`../../web/${page}`, import.meta.url), 'utf8');
+    for (const { term, rejected } of GLOSSARY) {
+      for (const pattern of rejected) assert.doesNotMatch(text, pattern, `${page}: use ${term}`);
+    }
+  }
   // and every term is in use somewhere on the page
   const all = Object.values(STRINGS.ko).join('\n');
   for (const { term } of GLOSSARY) assert.ok(all.includes(term), term);
