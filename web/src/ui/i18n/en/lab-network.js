@@ -29,7 +29,7 @@ export default {
   'lab.net.poolKind.avgpool2d': 'average pooling',
   'lab.net.before': 'As trained: {label} ({percent}% sure)',
   'lab.net.after': "With the lab's settings: {label} ({percent}% sure)",
-  'lab.net.convMaps': 'First convolution: {c} feature maps of {h}×{w}',
-  'lab.net.poolMaps': 'First pooling: {c} maps of {h}×{w}',
+  'lab.net.convMaps': 'First convolution: {c} feature {c|map|maps} of {h}×{w}',
+  'lab.net.poolMaps': 'First pooling: {c} {c|map|maps} of {h}×{w}',
   'lab.net.mapLabel': 'Feature map {n}',
 };

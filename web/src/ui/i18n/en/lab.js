@@ -94,7 +94,7 @@ export default {
   'lab.notes.plain': '(N − F)/S + 1',
   'lab.notes.padded': '(N + 2P − F)/S + 1',
   'lab.notes.dilated': 'F is the span of the dilated kernel: dilation·(kernel − 1) + 1 = {d}·({k} − 1) + 1 = {f}.',
-  'lab.notes.fits': '{q} is whole: the {what} fits exactly, {out} times.',
+  'lab.notes.fits': '{q} is whole: the {what} fits exactly, {out} {out|time|times}.',
   'lab.notes.fits.kernel': 'kernel',
   'lab.notes.fits.window': 'window',
   'lab.notes.noFit': 'Does not fit: {num}/{s} = {q} is not whole. PyTorch rounds down, ⌊{q}⌋ + 1 = {out}, so the last {left} {left|row|rows} of the padded input {left|is|are} never reached.',
