@@ -507,6 +507,8 @@ test('the lab in Korean: its terms, its buttons, the engine\'s messages and the 
   assert.equal(await $('lab-pad-same').textContent(), '크기 유지 (same)');
   assert.match(await $('lab').textContent(), /수학적 합성곱 \(커널 뒤집기\)/);
   assert.doesNotMatch(await page.locator('body').textContent(), /진짜 합성곱|매개변수/);
+  // a formula that fits: 2는 (이), 커널이
+  assert.equal(await $('lab-notes-fit-h').textContent(), '2는 정수입니다: 커널이 꼭 맞게 3번 놓입니다.');
   // the padded input, as the notes write it
   await setLab({ stride: 2, padding: 1 });
   assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), '입력 1×5×5, 패딩을 두르면 7×7 = (5 + 2·1)×(5 + 2·1)');
@@ -550,6 +552,10 @@ test('the network probe in Korean: the refused layer by the page\'s number, and 
   // "스트라이드 4, 패딩 0" ends in 영: 으로
   assert.equal(await $('lab-net-message').textContent(), `스트라이드 4, 패딩 0으로 바꾸면 신경망이 ${second + 1}번째 층(합성곱)에서 실행되지 않습니다: ` +
     '높이 5인 커널이 패딩을 두른 입력에 들어가지 않습니다: 입력의 높이가 3뿐입니다 (3 + 패딩 0 + 0).');
+  // only the first convolution changed: it alone is listed, by the page's number
+  const first = specs.findIndex((x) => x.type === 'conv2d');
+  assert.equal(await $('lab-net-lines').locator('li').count(), 1);
+  assert.match(await $('lab-net-lines').locator('li').textContent(), new RegExp(`^${first + 1}번째 층 \\(합성곱\\): nn\\.Conv2d`));
   await $('lab-net-apply').uncheck();
   await setLab(DEFAULTS);
 });
