@@ -59,9 +59,16 @@ export class Engine {
     return this.m.UTF8ToString(this.m._cnn_last_error());
   }
 
-  /** Throws an EngineError with the engine's message when status < 0. */
+  /** The last failure as an EngineError: its message, and its code and named numbers when it has them. */
+  lastEngineError() {
+    const code = this.m.UTF8ToString(this.m._cnn_last_error_code());
+    const params = code ? JSON.parse(this.m.UTF8ToString(this.m._cnn_last_error_params())) : {};
+    return new EngineError(this.lastError(), { code, params });
+  }
+
+  /** Throws an EngineError with the engine's message (and code) when status < 0. */
   check(status) {
-    if (status < 0) throw new EngineError(this.lastError());
+    if (status < 0) throw this.lastEngineError();
     return status;
   }
 
@@ -76,7 +83,7 @@ export class Engine {
   /** Runs fn(ptr) with `bytes` of scratch wasm memory, freed afterwards. */
   withScratch(bytes, fn) {
     const ptr = this.m._cnn_alloc(bytes);
-    if (!ptr) throw new EngineError(this.lastError());
+    if (!ptr) throw this.lastEngineError();
     try {
       return fn(ptr);
     } finally {
@@ -189,7 +196,7 @@ export class Engine {
   createNetwork(specs) {
     if (!Array.isArray(specs)) throw new EngineError('a network needs an array of layer specs');
     const handle = this.withSpecs(specs, (rec, count) => this.m._cnn_net_create(rec, count));
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     return new Network(this, handle, specs.map((s) => ({ ...s })));
   }
 
@@ -212,7 +219,7 @@ export class Engine {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
       return this.m._cnn_net_load_model(ptr, data.length);
     });
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     try {
       const count = this.check(this.m._cnn_net_num_layers(handle));
       const size = this.schema.recordSize;
@@ -251,7 +258,7 @@ export class Engine {
     if (kind === undefined) throw new EngineError(`optimizer must be 'sgd' or 'adam', not ${JSON.stringify(o.optimizer)}`);
     const handle = this.m._cnn_trainer_create(net.handle, kind, Number(o.lr), Number(o.momentum), Number(o.weightDecay),
       Number(o.beta1), Number(o.beta2), Number(o.eps));
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     const trainer = new Trainer(this, handle, net);
     if (o.schedule) trainer.setSchedule(o.schedule);
     return trainer;

@@ -16,7 +16,7 @@ export default {
   'widget.why.numbers': '−{max}부터 {max}까지의 수를 쉼표로 구분해 적어야 합니다',
   'widget.why.list': '다음 이름을 쉼표로 구분해 적어야 합니다: {values}',
   'embed.badValue': '적용하지 않음: 링크의 설정 {name}={value} ({why})',
-  'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name}이(가) 있습니다',
+  'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name:이} 있습니다',
   'embed.badEncoding': '적용하지 않음: 링크의 일부를 읽을 수 없습니다 ({part})',
   'embed.tooLong': '링크가 너무 길어 읽지 않았습니다 ({n}자). 기본 설정을 보여 줍니다.',
   'embed.link': '이 설정으로 여는 링크',
