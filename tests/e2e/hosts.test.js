@@ -9,6 +9,9 @@
 // an ephemeral port. MathJax is Debian's copy, served under the Jekyll site's
 // /assets/mathjax/: no request may leave the site's origin.
 //
+// The page for teachers (teach.html, in the artefact) is tested here too:
+// the code it writes is pasted into a page, which must show the same widget.
+//
 // To add a host: put its sources in tests/hosts/<name>/, build it in before()
 // and serve its output with site(). Screenshots go to test-results/hosts-*.png
 // (look at them).
@@ -24,6 +27,7 @@ import { chromium } from 'playwright-core';
 import sirv from 'sirv';
 import { buildDist } from '../../tools/dist.js';
 import { CHROMIUM, ARGS, rendered, drawBar, set } from './widget-steps.js';
+import { lowContrastTexts } from './contrast.js';
 
 const HOSTS = fileURLToPath(new URL('../hosts/', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
@@ -34,7 +38,7 @@ const HEIGHT_MESSAGE = 'cnn-playground:height';
 const DESKTOP = { width: 1200, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-let work, context, profile;
+let work, artefact, context, profile;
 const servers = {};
 const pageErrors = [];
 
@@ -102,8 +106,9 @@ const iframeFit = (iframe) => iframe.evaluate((f) => ({
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'cnn-hosts-'));
-  const artefact = join(work, 'cnn-playground');
+  artefact = join(work, 'cnn-playground');
   await buildDist(artefact);
+  await site('artefact', artefact);
   const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C.UTF-8' } });
 
   // Jekyll: the blog's sources, the artefact copied in, `jekyll build`
@@ -395,4 +400,77 @@ test('a blog that strips scripts: the script and the elements stay inert, the if
   }
   console.log(`fixed heights, without the host script:\n  ${heights.join('\n  ')}`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('the teachers\' page: the element and the iframe it writes show the widget as chosen, and the copy buttons copy them', async () => {
+  const base = servers.artefact.base;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const p = await open(`${base}/teach.html`);
+  const preview = p.locator('cnn-teach-page cnn-conv-lab');
+  await rendered(preview);
+  await p.locator('[data-testid=teach-theme]').selectOption('dark');
+  for (const name of ['input', 'size', 'dilation', 'filters', 'weights', 'flip', 'activation', 'animation', 'pytorch']) {
+    await p.locator(`[data-testid=teach-control-${name}]`).uncheck();
+  }
+  await p.locator('[data-testid=teach-base]').fill(`${base}/`);
+  await rendered(preview);
+  assert.equal(await preview.locator('[data-testid=lab-dilation]').count(), 0, 'the preview shows only the chosen controls');
+  await set(preview, 'lab-stride', 2);
+  await set(preview, 'lab-padding', 1);
+  const element = await p.locator('[data-testid=teach-code-element]').inputValue();
+  const iframe = await p.locator('[data-testid=teach-code-iframe]').inputValue();
+  assert.equal(element, '<cnn-conv-lab lang="ko" theme="dark" stride="2" padding="1" controls="kernel,stride,padding"></cnn-conv-lab>\n'
+    + `<script type="module" src="${base}/cnn-playground.js"></script>`);
+  assert.equal(iframe, `<iframe class="cnn-embed" src="${base}/embed.html#widget=conv-lab&lang=ko&theme=dark&controls=kernel%2Cstride%2Cpadding&s=2&p=1" `
+    + 'title="합성곱 실험실" width="100%" height="2600" style="border:0" loading="lazy"></iframe>');
+  const chosen = await preview.evaluate((el) => el.state);
+  // the copy buttons
+  await p.locator('[data-testid=teach-copy-element]').click();
+  await p.locator('[data-testid=teach-status-element]').filter({ hasText: '복사했습니다.' }).waitFor();
+  assert.equal(await p.evaluate(() => navigator.clipboard.readText()), element);
+  await p.locator('[data-testid=teach-copy-iframe]').click();
+  await p.locator('[data-testid=teach-status-iframe]').filter({ hasText: '복사했습니다.' }).waitFor();
+  assert.equal(await p.evaluate(() => navigator.clipboard.readText()), iframe);
+  assert.deepEqual(await p.evaluate(lowContrastTexts), [], 'every text of the page readable');
+  await p.screenshot({ path: new URL('hosts-teach.png', OUT).pathname, fullPage: true });
+
+  // pasted into notes: the same widget, the same settings, the same controls, dark and in Korean
+  const paste = (name, code) => writeFileSync(join(artefact, name), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>${name}</title><link rel="icon" href="data:,"></head><body><p>Notes.</p>\n${code}\n<p>More notes.</p></body></html>`);
+  paste('pasted-element.html', element);
+  paste('pasted-iframe.html', iframe);
+  for (const [file, widgetOf] of [['pasted-element.html', (q) => q.locator('cnn-conv-lab')],
+    ['pasted-iframe.html', (q) => q.frameLocator('iframe.cnn-embed').locator('cnn-conv-lab')]]) {
+    const notes = await open(`${base}/${file}`);
+    const lab = widgetOf(notes);
+    await rendered(lab);
+    assert.deepEqual(await lab.evaluate((el) => el.state), chosen, `${file}: the settings chosen`);
+    assert.deepEqual(await lab.evaluate((el) => ['kernel', 'stride', 'padding', 'dilation', 'activation'].map((n) => !!el.shadowRoot.querySelector(`[data-testid=lab-${n}]`))),
+      [true, true, true, false, false], `${file}: the controls chosen`);
+    assert.equal(await lab.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.cnn-widget')).backgroundColor), 'rgb(28, 28, 34)');
+    assert.match(await lab.locator('[data-testid=lab-out-shape]').textContent(), /^출력 모양: 1 × 3 × 3/);
+    assert.deepEqual(await lab.locator('[data-testid=widget-messages] li').allTextContents(), []);
+    assert.deepEqual(leaving(notes, base), []);
+    await notes.close();
+  }
+
+  // a drawing widget (the theme stays as chosen): its model and preprocessing, in English
+  await p.locator('[data-testid=teach-widget]').selectOption('draw-classify');
+  await p.locator('[data-testid=teach-lang]').selectOption('en');
+  await p.locator('[data-testid=teach-model]').selectOption('fashion');
+  await p.locator('[data-testid=teach-preprocess]').uncheck();
+  await rendered(p.locator('cnn-teach-page cnn-draw-classify'));
+  assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(),
+    `<cnn-draw-classify lang="en" theme="dark" model="fashion" preprocess="false"></cnn-draw-classify>\n<script type="module" src="${base}/cnn-playground.js"></script>`);
+  const drawIframe = await p.locator('[data-testid=teach-code-iframe]').inputValue();
+  assert.match(drawIframe, /embed\.html#widget=draw-classify&lang=en&theme=dark&model=fashion&preprocess=false" title="Draw a digit and see what the network says" width="100%" height="1950"/);
+  paste('pasted-draw.html', drawIframe);
+  const notes = await open(`${base}/pasted-draw.html`);
+  const draw = notes.frameLocator('iframe.cnn-embed').locator('cnn-draw-classify');
+  await rendered(draw);
+  assert.equal(await draw.evaluate((el) => el.playground.modelKey), 'fashion');
+  await notes.close();
+  assert.deepEqual(p.failures, []);
+  assert.deepEqual(pageErrors, []);
+  await p.close();
 });

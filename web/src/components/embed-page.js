@@ -130,11 +130,9 @@ export class CnnEmbedPage extends HTMLElement {
   remember(state) {
     const win = this.ownerDocument.defaultView;
     const { widget, options, lab } = this.parsed;
-    const q = new URLSearchParams({ widget });
-    for (const [name, value] of Object.entries(options)) q.set(name, attributeValue(value));
-    if (!state) for (const [name, value] of lab) q.set(FIELDS[camel(name)].url, value);
-    const settings = state ? toQuery(state) : '';
-    const hash = `#${q}${settings ? `&${settings}` : ''}`;
+    const settings = state ? toQuery(state)
+      : new URLSearchParams(lab.map(([name, value]) => [FIELDS[camel(name)].url, value])).toString();
+    const hash = embedHash(widget, options, settings);
     if (state) {
       this.written = hash;
       win.history.replaceState(null, '', hash);
@@ -142,8 +140,20 @@ export class CnnEmbedPage extends HTMLElement {
     const url = new URL(win.location.href);
     url.hash = hash;
     this.link.href = url.href;
-    const title = t(this.ownerDocument.documentElement.lang, `widget.region.${camel(widget)}`);
-    this.code.value = `<iframe src="${url.href.replace(/"/g, '%22')}" title="${title.replace(/"/g, '&quot;')}" `
-      + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
+    this.code.value = iframeCode(url.href, widget, this.ownerDocument.documentElement.lang);
   }
+}
+
+/** The embed page's hash for a widget: its name, its options ({ name: value }) and its lab settings (a URL query). */
+export function embedHash(widget, options, settings = '') {
+  const q = new URLSearchParams({ widget });
+  for (const [name, value] of Object.entries(options)) q.set(name, attributeValue(value));
+  return `#${q}${settings ? `&${settings}` : ''}`;
+}
+
+/** The iframe that shows the embed page at `src` (with its hash), titled in `lang`, as tall as the widget needs. */
+export function iframeCode(src, widget, lang) {
+  const title = t(lang, `widget.region.${camel(widget)}`);
+  return `<iframe class="cnn-embed" src="${src.replace(/"/g, '%22')}" title="${title.replace(/"/g, '&quot;')}" `
+    + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
 }
