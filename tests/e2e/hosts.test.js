@@ -265,9 +265,9 @@ test('the iframe form: the embed page tells its height, the README\'s host scrip
   const frame = await (await iframe.elementHandle()).contentFrame();
   await frame.evaluate((type) => parent.postMessage({ type, height: '9px' }, '*'), HEIGHT_MESSAGE);
   await frame.evaluate((url) => { location.href = url; }, `${servers.mkdocs.base}/404.html`);
-  await p.waitForFunction((origin) => {
+  await p.waitForFunction(() => {
     try { return !document.querySelector('iframe.cnn-embed').contentDocument; } catch { return true; }
-  }, servers.mkdocs.base);
+  });
   const away = p.frames().find((f) => f.url().startsWith(servers.mkdocs.base));
   await away.waitForLoadState();
   await away.evaluate((type) => parent.postMessage({ type, height: 11 }, '*'), HEIGHT_MESSAGE);
@@ -421,8 +421,8 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   const iframe = await p.locator('[data-testid=teach-code-iframe]').inputValue();
   assert.equal(element, '<cnn-conv-lab lang="ko" theme="dark" stride="2" padding="1" controls="kernel,stride,padding"></cnn-conv-lab>\n'
     + `<script type="module" src="${base}/cnn-playground.js"></script>`);
-  assert.equal(iframe, `<iframe class="cnn-embed" src="${base}/embed.html#widget=conv-lab&lang=ko&theme=dark&controls=kernel%2Cstride%2Cpadding&s=2&p=1" `
-    + 'title="합성곱 실험실" width="100%" height="2600" style="border:0" loading="lazy"></iframe>');
+  assert.equal(iframe, `<iframe src="${base}/embed.html#widget=conv-lab&lang=ko&theme=dark&controls=kernel%2Cstride%2Cpadding&s=2&p=1" `
+    + 'class="cnn-embed" title="합성곱 실험실" width="100%" height="2600" style="border:0" loading="lazy"></iframe>');
   const chosen = await preview.evaluate((el) => el.state);
   // the copy buttons
   await p.locator('[data-testid=teach-copy-element]').click();
@@ -432,6 +432,13 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   await p.locator('[data-testid=teach-status-iframe]').filter({ hasText: '복사했습니다.' }).waitFor();
   assert.equal(await p.evaluate(() => navigator.clipboard.readText()), iframe);
   assert.deepEqual(await p.evaluate(lowContrastTexts), [], 'every text of the page readable');
+  // the page in English (its language picker sets <html lang>): the same choices, the same preview
+  await p.evaluate(() => { document.documentElement.lang = 'en'; });
+  await p.locator('[data-testid=teach-copy-element]').filter({ hasText: 'Copy' }).waitFor();
+  await rendered(preview);
+  assert.deepEqual(await preview.evaluate((el) => el.state), chosen);
+  assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(), element);
+  assert.equal(await p.locator('[data-testid=teach-code-iframe]').inputValue(), iframe);
   await p.screenshot({ path: new URL('hosts-teach.png', OUT).pathname, fullPage: true });
 
   // pasted into notes: the same widget, the same settings, the same controls, dark and in Korean
@@ -463,7 +470,7 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(),
     `<cnn-draw-classify lang="en" theme="dark" model="fashion" preprocess="false"></cnn-draw-classify>\n<script type="module" src="${base}/cnn-playground.js"></script>`);
   const drawIframe = await p.locator('[data-testid=teach-code-iframe]').inputValue();
-  assert.match(drawIframe, /embed\.html#widget=draw-classify&lang=en&theme=dark&model=fashion&preprocess=false" title="Draw a digit and see what the network says" width="100%" height="1950"/);
+  assert.match(drawIframe, /embed\.html#widget=draw-classify&lang=en&theme=dark&model=fashion&preprocess=false" class="cnn-embed" title="Draw a digit and see what the network says" width="100%" height="1950"/);
   paste('pasted-draw.html', drawIframe);
   const notes = await open(`${base}/pasted-draw.html`);
   const draw = notes.frameLocator('iframe.cnn-embed').locator('cnn-draw-classify');

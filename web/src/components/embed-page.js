@@ -154,6 +154,6 @@ export function embedHash(widget, options, settings = '') {
 /** The iframe that shows the embed page at `src` (with its hash), titled in `lang`, as tall as the widget needs. */
 export function iframeCode(src, widget, lang) {
   const title = t(lang, `widget.region.${camel(widget)}`);
-  return `<iframe class="cnn-embed" src="${src.replace(/"/g, '%22')}" title="${title.replace(/"/g, '&quot;')}" `
+  return `<iframe src="${src.replace(/"/g, '%22')}" class="cnn-embed" title="${title.replace(/"/g, '&quot;')}" `
     + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
 }

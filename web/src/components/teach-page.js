@@ -162,7 +162,9 @@ export class CnnTeachPage extends HTMLElement {
     base.addEventListener('input', () => this.pick({ base: base.value.trim() === '' ? DEFAULT_BASE : base.value.trim().replace(/\/?$/, '/') }));
     form.append(field('teach.base', base));
 
+    // the preview starts from every choice, the lab's settings too (kept when the page's language changes)
     this.preview = doc.createElement(`cnn-${c.widget}`);
+    for (const [name, value] of elementAttributes(c)) this.preview.setAttribute(name, value);
     this.preview.addEventListener('cnn-change', (e) => {
       c.state = e.detail.state;
       this.writeCode();
