@@ -12,8 +12,9 @@
 // In an iframe, the page tells its parent how tall it is, whenever that
 // changes: postMessage({ type: HEIGHT_MESSAGE, height }) with the height in
 // CSS pixels, a number and nothing else, so any page may receive it. A few
-// lines of script on the host page (README: the iframe form) set the iframe's
-// height from it, after checking the message's origin and source window.
+// lines of script on the host page (README, "The iframe embed page") set
+// the iframe's height from it, after checking the message's origin and
+// source window.
 //
 // Light DOM (it is a page, not a widget); all text from i18n.js, set as text.
 import { t, LANGS } from '../ui/i18n.js';
