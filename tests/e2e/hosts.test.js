@@ -422,7 +422,7 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   assert.equal(element, '<cnn-conv-lab lang="ko" theme="dark" stride="2" padding="1" controls="kernel,stride,padding"></cnn-conv-lab>\n'
     + `<script type="module" src="${base}/cnn-playground.js"></script>`);
   assert.equal(iframe, `<iframe src="${base}/embed.html#widget=conv-lab&lang=ko&theme=dark&controls=kernel%2Cstride%2Cpadding&s=2&p=1" `
-    + 'class="cnn-embed" title="합성곱 실험실" width="100%" height="2600" style="border:0" loading="lazy"></iframe>');
+    + 'class="cnn-embed" title="합성곱 실험실" width="100%" height="3000" style="border:0" loading="lazy"></iframe>');
   const chosen = await preview.evaluate((el) => el.state);
   // the copy buttons
   await p.locator('[data-testid=teach-copy-element]').click();

@@ -32,8 +32,8 @@ const BASE_OPTIONS = { lang: LANGS, theme: THEMES };
 // settings in either language, on a desktop and on a phone (an iframe 358 px
 // wide); measured by tests/e2e/hosts.test.js, and in the README's table.
 export const EMBEDDABLE = Object.freeze({
-  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 2600 },
-  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 1900 },
+  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 3000 },
+  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2200 },
   'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 1950 },
   'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 5600 },
 });
@@ -41,8 +41,6 @@ const pageStyles = new WeakMap();  // <style> -> its text as written
 
 /** The type of the message that tells the embedding page this page's height. */
 export const HEIGHT_MESSAGE = 'cnn-playground:height';
-
-const stopEvent = (e) => e.stopImmediatePropagation();
 
 export class CnnEmbedPage extends HTMLElement {
   static define(tag) {
@@ -58,17 +56,12 @@ export class CnnEmbedPage extends HTMLElement {
     this.build();
     if (win.parent !== win) {
       this.tellHeight(win);
-      // Chromium gives pointerrawupdate events in an iframe the top page's
-      // coordinates (its pointermove events are right): keep them from the
-      // draw pad, which then reads pointermove
-      win.addEventListener('pointerrawupdate', stopEvent, true);
     }
   }
 
   disconnectedCallback() {
     this.ownerDocument.defaultView?.removeEventListener('hashchange', this.onHash);
     this.sizeWatch?.disconnect();
-    this.ownerDocument.defaultView?.removeEventListener('pointerrawupdate', stopEvent, true);
     this.built = false;
   }
 
