@@ -239,13 +239,22 @@ namespace {
 Status pool_extent(const char* axis, const char* dir_tall, int64_t in, int32_t k, int32_t stride, int32_t pad, bool ceil_mode,
                    int64_t* out, int64_t* unused, int32_t* dropped) {
   const int64_t padded = in + 2 * int64_t(pad);
-  if (k > padded)
+  // PyTorch's formula, its division rounding down: with ceil_mode a window
+  // may overhang the padded input by up to stride - 1 (it is clipped to it).
+  const int64_t span = padded - k + (ceil_mode ? stride - 1 : 0);
+  if (span < 0) {
+    if (ceil_mode)
+      return Status::error("a %d-%s pooling window does not fit in the padded input, which is only %" PRId64
+                           " %s, even with ceil_mode (a window may overhang it by stride - 1 = %d)",
+                           k, dir_tall, padded, dir_tall, stride - 1)
+          .with_code("pool_window_too_big", {{"axis", axis}, {"window", k}, {"padded", padded}, {"size", in},
+                                             {"padding", pad}});
     return Status::error("a %d-%s pooling window does not fit in the padded input, which is only %" PRId64 " %s",
                          k, dir_tall, padded, dir_tall)
         .with_code("pool_window_too_big", {{"axis", axis}, {"window", k}, {"padded", padded}, {"size", in},
                                            {"padding", pad}});
-  const int64_t span = padded - k;
-  int64_t o = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+  }
+  int64_t o = span / stride + 1;
   // PyTorch: the last window must start inside the input or its left padding.
   *dropped = ceil_mode && (o - 1) * stride >= in + pad ? 1 : 0;
   o -= *dropped;

@@ -15,6 +15,8 @@ run() {
 run node tools/prepare_data.js --if-missing
 run ./build/native/engine_tests
 run node --no-experimental-fetch build/wasm/engine_tests.js
+# every layer against PyTorch: random cases from a fixed seed (tests/pytorch/)
+run bash tests/pytorch/run.sh
 run node --test tests/web/
 # the native parsers under libFuzzer with ASan and UBSan, 90 s in all
 run bash scripts/fuzz.sh 90
