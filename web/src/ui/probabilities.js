@@ -11,9 +11,9 @@ import { t } from './i18n.js';
  * probability and leads the second by at least UNSURE_MARGIN. Otherwise the
  * page says it is unsure and names both. The shipped digit model is trained
  * with label smoothing 0.1, so a plain digit reads at about 90%. On the 420
- * drawings of tests/e2e/drawings.js the rule marks every misread one and 20
- * of those read right (about 5%); a scribble or a dot (fitted to 20 px, a
- * filled disc that reads 0 at about 64%) is marked too.
+ * drawings of tests/e2e/drawings.js the rule marks the one it misreads and 19
+ * of the 419 it reads right (under 5%); a scribble or a dot (fitted to 20 px,
+ * a filled disc that reads 0 at about 64%) is marked too.
  */
 export const UNSURE_BELOW = 0.7;
 export const UNSURE_MARGIN = 0.25;
