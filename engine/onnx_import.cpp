@@ -1641,7 +1641,15 @@ Status Importer::run(std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
                          info.labels.size(), outputs);
 
   std::vector<LayerSpec> specs;
-  for (const Built& b : layers_) specs.push_back(b.spec);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Built& b = layers_[i];
+    for (const std::vector<float>* v : {&b.weight, &b.bias})
+      for (float x : *v)
+        if (!std::isfinite(x))
+          return Status::error("%sfolding the model's constants gives a parameter that is not finite",
+                               layer_context(int(i), b.spec.kind).c_str());
+    specs.push_back(b.spec);
+  }
   std::unique_ptr<Network> net;
   CNN_RETURN_IF_ERROR(Network::create(specs, &net));
   for (int i = 0; i < net->num_layers(); ++i) {

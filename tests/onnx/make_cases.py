@@ -4,6 +4,7 @@ the inputs they are run on and PyTorch's outputs, plus models the importer must
 refuse. Run with Debian's Python (it has torch):
 
     /usr/bin/python3 tests/onnx/make_cases.py OUT_DIR [--seeds FUZZ_SEED_DIR]
+    /usr/bin/python3 tests/onnx/make_cases.py --seeds-only FUZZ_SEED_DIR
 
 OUT_DIR/cases.txt lists one case a line:
     ok NAME N C H W      NAME.onnx imports; NAME.in holds N samples (float32,
@@ -11,8 +12,8 @@ OUT_DIR/cases.txt lists one case a line:
                          (float32): PyTorch's outputs, or their exp when the
                          model ends in log_softmax (the engine runs it as softmax)
     refuse NAME TEXT     NAME.onnx is refused with a message containing TEXT
-With --seeds, also writes the fuzzer's seed corpus (small exports, whole and
-damaged) into FUZZ_SEED_DIR.
+With --seeds, also writes the fuzzer's seed corpus (the exports under 64 KB,
+whole and damaged) into FUZZ_SEED_DIR; --seeds-only writes just that.
 
 To add a case: a module below and a line in CASES (or REFUSED).
 """
@@ -204,12 +205,16 @@ def with_labels(onnx, labels):
 
 
 def main():
-    out = sys.argv[1]
-    seeds = sys.argv[sys.argv.index('--seeds') + 1] if '--seeds' in sys.argv else None
-    os.makedirs(out, exist_ok=True)
+    seeds_only = sys.argv[1] == '--seeds-only'
+    out = None if seeds_only else sys.argv[1]
+    seeds = sys.argv[sys.argv.index('--seeds') + 1] if '--seeds' in sys.argv else sys.argv[2] if seeds_only else None
+    if out:
+        os.makedirs(out, exist_ok=True)
     lines = []
     small = []
     for name, cls, chw, options, batch in CASES:
+        if seeds_only and cls is MnistExample:
+            continue  # 4.8 MB: too large a seed
         torch.manual_seed(len(name))
         module = cls().eval()
         opset = int(name.rsplit('op', 1)[1])
@@ -222,19 +227,22 @@ def main():
             y = module(x)
         if cls is MnistExample:
             y = torch.exp(y)
-        open(os.path.join(out, name + '.onnx'), 'wb').write(onnx)
-        open(os.path.join(out, name + '.in'), 'wb').write(x.numpy().astype('<f4').tobytes())
-        open(os.path.join(out, name + '.out'), 'wb').write(y.numpy().astype('<f4').tobytes())
+        if out:
+            open(os.path.join(out, name + '.onnx'), 'wb').write(onnx)
+            open(os.path.join(out, name + '.in'), 'wb').write(x.numpy().astype('<f4').tobytes())
+            open(os.path.join(out, name + '.out'), 'wb').write(y.numpy().astype('<f4').tobytes())
         lines.append(f'ok {name} {batch} {chw[0]} {chw[1]} {chw[2]}')
         if len(onnx) < 64 * 1024:
             small.append((name, onnx))
     for name, cls, chw, text in REFUSED:
         torch.manual_seed(1)
         onnx = export(cls().eval(), chw, int(name.rsplit('op', 1)[1]), {})
-        open(os.path.join(out, name + '.onnx'), 'wb').write(onnx)
+        if out:
+            open(os.path.join(out, name + '.onnx'), 'wb').write(onnx)
         lines.append(f'refuse {name} {text}')
         small.append((name, onnx))
-    open(os.path.join(out, 'cases.txt'), 'w').write('\n'.join(lines) + '\n')
+    if out:
+        open(os.path.join(out, 'cases.txt'), 'w').write('\n'.join(lines) + '\n')
 
     if seeds:
         os.makedirs(seeds, exist_ok=True)

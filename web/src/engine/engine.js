@@ -208,10 +208,31 @@ export class Engine {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, head).set(data.subarray(0, head));
       this.check(this.m._cnn_model_check_header(ptr, head, data.length));
     });
-    const handle = this.withScratch(Math.max(1, data.length), (ptr) => {
+    return this.modelNetwork(this.withScratch(Math.max(1, data.length), (ptr) => {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
       return this.m._cnn_net_load_model(ptr, data.length);
-    });
+    }));
+  }
+
+  /**
+   * A network from an ONNX file's bytes (Uint8Array or ArrayBuffer), as
+   * torch.onnx.export writes it for a small CNN, with its specs and metadata
+   * like loadModel ({ source: 'onnx', producer, opset, ..., labels,
+   * inputShape }). A model the engine cannot run, or damaged bytes, throw an
+   * EngineError naming the node and the op, or the fault.
+   */
+  importOnnx(bytes) {
+    let data = bytes;
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (!(data instanceof Uint8Array)) throw new EngineError('an ONNX model is imported from a Uint8Array or an ArrayBuffer of its file');
+    return this.modelNetwork(this.withScratch(Math.max(1, data.length), (ptr) => {
+      new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
+      return this.m._cnn_net_import_onnx(ptr, data.length);
+    }));
+  }
+
+  /** The Network of a handle the engine made from a file (0: the file was refused), with its specs and metadata. */
+  modelNetwork(handle) {
     if (!handle) throw new EngineError(this.lastError());
     try {
       const count = this.check(this.m._cnn_net_num_layers(handle));
