@@ -1,6 +1,7 @@
 #include "onnx_import.hpp"
 
 #include <cctype>
+#include <cfloat>
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
@@ -592,6 +593,9 @@ Status decode_tensor(const TensorMsg& m, Tensor* t) {
                            type_name(m.data_type), m.data_type);
   }
   t->is_float = m.data_type == kFloat || m.data_type == kDouble;
+  if (!t->is_float && count > kMaxShapeTensor)
+    return Status::error("it holds %" PRId64 " integers; the importer reads integer tensors only as shapes, indices "
+                         "and pads (up to %" PRId64 " values)", count, kMaxShapeTensor);
   t->dims = m.dims;
   std::vector<uint64_t> bits;
   if (m.has_raw) {
@@ -618,7 +622,14 @@ Status decode_tensor(const TensorMsg& m, Tensor* t) {
   }
   if (t->is_float) {
     t->f.resize(bits.size());
-    for (size_t k = 0; k < bits.size(); ++k) t->f[k] = esize == 4 ? as_float(bits[k]) : float(as_double(bits[k]));
+    for (size_t k = 0; k < bits.size(); ++k) {
+      if (esize == 4) {
+        t->f[k] = as_float(bits[k]);
+        continue;
+      }
+      const double d = as_double(bits[k]);  // beyond float's range: infinity (refused where it is used)
+      t->f[k] = std::isnan(d) ? NAN : d > FLT_MAX ? INFINITY : d < -FLT_MAX ? -INFINITY : float(d);
+    }
   } else {
     t->i.resize(bits.size());
     for (size_t k = 0; k < bits.size(); ++k) {
@@ -1581,7 +1592,7 @@ Status Importer::run(std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
                            d.known ? std::to_string(d.value).c_str() : "a named size", i + 1);
     chw[i] = d.value;
   }
-  if (chw[0] * chw[1] * chw[2] > (int64_t(1) << 24))
+  if (double(chw[0]) * double(chw[1]) * double(chw[2]) > double(int64_t(1) << 24))
     return Status::error("the input %" PRId64 "x%" PRId64 "x%" PRId64 " is too large", chw[0], chw[1], chw[2]);
   if (data->dims[0].known) batch_ = data->dims[0].value;
   CNN_RETURN_IF_ERROR(Shape::nchw(1, chw[0], chw[1], chw[2], &shape_));
