@@ -162,6 +162,140 @@ TEST_CASE("onnx: what the engine cannot run is refused, naming the node and the 
   CHECK_THAT(import_error(model({node("Relu", "r", {"nope"}, {"y"})}, {})), Catch::Contains("\"nope\" is not the output"));
 }
 
+namespace {
+
+// Imports, plans for one sample of x and runs it; returns the output.
+std::vector<float> run_import(const std::vector<uint8_t>& bytes, const std::vector<float>& x, ModelInfo* info_out = nullptr,
+                              std::unique_ptr<Network>* net_out = nullptr) {
+  std::unique_ptr<Network> net;
+  ModelInfo info;
+  const Status st = import_onnx(bytes.data(), bytes.size(), &net, &info);
+  REQUIRE(st.message() == "");
+  Shape s;
+  REQUIRE(Shape::nchw(1, info.in_c, info.in_h, info.in_w, &s));
+  REQUIRE(net->plan(s));
+  REQUIRE(net->forward(x.data(), int64_t(x.size())));
+  const TensorView out = net->output();
+  std::vector<float> y(out.data, out.data + out.shape.elements());
+  if (info_out) *info_out = info;
+  if (net_out) *net_out = std::move(net);
+  return y;
+}
+
+Proto int64_tensor(const std::string& name, std::vector<int64_t> v) {
+  Proto t;
+  t.num(1, int64_t(v.size())).num(2, 7).str(8, name);
+  for (int64_t x : v) t.num(7, x);
+  return t;
+}
+
+Proto metadata(const std::string& key, const std::string& value) { return Proto().str(1, key).str(2, value); }
+
+}  // namespace
+
+TEST_CASE("onnx: folds: Pad into AveragePool, extra end padding into ceil_mode, MatMul + Add, BatchNormalization", "[onnx]") {
+  // x: 1 x 2 x 4 x 4, values 0..31
+  std::vector<float> x(32);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(i);
+
+  // opset 9: Pad (attribute pads, zeros) + AveragePool 3x3 stride 2 with extra end padding [0,0,1,1]:
+  // AvgPool2d(3, 2, padding=1, ceil_mode=True, count_include_pad=True).
+  const std::vector<uint8_t> avg = model(
+      {node("Pad", "pad", {"x"}, {"p"}, {ints_attr("pads", {0, 0, 1, 1, 0, 0, 1, 1})}),
+       node("AveragePool", "pool", {"p"}, {"a"},
+            {ints_attr("kernel_shape", {3, 3}), ints_attr("strides", {2, 2}), ints_attr("pads", {0, 0, 1, 1})}),
+       node("Flatten", "flat", {"a"}, {"y"})},
+      {}, 9);
+  std::unique_ptr<Network> net;
+  const std::vector<float> y = run_import(avg, x, nullptr, &net);
+  REQUIRE(net->spec(0).kind == LayerKind::AvgPool2d);
+  CHECK(net->spec(0).pool.pad_h == 1);
+  CHECK(net->spec(0).pool.ceil_mode);
+  CHECK(net->spec(0).pool.count_include_pad);
+  REQUIRE(y.size() == 2 * 3 * 3);
+  CHECK(y[0] == Approx((0 + 1 + 4 + 5) / 9.0));   // corner: padded zeros counted
+  CHECK(y[8] == Approx((15) / 4.0));              // last ceil window: 1 pixel of input + 3 of padding, 2x2 clipped
+
+  // Flatten then MatMul [32, 3] then Add [3] becomes one dense layer with a bias.
+  std::vector<float> w(32 * 3);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = float(int(i % 5) - 2) * 0.01f;
+  const std::vector<uint8_t> mm = model({node("Flatten", "f", {"x"}, {"f"}), node("MatMul", "mm", {"f", "w"}, {"m"}),
+                                         node("Add", "add", {"b", "m"}, {"y"})},
+                                        {float_tensor("w", {32, 3}, w), float_tensor("b", {3}, {1, 2, 3})});
+  const std::vector<float> d = run_import(mm, x, nullptr, &net);
+  REQUIRE(net->num_layers() == 2);
+  CHECK(net->spec(1).dense.bias);
+  for (int o = 0; o < 3; ++o) {
+    double want = o + 1;
+    for (int i = 0; i < 32; ++i) want += x[size_t(i)] * w[size_t(i * 3 + o)];
+    CHECK(d[size_t(o)] == Approx(want).epsilon(1e-5));
+  }
+
+  // Conv without bias, then BatchNormalization: folded into the conv.
+  const std::vector<float> cw = {1, 2, 3, 4, 5, 6, 7, 8};  // 4 out channels, 2 in, 1x1
+  const std::vector<uint8_t> bn = model(
+      {node("Conv", "c", {"x", "w"}, {"c"}),
+       node("BatchNormalization", "bn", {"c", "g", "be", "m", "v"}, {"n"}, {Proto().str(1, "epsilon").f32(2, 0.5f).num(20, 1)}),
+       node("GlobalMaxPool", "gmp", {"n"}, {"p"}), node("Flatten", "f", {"p"}, {"y"})},
+      {float_tensor("w", {4, 2, 1, 1}, cw), float_tensor("g", {4}, {1, 2, 0.5f, -1}), float_tensor("be", {4}, {0, 1, 2, 3}),
+       float_tensor("m", {4}, {1, 0, -1, 2}), float_tensor("v", {4}, {1.5f, 3.5f, 0.5f, 0})});
+  const std::vector<float> b = run_import(bn, x, nullptr, &net);
+  REQUIRE(net->num_layers() == 3);
+  CHECK(net->spec(0).conv.bias);
+  const float g[4] = {1, 2, 0.5f, -1}, be[4] = {0, 1, 2, 3}, m[4] = {1, 0, -1, 2}, v[4] = {1.5f, 3.5f, 0.5f, 0};
+  for (int o = 0; o < 4; ++o) {
+    double best = -1e30;
+    for (int p = 0; p < 16; ++p) {
+      const double conv = cw[size_t(2 * o)] * x[size_t(p)] + cw[size_t(2 * o + 1)] * x[size_t(16 + p)];
+      best = std::max(best, (conv - m[o]) / std::sqrt(double(v[o]) + 0.5) * g[o] + be[o]);
+    }
+    CHECK(b[size_t(o)] == Approx(best).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[onnx]") {
+  std::vector<float> w(3 * 32, 0.01f);
+  // Shape -> Gather(0) -> Unsqueeze -> Concat with -1 -> Reshape, then Gemm (transB) and LogSoftmax.
+  std::vector<Proto> nodes = {
+      node("Shape", "s", {"x"}, {"s"}), node("Gather", "g", {"s", "zero"}, {"n"}),
+      node("Unsqueeze", "u", {"n", "axes"}, {"n1"}), node("Concat", "cat", {"n1", "minus1"}, {"shape"}, {Proto().str(1, "axis").num(3, 0).num(20, 2)}),
+      node("Reshape", "r", {"x", "shape"}, {"f"}),
+      node("Gemm", "fc", {"f", "w", "b"}, {"z"}, {Proto().str(1, "transB").num(3, 1).num(20, 2)}),
+      node("LogSoftmax", "ls", {"z"}, {"y"}, {Proto().str(1, "axis").num(3, 1).num(20, 2)})};
+  std::vector<Proto> inits = {float_tensor("w", {3, 32}, w), float_tensor("b", {3}, {0, 1, 2}),
+                              Proto().num(2, 7).str(8, "zero").num(7, 0), int64_tensor("axes", {0}), int64_tensor("minus1", {-1})};
+  std::vector<uint8_t> bytes = model(nodes, inits);
+  Proto extra;
+  extra.msg(14, metadata("labels", "[\"cat\", \"dog\", \"a \\\"b\\\"\"]")).msg(14, metadata("dataset", "pets"));
+  bytes.insert(bytes.end(), extra.b.begin(), extra.b.end());
+  ModelInfo info;
+  std::unique_ptr<Network> net;
+  const std::vector<float> y = run_import(bytes, std::vector<float>(32, 1.0f), &info, &net);
+  REQUIRE(net->num_layers() == 3);
+  CHECK(net->spec(0).kind == LayerKind::Flatten);
+  CHECK(net->spec(2).kind == LayerKind::Softmax);
+  CHECK(info.labels == std::vector<std::string>{"cat", "dog", "a \"b\""});
+  CHECK(info.get("dataset") == "pets");
+  CHECK(info.get("output").find("LogSoftmax") != std::string::npos);
+  const double z[3] = {0.32, 1.32, 2.32}, sum = std::exp(z[0]) + std::exp(z[1]) + std::exp(z[2]);
+  for (int i = 0; i < 3; ++i) CHECK(y[size_t(i)] == Approx(std::exp(z[i]) / sum).epsilon(1e-5));
+
+  // Labels separated by commas; a count that does not match the outputs is refused.
+  std::vector<uint8_t> two = model(nodes, inits);
+  Proto l2;
+  l2.msg(14, metadata("labels", "cat, dog"));
+  two.insert(two.end(), l2.b.begin(), l2.b.end());
+  CHECK_THAT(import_error(two), Catch::Contains("2 labels, but its network gives 3 outputs"));
+
+  // A reshape that is not a flatten over the batch, and a LogSoftmax with a layer after it.
+  inits[4] = int64_tensor("minus1", {4, -1});
+  CHECK_THAT(import_error(model(nodes, inits)), Catch::Contains("node 4 \"r\" (Reshape)") && Catch::Contains("[batch, 4, -1]"));
+  inits[4] = int64_tensor("minus1", {-1});
+  nodes.back() = node("LogSoftmax", "ls", {"z"}, {"l"});
+  nodes.push_back(node("Relu", "after", {"l"}, {"y"}));
+  CHECK_THAT(import_error(model(nodes, inits)), Catch::Contains("node 6 \"ls\" (LogSoftmax)") && Catch::Contains("last layer"));
+}
+
 TEST_CASE("onnx: damaged bytes are refused with a message, never a crash", "[onnx]") {
   CHECK_THAT(import_error({}), Catch::Contains("empty"));
   CHECK_THAT(import_error({0xFF, 0xFF, 0xFF}), Catch::Contains("not a readable ONNX model"));
