@@ -1,10 +1,9 @@
-// Model files (engine/model_io.hpp) and ONNX imports (engine/onnx_import.hpp):
-// loaded from bytes into a new network whose description (input shape,
-// labels, metadata) the readers below give back, and saved from any network.
-// A file with any fault gives 0 and the loader's message.
+// Model files (engine/model_io.hpp): loaded from bytes into a new network
+// whose description (input shape, labels, metadata) the readers below give
+// back, and saved from any network. A file with any fault gives 0 and the
+// loader's message.
 #include <cstdint>
 
-#include "../onnx_import.hpp"
 #include "boundary.hpp"
 
 using namespace cnn;
@@ -48,17 +47,6 @@ CNN_EXPORT int cnn_net_load_model(const uint8_t* bytes, int len) {
   std::unique_ptr<NetSlot> slot(new NetSlot());
   slot->model.reset(new ModelInfo());
   const Status st = load_model(bytes, size_t(len), &slot->net, slot->model.get());
-  if (!st) return fail(st), 0;
-  return networks().add(std::move(slot));
-}
-
-// Imports an ONNX file (engine/onnx_import.hpp) from `len` bytes; returns a
-// network handle whose description the readers below give back, or 0.
-CNN_EXPORT int cnn_net_import_onnx(const uint8_t* bytes, int len) {
-  if (len < 0 || (!bytes && len > 0)) return fail(Status::error("no ONNX bytes given")), 0;
-  std::unique_ptr<NetSlot> slot(new NetSlot());
-  slot->model.reset(new ModelInfo());
-  const Status st = import_onnx(bytes, size_t(len), &slot->net, slot->model.get());
   if (!st) return fail(st), 0;
   return networks().add(std::move(slot));
 }

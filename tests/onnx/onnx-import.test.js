@@ -1,4 +1,5 @@
-// ONNX import through the JS client (the release wasm module), on the exports
+// ONNX import through the JS client (the release wasm modules: the engine's
+// and the importer's, loaded on the first import), on the exports
 // of tests/onnx/make_cases.py in $CNN_ONNX_CASES (tests/onnx/run.sh makes
 // them): engine.importOnnx gives a Network whose outputs agree with
 // PyTorch's, the Worker's importOnnx op answers like loadModel, a saved
@@ -40,12 +41,12 @@ function assertClose(got, want, what) {
   assert.ok(worst <= 1e-5, `${what}: largest difference ${worst}`);
 }
 
-test('every export imports and gives PyTorch\'s outputs', () => {
+test('every export imports and gives PyTorch\'s outputs', async () => {
   const ok = cases().filter((c) => c.verdict === 'ok');
   assert.ok(ok.length >= 19);
   for (const { name, rest } of ok) {
     const [n, c, h, w] = rest.map(Number);
-    const net = engine.importOnnx(bytesOf(name, 'onnx'));
+    const net = await engine.importOnnx(bytesOf(name, 'onnx'));
     try {
       assert.deepEqual(net.metadata.inputShape, [1, c, h, w], name);
       assert.equal(net.metadata.source, 'onnx');
@@ -63,9 +64,9 @@ test('every export imports and gives PyTorch\'s outputs', () => {
   assert.deepEqual(engine.liveObjects().networks, 0);
 });
 
-test('the worker op importOnnx answers like loadModel, and a saved import loads back', () => {
+test('the worker op importOnnx answers like loadModel, and a saved import loads back', async () => {
   const h = createHandlers(engine);
-  const { result } = h.importOnnx({ bytes: bytesOf('mnist_flatten_op13', 'onnx') });
+  const { result } = await h.importOnnx({ bytes: bytesOf('mnist_flatten_op13', 'onnx') });
   assert.deepEqual(result.specs.map((s) => s.type),
     ['conv2d', 'relu', 'conv2d', 'relu', 'maxpool2d', 'flatten', 'dense', 'relu', 'dense', 'softmax']);
   assert.deepEqual(result.inputShape, [1, 1, 28, 28]);
@@ -75,9 +76,9 @@ test('the worker op importOnnx answers like loadModel, and a saved import loads 
   const run = h.run({ id: result.id, input: x.subarray(0, 784) });
   assertClose(run.result.output.data, floatsOf('mnist_flatten_op13', 'out').subarray(0, 10), 'worker run');
   h.destroyNetwork({ id: result.id });
-  assert.throws(() => h.importOnnx({ bytes: new Uint8Array([8, 1]) }), EngineError);
+  await assert.rejects(h.importOnnx({ bytes: new Uint8Array([8, 1]) }), EngineError);
 
-  const net = engine.importOnnx(bytesOf('seeds_view_op13', 'onnx').buffer);
+  const net = await engine.importOnnx(bytesOf('seeds_view_op13', 'onnx').buffer);
   const again = engine.loadModel(net.saveModel());
   assert.deepEqual(again.metadata.labels, net.metadata.labels);
   assert.equal(again.metadata.producer, net.metadata.producer);
@@ -86,19 +87,19 @@ test('the worker op importOnnx answers like loadModel, and a saved import loads 
   net.destroy();
 });
 
-test('a model the engine cannot run is refused naming the node and the op', () => {
+test('a model the engine cannot run is refused naming the node and the op', async () => {
   for (const { name, rest } of cases().filter((c) => c.verdict === 'refuse')) {
-    assert.throws(() => engine.importOnnx(bytesOf(name, 'onnx')),
+    await assert.rejects(engine.importOnnx(bytesOf(name, 'onnx')),
       (e) => e instanceof EngineError && e.message.includes(rest.join(' ')) && /^node \d+ "/.test(e.message), name);
   }
-  assert.throws(() => engine.importOnnx('not bytes'), /Uint8Array/);
+  await assert.rejects(engine.importOnnx('not bytes'), /Uint8Array/);
 });
 
-test('damaged exports are refused with a message, and the engine stays usable', () => {
+test('damaged exports are refused with a message, and the engine stays usable', async () => {
   const good = bytesOf('seeds_view_op13', 'onnx');
   for (let k = 0; k < 60; k++) {
     const cut = Math.floor((good.length * k) / 60);
-    assert.throws(() => engine.importOnnx(good.subarray(0, cut)), (e) => e instanceof EngineError && e.message.length > 0, `cut at ${cut}`);
+    await assert.rejects(engine.importOnnx(good.subarray(0, cut)), (e) => e instanceof EngineError && e.message.length > 0, `cut at ${cut}`);
   }
   let seed = 15;
   const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
@@ -106,11 +107,11 @@ test('damaged exports are refused with a message, and the engine stays usable', 
     const b = Uint8Array.from(good);
     b[rand(b.length)] ^= 1 << rand(8);
     try {
-      engine.importOnnx(b).destroy();
+      (await engine.importOnnx(b)).destroy();
     } catch (e) {
       assert.ok(e instanceof EngineError && e.message.length > 0);
     }
   }
   assert.equal(engine.liveObjects().networks, 0);
-  engine.importOnnx(good).destroy();
+  (await engine.importOnnx(good)).destroy();
 });

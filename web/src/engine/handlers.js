@@ -82,9 +82,9 @@ export function createHandlers(engine) {
       return modelResult(engine.loadModel(bytes));
     },
 
-    /** An ONNX file: { bytes } -> the same answer as loadModel (engine.importOnnx). */
-    importOnnx({ bytes }) {
-      return modelResult(engine.importOnnx(bytes));
+    /** An ONNX file: { bytes } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
+    async importOnnx({ bytes }) {
+      return modelResult(await engine.importOnnx(bytes));
     },
 
     destroyNetwork({ id }) {
