@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEngine, EngineError } from '../../web/src/engine/engine.js';
 import { createHandlers } from '../../web/src/engine/handlers.js';
+import { serveEngine } from '../../web/src/engine/worker-protocol.js';
 
 const dir = process.env.CNN_ONNX_CASES;
 let engine;
@@ -85,6 +86,20 @@ test('the worker op importOnnx answers like loadModel, and a saved import loads 
   assert.deepEqual(Array.from(again.params()), Array.from(net.params()));
   again.destroy();
   net.destroy();
+});
+
+test('the Worker protocol answers importOnnx once the import is done, and its refusal as an error', async () => {
+  const posted = [];
+  const scope = { postMessage: (message) => posted.push(message) };
+  serveEngine(scope, engine);
+  await scope.onmessage({ data: { id: 7, op: 'importOnnx', payload: { bytes: bytesOf('rgb_op13', 'onnx') } } });
+  assert.equal(posted[0].id, 7);
+  assert.deepEqual(posted[0].result.inputShape, [1, 3, 32, 32]);
+  await scope.onmessage({ data: { id: 8, op: 'importOnnx', payload: { bytes: bytesOf('upsample_op13', 'onnx') } } });
+  assert.equal(posted[1].id, 8);
+  assert.match(posted[1].error.message, /\(Resize\)/);
+  await scope.onmessage({ data: { id: 9, op: 'destroyNetwork', payload: { id: posted[0].result.id } } });
+  assert.equal(posted[2].result, true);
 });
 
 test('a model the engine cannot run is refused naming the node and the op', async () => {
