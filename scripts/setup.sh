@@ -8,9 +8,8 @@ cd "$(dirname "$0")/.."
 # chromium: browser tests; wabt: wasm inspection; libclang-rt-14-dev + clang:
 # libFuzzer and sanitizers; dataset-fashion-mnist: the second data set;
 # cmake, g++: the native build; fonts-nanum: Korean text in the browser
-# tests' screenshots (Chromium shows empty boxes without a Korean font);
-# python3-torch: PyTorch (for /usr/bin/python3), the reference the tests export ONNX models from.
-PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum python3-torch)
+# tests' screenshots (Chromium shows empty boxes without a Korean font).
+PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

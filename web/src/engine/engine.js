@@ -236,10 +236,34 @@ export class Engine {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, head).set(data.subarray(0, head));
       this.check(this.m._cnn_model_check_header(ptr, head, data.length));
     });
-    return this.modelNetwork(this.withScratch(Math.max(1, data.length), (ptr) => {
+    const handle = this.withScratch(Math.max(1, data.length), (ptr) => {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
       return this.m._cnn_net_load_model(ptr, data.length);
-    }));
+    });
+    if (!handle) throw new EngineError(this.lastError());
+    try {
+      const count = this.check(this.m._cnn_net_num_layers(handle));
+      const size = this.schema.recordSize;
+      const specs = this.withScratch(count * size * 8, (ptr) => {
+        this.check(this.m._cnn_net_specs(handle, ptr));
+        const rec = this.f64(ptr, count * size);
+        return Array.from({ length: count }, (_, i) => this.schema.decodeSpec(rec, i * size));
+      });
+      const text = (ptr) => this.m.UTF8ToString(ptr);
+      const metadata = {};
+      const pairs = this.check(this.m._cnn_net_meta_count(handle));
+      for (let i = 0; i < pairs; i++) metadata[text(this.m._cnn_net_meta_key(handle, i))] = text(this.m._cnn_net_meta_value(handle, i));
+      const labels = this.check(this.m._cnn_net_label_count(handle));
+      metadata.labels = Array.from({ length: labels }, (_, i) => text(this.m._cnn_net_label(handle, i)));
+      metadata.inputShape = this.withScratch(3 * 4, (ptr) => {
+        this.check(this.m._cnn_net_model_input(handle, ptr));
+        return [1, ...new Int32Array(this.m.HEAP32.buffer, ptr, 3)];
+      });
+      return new Network(this, handle, specs, metadata);
+    } catch (e) {
+      this.m._cnn_net_destroy(handle);
+      throw e;
+    }
   }
 
   /**
@@ -270,34 +294,6 @@ export class Engine {
       m._free(ptr);
     }
     return this.loadModel(model);
-  }
-
-  /** The Network of a handle the engine made from a file (0: the file was refused), with its specs and metadata. */
-  modelNetwork(handle) {
-    if (!handle) throw new EngineError(this.lastError());
-    try {
-      const count = this.check(this.m._cnn_net_num_layers(handle));
-      const size = this.schema.recordSize;
-      const specs = this.withScratch(count * size * 8, (ptr) => {
-        this.check(this.m._cnn_net_specs(handle, ptr));
-        const rec = this.f64(ptr, count * size);
-        return Array.from({ length: count }, (_, i) => this.schema.decodeSpec(rec, i * size));
-      });
-      const text = (ptr) => this.m.UTF8ToString(ptr);
-      const metadata = {};
-      const pairs = this.check(this.m._cnn_net_meta_count(handle));
-      for (let i = 0; i < pairs; i++) metadata[text(this.m._cnn_net_meta_key(handle, i))] = text(this.m._cnn_net_meta_value(handle, i));
-      const labels = this.check(this.m._cnn_net_label_count(handle));
-      metadata.labels = Array.from({ length: labels }, (_, i) => text(this.m._cnn_net_label(handle, i)));
-      metadata.inputShape = this.withScratch(3 * 4, (ptr) => {
-        this.check(this.m._cnn_net_model_input(handle, ptr));
-        return [1, ...new Int32Array(this.m.HEAP32.buffer, ptr, 3)];
-      });
-      return new Network(this, handle, specs, metadata);
-    } catch (e) {
-      this.m._cnn_net_destroy(handle);
-      throw e;
-    }
   }
 
   /**
