@@ -21,6 +21,8 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  *   createModule: cnn.js's factory itself, when it is bundled with this file
  *               (then moduleUrl is not loaded)
  *   wasmBinary: the .wasm bytes, if already at hand (e.g. inlined)
+ *   onnxModuleUrl, createOnnxModule: the ONNX importer's module (default:
+ *               cnn-onnx.js beside cnn.js), loaded by the first importOnnx
  */
 export async function loadEngine(options = {}) {
   // (a bundled Worker started from a Blob URL has no URL to resolve cnn.js against)
@@ -42,7 +44,32 @@ export async function loadEngine(options = {}) {
   } catch (e) {
     throw new EngineError(`the engine could not start: ${e?.message ?? e}`);
   }
-  return new Engine(module);
+  const engine = new Engine(module);
+  engine.onnxModule = onnxLoader(options, moduleUrl);
+  return engine;
+}
+
+// Loads the ONNX importer's module on the first call (cnn-onnx.js beside
+// cnn.js, options.onnxModuleUrl, or options.createOnnxModule itself); null
+// when there is none to load. A failed start is retried at the next call.
+function onnxLoader(options, moduleUrl) {
+  const url = options.createOnnxModule ? null : options.onnxModuleUrl ?? (moduleUrl ? new URL('cnn-onnx.js', moduleUrl).href : null);
+  if (!options.createOnnxModule && !url) return null;
+  let ready = null;
+  return () => (ready ??= (async () => {
+    try {
+      const create = options.createOnnxModule ?? (await import(/* @vite-ignore */ url)).default;
+      const config = {};
+      if (url && isNode) {
+        const { readFile } = await import('node:fs/promises');
+        config.wasmBinary = await readFile(new URL('cnn-onnx.wasm', url));
+      }
+      return await create(config);
+    } catch (e) {
+      ready = null;
+      throw new EngineError(`the ONNX importer could not start: ${e?.message ?? e}`);
+    }
+  })());
 }
 
 export class Engine {
@@ -53,6 +80,7 @@ export class Engine {
     this.simdWidth = module._cnn_simd_width();
     this.schema = new Schema(JSON.parse(module.UTF8ToString(module._cnn_schema())));
     this.kinds = this.schema.kinds;
+    this.onnxModule = null;  // () => a promise of the ONNX importer's module (loadEngine sets it)
   }
 
   lastError() {
@@ -243,6 +271,36 @@ export class Engine {
       this.m._cnn_net_destroy(handle);
       throw e;
     }
+  }
+
+  /**
+   * A network from an ONNX file's bytes (Uint8Array or ArrayBuffer), as
+   * torch.onnx.export writes it for a small CNN: a promise of a Network like
+   * loadModel's, whose metadata also has source: 'onnx', producer, opset and
+   * onnx_graph. The importer is a wasm module of its own (cnn-onnx.js),
+   * loaded on the first call: it converts the file into a model file, which
+   * this engine loads. A model the engine cannot run, or damaged bytes,
+   * reject with an EngineError naming the node and the op, or the fault.
+   */
+  async importOnnx(bytes) {
+    let data = bytes;
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (!(data instanceof Uint8Array)) throw new EngineError('an ONNX model is imported from a Uint8Array or an ArrayBuffer of its file');
+    if (!this.onnxModule) throw new EngineError('this engine was loaded without the ONNX importer (loadEngine\'s onnxModuleUrl or createOnnxModule)');
+    const m = await this.onnxModule();
+    const ptr = m._malloc(Math.max(1, data.length));
+    if (!ptr) throw new EngineError(`no memory for an ONNX file of ${data.length} bytes`);
+    let model;
+    try {
+      new Uint8Array(m.HEAPU8.buffer, ptr, data.length).set(data);
+      const size = m._cnn_onnx_to_model(ptr, data.length);
+      if (size < 0) throw new EngineError(m.UTF8ToString(m._cnn_onnx_last_error()));
+      model = new Uint8Array(m.HEAPU8.buffer, m._cnn_onnx_model(), size).slice();
+      m._cnn_onnx_clear();
+    } finally {
+      m._free(ptr);
+    }
+    return this.loadModel(model);
   }
 
   /**

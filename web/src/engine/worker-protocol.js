@@ -15,7 +15,7 @@ export function serveEngine(scope, engineReady) {
       const handlers = await ready;
       const handler = Object.hasOwn(handlers, op) ? handlers[op] : null;
       if (!handler) throw new Error(`unknown engine operation ${JSON.stringify(op)}`);
-      const { result, transfer = [] } = handler(payload ?? {});
+      const { result, transfer = [] } = await handler(payload ?? {});  // (importOnnx answers with a promise)
       scope.postMessage({ id, result }, transfer);
     } catch (e) {
       scope.postMessage({ id, error: { name: e?.name ?? 'Error', message: e?.message ?? String(e), code: e?.code ?? '', params: e?.params ?? {} } });
