@@ -14,6 +14,10 @@
 namespace cnn {
 
 constexpr size_t kAlignment = 64;
+// n floats rounded up to whole 64-byte units: buffers carved out of one
+// aligned arena at offsets built from these stay 64-byte aligned.
+constexpr int64_t kAlignFloats = int64_t(kAlignment / sizeof(float));
+inline int64_t aligned_floats(int64_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
 
 class AlignedBuffer {
  public:
@@ -46,8 +50,7 @@ class AlignedBuffer {
     }
     float* p = nullptr;
     if (count > 0) {
-      size_t bytes = sizeof(float) * size_t(count);
-      bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+      const size_t bytes = sizeof(float) * size_t(aligned_floats(count));
       p = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
       if (!p)
         return Status::error("out of memory: could not allocate %.1f MB",

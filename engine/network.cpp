@@ -14,37 +14,6 @@ std::string layer_context(int index, LayerKind kind) {
 
 namespace {
 
-// Keep every buffer carved from an arena 64-byte aligned.
-constexpr int64_t kAlignFloats = 16;
-int64_t aligned(int64_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
-
-// Conv params that only depend on the spec (enough to pack weights).
-Conv2dParams conv_weight_params(const Conv2dSpec& s) {
-  Conv2dParams p;
-  p.c = s.in_channels;
-  p.oc = s.out_channels;
-  p.kh = s.kernel_h;
-  p.kw = s.kernel_w;
-  p.groups = s.groups;
-  return p;
-}
-
-DenseParams dense_weight_params(const DenseSpec& s) {
-  DenseParams p;
-  p.in = s.in_features;
-  p.out = s.out_features;
-  return p;
-}
-
-ActKind act_kind(LayerKind k) {
-  switch (k) {
-    case LayerKind::LeakyReLU: return ActKind::LeakyReLU;
-    case LayerKind::Sigmoid: return ActKind::Sigmoid;
-    case LayerKind::Tanh: return ActKind::Tanh;
-    default: return ActKind::ReLU;
-  }
-}
-
 // splitmix64: a tiny, portable generator, so a seed means the same weights everywhere.
 struct SplitMix64 {
   uint64_t s;
@@ -105,24 +74,22 @@ Status Network::select_kernels_and_pack() {
   for (Layer& l : layers_) {
     l.packed_count = 0;
     switch (l.spec.kind) {
-      case LayerKind::Conv2d:
-        l.conv_k = &select_kernel(conv2d_forward_kernels(), variant_);
+      case LayerKind::Conv2d: {
+        const Conv2dParams p = conv2d_spec_params(l.spec.conv);
+        l.conv_k = &select_kernel(conv2d_forward_kernels(), variant_, p);
         l.kernel_name = l.conv_k->name;
-        l.packed_count = l.conv_k->packed_floats(conv_weight_params(l.spec.conv));
+        l.packed_count = l.conv_k->packed_floats(p);
         break;
-      case LayerKind::Dense:
-        l.dense_k = &select_kernel(dense_forward_kernels(), variant_);
+      }
+      case LayerKind::Dense: {
+        const DenseParams p = dense_spec_params(l.spec.dense);
+        l.dense_k = &select_kernel(dense_forward_kernels(), variant_, p);
         l.kernel_name = l.dense_k->name;
-        l.packed_count = l.dense_k->packed_floats(dense_weight_params(l.spec.dense));
+        l.packed_count = l.dense_k->packed_floats(p);
         break;
+      }
       case LayerKind::MaxPool2d:
-        l.pool_k = &select_kernel(maxpool2d_forward_kernels(), variant_);
-        l.kernel_name = l.pool_k->name;
-        break;
-      case LayerKind::AvgPool2d:
-        l.pool_k = &select_kernel(avgpool2d_forward_kernels(), variant_);
-        l.kernel_name = l.pool_k->name;
-        break;
+      case LayerKind::AvgPool2d: break;  // chosen by plan(), which knows the shape
       case LayerKind::ReLU:
       case LayerKind::LeakyReLU:
       case LayerKind::Sigmoid:
@@ -138,7 +105,7 @@ Status Network::select_kernels_and_pack() {
     }
     if (l.packed_count > kMaxElements) return Status::error("packed weights exceed the engine's limit");
     l.packed_offset = packed_total;
-    packed_total += aligned(l.packed_count);
+    packed_total += aligned_floats(l.packed_count);
   }
   // Fused activations: the conv / dense kernel's epilogue writes the
   // activation layer's output too (kernels.hpp, out_act), which saves a pass
@@ -146,8 +113,9 @@ Status Network::select_kernels_and_pack() {
   for (Layer& l : layers_) l.fuses_next = l.fused_into_prev = false;
   if (variant_ == Variant::Simd)
     for (size_t i = 0; i + 1 < layers_.size(); ++i) {
-      const LayerKind k = layers_[i].spec.kind, next = layers_[i + 1].spec.kind;
-      if ((k == LayerKind::Conv2d || k == LayerKind::Dense) && (next == LayerKind::ReLU || next == LayerKind::LeakyReLU)) {
+      const LayerKind k = layers_[i].spec.kind;
+      const Activation next = activation_of(layers_[i + 1].spec.kind);
+      if ((k == LayerKind::Conv2d || k == LayerKind::Dense) && next != Activation::None && simd_epilogue_has(next)) {
         layers_[i].fuses_next = true;
         layers_[i + 1].fused_into_prev = true;
         layers_[i + 1].kernel_name = "fused into the previous layer's kernel";
@@ -164,8 +132,8 @@ void Network::params_changed() {
     if (!l.packed_count) continue;
     float* dst = packed_.data() + l.packed_offset;
     const float* w = params_.data() + l.weight_offset;
-    if (l.spec.kind == LayerKind::Conv2d) l.conv_k->pack(conv_weight_params(l.spec.conv), w, dst);
-    if (l.spec.kind == LayerKind::Dense) l.dense_k->pack(dense_weight_params(l.spec.dense), w, dst);
+    if (l.spec.kind == LayerKind::Conv2d) l.conv_k->pack(conv2d_spec_params(l.spec.conv), w, dst);
+    if (l.spec.kind == LayerKind::Dense) l.dense_k->pack(dense_spec_params(l.spec.dense), w, dst);
   }
 }
 
@@ -209,7 +177,7 @@ Status Network::plan(const Shape& input) {
   if (input.empty()) return Status::error("the input shape is empty");
   std::vector<Layer> next = layers_;
   Shape cur = input;
-  int64_t offset = aligned(input.elements());
+  int64_t offset = aligned_floats(input.elements());
   int64_t scratch = 0;
   for (size_t i = 0; i < next.size(); ++i) {
     Layer& l = next[i];
@@ -221,14 +189,16 @@ Status Network::plan(const Shape& input) {
         need = l.conv_k->scratch_floats(l.conv);
         break;
       case LayerKind::Dense:
-        l.dense.n = cur.n();
-        l.dense.in = l.spec.dense.in_features;
-        l.dense.out = l.spec.dense.out_features;
+        l.dense = dense_params(l.geom, l.spec.dense);
         need = l.dense_k->scratch_floats(l.dense);
         break;
       case LayerKind::MaxPool2d:
       case LayerKind::AvgPool2d:
         l.pool = pool2d_params(l.geom, l.spec.pool);
+        l.pool_k = &select_kernel(l.spec.kind == LayerKind::MaxPool2d ? maxpool2d_forward_kernels()
+                                                                      : avgpool2d_forward_kernels(),
+                                  variant_, l.pool);
+        l.kernel_name = l.pool_k->name;
         need = l.pool_k->scratch_floats(l.pool);
         break;
       default: break;
@@ -242,7 +212,7 @@ Status Network::plan(const Shape& input) {
       l.out_offset = i == 0 ? 0 : next[i - 1].out_offset;
     } else {
       l.out_offset = offset;
-      offset += aligned(l.geom.out.elements());
+      offset += aligned_floats(l.geom.out.elements());
     }
     if (offset > 2 * kMaxElements)
       return Status::error("%sthe activations of the whole network would need more than %" PRId64
@@ -254,7 +224,7 @@ Status Network::plan(const Shape& input) {
   for (size_t i = 0; i + 1 < next.size(); ++i) {
     if (!next[i].fuses_next) continue;
     const LayerSpec& act = next[i + 1].spec;
-    const Activation a = act.kind == LayerKind::ReLU ? Activation::ReLU : Activation::LeakyReLU;
+    const Activation a = activation_of(act.kind);
     if (next[i].spec.kind == LayerKind::Conv2d) {
       next[i].conv.act = a;
       next[i].conv.slope = act.negative_slope;
@@ -273,7 +243,7 @@ Status Network::plan(const Shape& input) {
     if (!l.aliases_input) per_image += l.geom.out.per_sample();
   const int64_t slice = std::max<int64_t>(1, std::min<int64_t>(input.n(), kSliceFloats / std::max<int64_t>(1, per_image)));
   const int64_t scratch_offset = offset;
-  offset += aligned(scratch);
+  offset += aligned_floats(scratch);
   AlignedBuffer arena;
   CNN_RETURN_IF_ERROR(arena.resize(offset).with_context("planning the network: "));
   arena_ = std::move(arena);
@@ -339,7 +309,7 @@ void Network::run_layer(int i, int64_t n0, int64_t count) {
     case LayerKind::LeakyReLU:
     case LayerKind::Sigmoid:
     case LayerKind::Tanh:
-      l.act_k->forward(act_kind(l.spec.kind), l.spec.negative_slope, count * out_per, in, out);
+      l.act_k->forward(activation_of(l.spec.kind), l.spec.negative_slope, count * out_per, in, out);
       break;
     case LayerKind::Softmax: {
       const Shape& s = l.geom.out;

@@ -31,8 +31,9 @@ enum class Padding : int32_t {
   Same = 2,      // output size = input size (stride 1 only, as in PyTorch)
 };
 
-// An activation fused into a conv/dense epilogue.
-enum class Activation : int32_t { None = 0, ReLU = 1, LeakyReLU = 2 };
+// An element-wise activation: a layer of its own (the kinds ReLU .. Tanh
+// above) or applied by a conv / dense kernel as it stores its output.
+enum class Activation : int32_t { None = 0, ReLU = 1, LeakyReLU = 2, Sigmoid = 3, Tanh = 4 };
 
 struct Conv2dSpec {
   int32_t in_channels = 1;

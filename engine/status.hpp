@@ -1,6 +1,10 @@
 // Status: every engine API that a browser can reach reports failure as a value
 // (an ok flag plus a human-readable message), never as an exception or abort.
-// The message names the parameter and the numbers involved.
+// The message names the parameter and the numbers involved. A failure that a
+// page may have to say in its reader's language also carries a code and its
+// named numbers ("kernel_too_big", {axis: "height", kernel: 7, padded: 5, ...}):
+// the English message stays for the C API and the logs, and a page writes its
+// own sentence from the code and the numbers.
 #pragma once
 
 #include <cmath>
@@ -8,10 +12,26 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace cnn {
+
+// One named value of a coded failure: a number or a short text.
+struct StatusValue {
+  StatusValue(const char* n, double v) : name(n), number(v) {}
+  StatusValue(const char* n, int32_t v) : name(n), number(double(v)) {}
+  StatusValue(const char* n, int64_t v) : name(n), number(double(v)) {}
+  StatusValue(const char* n, const char* t) : name(n), is_text(true), text(t) {}
+  StatusValue(const char* n, std::string t) : name(n), is_text(true), text(std::move(t)) {}
+  std::string name;
+  bool is_text = false;
+  double number = 0;
+  std::string text;
+};
 
 class Status {
  public:
@@ -39,7 +59,22 @@ class Status {
   explicit operator bool() const { return ok_; }
   const std::string& message() const { return message_; }
 
-  // Prefix the message with context, e.g. "layer 3 (dense): ".
+  // The code of a failure the pages know how to say, and its named numbers
+  // (what the message says in numbers); an empty code for the others.
+  const std::string& code() const { return code_; }
+  const std::vector<StatusValue>& params() const { return params_; }
+
+  // The same failure with a code and its named numbers, e.g.
+  // Status::error("stride ...").with_code("same_needs_stride_1", {{"stride_h", 2}, {"stride_w", 2}}).
+  Status with_code(const char* code, std::initializer_list<StatusValue> params) const {
+    Status s = *this;
+    if (s.ok_) return s;
+    s.code_ = code;
+    s.params_.assign(params.begin(), params.end());
+    return s;
+  }
+
+  // Prefix the message with context, e.g. "layer 3 (dense): " (the code and its numbers stay).
   Status with_context(const std::string& prefix) const {
     if (ok_) return *this;
     Status s = *this;
@@ -50,6 +85,8 @@ class Status {
  private:
   bool ok_ = true;
   std::string message_;
+  std::string code_;
+  std::vector<StatusValue> params_;
 };
 
 // Text that reads back as exactly v, for messages that echo a value as it

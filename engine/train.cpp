@@ -7,26 +7,6 @@ namespace cnn {
 
 namespace {
 
-constexpr int64_t kAlignFloats = 16;
-int64_t aligned(int64_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
-
-ActKind act_kind_of(LayerKind k) {
-  switch (k) {
-    case LayerKind::LeakyReLU: return ActKind::LeakyReLU;
-    case LayerKind::Sigmoid: return ActKind::Sigmoid;
-    case LayerKind::Tanh: return ActKind::Tanh;
-    default: return ActKind::ReLU;
-  }
-}
-
-DenseParams dense_params_of(const Geometry& g, const DenseSpec& s) {
-  DenseParams p;
-  p.n = g.in.n();
-  p.in = s.in_features;
-  p.out = s.out_features;
-  return p;
-}
-
 }  // namespace
 
 Status Trainer::create(Network* net, const OptimizerConfig& optimizer, std::unique_ptr<Trainer>* out) {
@@ -65,9 +45,9 @@ Status Trainer::plan(const Shape& batch_input) {
     return Status::error("the trainer needs the network to end in class scores (a flat vector per sample), but "
                          "layer %d gives %s; add flatten and dense layers", logits_layer_, logits.str().c_str());
   std::vector<int64_t> offsets(size_t(L + 1), 0);
-  int64_t offset = aligned(net_->param_count());
+  int64_t offset = aligned_floats(net_->param_count());
   offsets[0] = offset;
-  offset += aligned(batch_input.elements());
+  offset += aligned_floats(batch_input.elements());
   int64_t scratch = 0;
   for (int i = 0; i < L; ++i) {
     const LayerSpec& s = net_->spec(i);
@@ -76,13 +56,17 @@ Status Trainer::plan(const Shape& batch_input) {
       offsets[size_t(i + 1)] = offsets[size_t(i)];
     } else {
       offsets[size_t(i + 1)] = offset;
-      offset += aligned(g.out.elements());
+      offset += aligned_floats(g.out.elements());
     }
     int64_t need = 0;
-    if (s.kind == LayerKind::Conv2d)
-      need = select_kernel(conv2d_backward_kernels(), v).scratch_floats(conv2d_params(g, s.conv));
-    if (s.kind == LayerKind::Dense)
-      need = select_kernel(dense_backward_kernels(), v).scratch_floats(dense_params_of(g, s.dense));
+    if (s.kind == LayerKind::Conv2d) {
+      const Conv2dParams p = conv2d_params(g, s.conv);
+      need = select_kernel(conv2d_backward_kernels(), v, p).scratch_floats(p);
+    }
+    if (s.kind == LayerKind::Dense) {
+      const DenseParams p = dense_params(g, s.dense);
+      need = select_kernel(dense_backward_kernels(), v, p).scratch_floats(p);
+    }
     if (need > kMaxElements)
       return Status::error("%sits backward pass would need %" PRId64 " working values, more than the limit %" PRId64,
                            layer_context(i, s.kind).c_str(), need, kMaxElements);
@@ -92,7 +76,7 @@ Status Trainer::plan(const Shape& batch_input) {
                            " values (2 GiB); use a smaller batch", 2 * kMaxElements);
   }
   const int64_t scratch_offset = offset;
-  offset += aligned(scratch);
+  offset += aligned_floats(scratch);
   AlignedBuffer arena;
   CNN_RETURN_IF_ERROR(arena.resize(offset).with_context("planning the gradients: "));
   arena_ = std::move(arena);
@@ -158,27 +142,30 @@ Status Trainer::backward() {
     float* dw = net_->weight_count(i) ? grads + net_->weight_offset(i) : nullptr;
     float* db = net_->bias_count(i) ? grads + net_->bias_offset(i) : nullptr;
     switch (s.kind) {
-      case LayerKind::Conv2d:
-        select_kernel(conv2d_backward_kernels(), v)
-            .backward(conv2d_params(g, s.conv), in, net_->weight(i), dy, dx, dw, db, scratch);
+      case LayerKind::Conv2d: {
+        const Conv2dParams p = conv2d_params(g, s.conv);
+        select_kernel(conv2d_backward_kernels(), v, p).backward(p, in, net_->weight(i), dy, dx, dw, db, scratch);
         break;
-      case LayerKind::Dense:
-        select_kernel(dense_backward_kernels(), v)
-            .backward(dense_params_of(g, s.dense), in, net_->weight(i), dy, dx, dw, db, scratch);
+      }
+      case LayerKind::Dense: {
+        const DenseParams p = dense_params(g, s.dense);
+        select_kernel(dense_backward_kernels(), v, p).backward(p, in, net_->weight(i), dy, dx, dw, db, scratch);
         break;
+      }
       case LayerKind::MaxPool2d:
-        if (dx) select_kernel(maxpool2d_backward_kernels(), v).backward(pool2d_params(g, s.pool), in, out, dy, dx);
+      case LayerKind::AvgPool2d: {
+        const Pool2dParams p = pool2d_params(g, s.pool);
+        const auto& list = s.kind == LayerKind::MaxPool2d ? maxpool2d_backward_kernels() : avgpool2d_backward_kernels();
+        if (dx) select_kernel(list, v, p).backward(p, in, out, dy, dx);
         break;
-      case LayerKind::AvgPool2d:
-        if (dx) select_kernel(avgpool2d_backward_kernels(), v).backward(pool2d_params(g, s.pool), in, out, dy, dx);
-        break;
+      }
       case LayerKind::ReLU:
       case LayerKind::LeakyReLU:
       case LayerKind::Sigmoid:
       case LayerKind::Tanh:
         if (dx)
           select_kernel(activation_backward_kernels(), v)
-              .backward(act_kind_of(s.kind), s.negative_slope, g.out.elements(), in, out, dy, dx);
+              .backward(activation_of(s.kind), s.negative_slope, g.out.elements(), in, out, dy, dx);
         break;
       case LayerKind::Softmax:
         if (dx)

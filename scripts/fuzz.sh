@@ -3,8 +3,10 @@
 # coverage and checked by ASan and UBSan (build/fuzz, clang):
 #   model_loader  the model file loader (tools/fuzz/fuzz_model_loader.cpp)
 #   dataset       the data set files of the native tools (tools/fuzz/fuzz_dataset.cpp)
+#   onnx_import   the ONNX importer (tools/fuzz/fuzz_onnx_import.cpp)
 # Each target starts from its seeds (tools/fuzz/make_corpus.cpp, plus the
-# shipped models for the loader), the committed minimised corpus
+# shipped models for the loader; for the importer, real PyTorch exports and
+# damaged copies of them from tests/onnx/make_cases.py), the committed minimised corpus
 # (tests/fuzz/corpus/<target>/), the inputs that once found a bug
 # (tests/fuzz/regressions/<target>/, replayed at every run) and its working
 # corpus (build/fuzz/corpus/<target>/, kept between runs, so it grows).
@@ -16,7 +18,8 @@
 #                                              the seeds into tests/fuzz/corpus/
 # To add a target (a new parser): tools/fuzz/fuzz_<name>.cpp, its name in the
 # foreach of CMakeLists.txt's fuzz build and in TARGETS, SHARE and MIN_POINTS
-# below, and its seeds in tools/fuzz/make_corpus.cpp.
+# below, and its seeds in tools/fuzz/make_corpus.cpp (or, like onnx_import's,
+# written where the seeds are made below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 update=0
@@ -26,9 +29,11 @@ seconds="${1:-90}"
 # points: the loader's harness alone has about 200, the engine behind it
 # about 9,000, so far fewer means the engine was built without coverage
 # instrumentation and the fuzzer sees only the harness. (The data set reader
-# is a header, compiled into its harness.)
-TARGETS=(model_loader dataset)
-declare -A SHARE=([model_loader]=2 [dataset]=1) MIN_POINTS=([model_loader]=4000 [dataset]=200)
+# is a header, compiled into its harness; the importer's harness reaches the
+# importer and, through what it imports, the rest of the engine.)
+TARGETS=(model_loader dataset onnx_import)
+declare -A SHARE=([model_loader]=3 [dataset]=1 [onnx_import]=2)
+declare -A MIN_POINTS=([model_loader]=4000 [dataset]=200 [onnx_import]=4000)
 # Files larger than this stay out of the committed corpus (the seeds hold the
 # large valid models, regenerated at every run).
 COMMITTED_MAX_BYTES=16384
@@ -47,7 +52,11 @@ for t in "${TARGETS[@]}"; do
   if [ -d "tests/fuzz/regressions/$t" ]; then inputs+=("tests/fuzz/regressions/$t"); fi
   rm -rf "$seeds"
   mkdir -p "$seeds" "$corpus" "$committed" build/fuzz/crashes
-  ./build/fuzz/make_corpus "$t" "$seeds" >/dev/null
+  if [ "$t" = onnx_import ]; then
+    /usr/bin/python3 tests/onnx/make_cases.py --seeds-only "$seeds" >/dev/null
+  else
+    ./build/fuzz/make_corpus "$t" "$seeds" >/dev/null
+  fi
   if [ "$t" = model_loader ]; then
     for m in web/models/*.cnnm; do
       [ -e "$m" ] || continue

@@ -8,8 +8,16 @@ cd "$(dirname "$0")/.."
 # chromium: browser tests; wabt: wasm inspection; libclang-rt-14-dev + clang:
 # libFuzzer and sanitizers; dataset-fashion-mnist: the second data set;
 # cmake, g++: the native build; fonts-nanum: Korean text in the browser
-# tests' screenshots (Chromium shows empty boxes without a Korean font).
-PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum)
+# tests' screenshots (Chromium shows empty boxes without a Korean font);
+# python3-torch: PyTorch, the reference the engine is tested against
+# (tests/pytorch/, run with Debian's /usr/bin/python3).
+# The lecture-note hosts the widgets are tested on (tests/e2e/hosts.test.js):
+# jekyll + jekyll-theme-minima: a Jekyll blog as on GitHub Pages;
+# libjs-mathjax: MathJax 2.7, which such blogs load, served from the site;
+# mkdocs + mkdocs-material: a course site with instant navigation;
+# python3-markdown: Markdown rendered for a blog that strips scripts.
+PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum
+  python3-torch jekyll jekyll-theme-minima libjs-mathjax mkdocs mkdocs-material python3-markdown)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -15,7 +15,11 @@ run() {
 run node tools/prepare_data.js --if-missing
 run ./build/native/engine_tests
 run node --no-experimental-fetch build/wasm/engine_tests.js
+# every layer against PyTorch: random cases from a fixed seed (tests/pytorch/)
+run bash tests/pytorch/run.sh
 run node --test tests/web/
+# the ONNX importer on PyTorch's exports (Debian's torch), natively and through the JS client
+run bash tests/onnx/run.sh
 # the native parsers under libFuzzer with ASan and UBSan, 90 s in all
 run bash scripts/fuzz.sh 90
 # the page end to end in headless Chromium (screenshots in test-results/)

@@ -1,6 +1,7 @@
 // bench_conv: GFLOP/s (2 * multiply-adds / time) of every conv2d forward
-// kernel in the kernel table, next to the scalar reference, on one shape or
-// on the five shapes of the benchmark issue. Built natively and to wasm from
+// kernel in the kernel table that applies to the shape, next to the scalar
+// reference, on one shape or on the five shapes of the benchmark issue; the
+// one a network runs there (select_kernel) is marked. Built natively and to wasm from
 // this one file (CMakeLists.txt); tools/bench/conv.js runs both and prints
 // them side by side. It also measures the machine's SIMD multiply-add peak
 // (independent accumulators, no memory traffic) so each figure can be read as
@@ -120,6 +121,7 @@ struct Result {
   std::string kernel;
   double gflops;
   double max_abs_diff;
+  bool chosen;  // the kernel a network runs on this shape
 };
 
 bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results, double* macs_out) {
@@ -154,7 +156,10 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
   // Every kernel checked against the reference, then all of them timed in
   // interleaved rounds (each gets a share of every round), so a machine that
   // is busy now and then slows all of them alike; median of the calls.
-  const auto& kernels = conv2d_forward_kernels();
+  std::vector<const Conv2dKernel*> kernels;
+  for (const Conv2dKernel& k : conv2d_forward_kernels())
+    if (k.applies(p)) kernels.push_back(&k);
+  const Conv2dKernel* chosen = &select_kernel(conv2d_forward_kernels(), Variant::Simd, p);
   conv2d_forward_ref(p, in.data(), weight.data(), bias.data(), out_ref.data());
   struct Prepared {
     AlignedBuffer packed, scratch;
@@ -163,7 +168,7 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
   };
   std::vector<Prepared> prep(kernels.size());
   for (size_t i = 0; i < kernels.size(); ++i) {
-    const Conv2dKernel& k = kernels[i];
+    const Conv2dKernel& k = *kernels[i];
     Prepared& pr = prep[i];
     if (!pr.packed.resize(std::max<int64_t>(1, k.packed_floats(p))).is_ok() ||
         !pr.scratch.resize(std::max<int64_t>(1, k.scratch_floats(p))).is_ok())
@@ -178,7 +183,7 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
   constexpr int kRounds = 5;
   for (int round = 0; round < kRounds; ++round)
     for (size_t i = 0; i < kernels.size(); ++i) {
-      const Conv2dKernel& k = kernels[i];
+      const Conv2dKernel& k = *kernels[i];
       Prepared& pr = prep[i];
       const auto t_round = clock_type::now();
       do {
@@ -190,7 +195,7 @@ bool run_shape(const ShapeCase& sc, double seconds, std::vector<Result>* results
   for (size_t i = 0; i < kernels.size(); ++i) {
     std::vector<double>& r = prep[i].rates;
     std::sort(r.begin(), r.end());
-    results->push_back({kernels[i].name, r[r.size() / 2], prep[i].diff});
+    results->push_back({kernels[i]->name, r[r.size() / 2], prep[i].diff, kernels[i] == chosen});
   }
   return true;
 }
@@ -245,13 +250,14 @@ int main(int argc, char** argv) {
     if (json) {
       std::printf("%s{\"shape\":\"%s\",\"macs\":%.0f,\"kernels\":[", first ? "" : ",", sc.name.c_str(), macs);
       for (size_t i = 0; i < results.size(); ++i)
-        std::printf("%s{\"kernel\":\"%s\",\"gflops\":%.4f,\"max_abs_diff\":%.3g}", i ? "," : "",
-                    results[i].kernel.c_str(), results[i].gflops, results[i].max_abs_diff);
+        std::printf("%s{\"kernel\":\"%s\",\"gflops\":%.4f,\"max_abs_diff\":%.3g,\"chosen\":%s}", i ? "," : "",
+                    results[i].kernel.c_str(), results[i].gflops, results[i].max_abs_diff,
+                    results[i].chosen ? "true" : "false");
       std::printf("]}");
     } else {
       for (const Result& res : results)
-        std::printf("%-24s %-30s %9.2f %8.2f %7.0f%% %10.2g\n", sc.name.c_str(), res.kernel.c_str(), res.gflops,
-                    res.gflops / ref, 100.0 * res.gflops / peak, res.max_abs_diff);
+        std::printf("%-24s %-30s %9.2f %8.2f %7.0f%% %10.2g%s\n", sc.name.c_str(), res.kernel.c_str(), res.gflops,
+                    res.gflops / ref, 100.0 * res.gflops / peak, res.max_abs_diff, res.chosen ? "  (network)" : "");
     }
     first = false;
   }

@@ -119,21 +119,103 @@ inline void shuffle(std::vector<int64_t>* v, Rng* r) {
   for (size_t i = v->size(); i > 1; --i) std::swap((*v)[i - 1], (*v)[size_t(r->below(i))]);
 }
 
+// MNIST's preprocessing, exactly as the page applies it to a drawing
+// (web/src/ui/preprocess.js, mnistPreprocess): crop to the ink (every value
+// above 0), scale the box so that its longer side is 20 px by area averaging,
+// and paste it into a 28x28 image (dst) so that its centre of mass lands on
+// (14, 14), rounded to whole pixels. src is w x h; an image without ink gives
+// zeros. JavaScript's Math.round (halves up) is floor(x + 0.5) here.
+inline void mnist_refit(const float* src, int w, int h, float* dst) {
+  constexpr int kSize = 28, kBox = 20;
+  std::fill(dst, dst + kSize * kSize, 0.0f);
+  int x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (src[y * w + x] > 0) {
+        x0 = std::min(x0, x);
+        x1 = std::max(x1, x);
+        y0 = std::min(y0, y);
+        y1 = y;
+      }
+  if (x1 < 0) return;
+  const int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const double scale = double(kBox) / double(std::max(bw, bh));
+  const int fw = std::max(1, int(std::floor(bw * scale + 0.5))), fh = std::max(1, int(std::floor(bh * scale + 0.5)));
+  // For n output cells over source [start, start + len): each cell's source indices and weights.
+  struct Cell { int first = 0, count = 0; double wt[32]; };
+  auto cells = [](int start, int len, int n, Cell* out) {
+    const double step = double(len) / double(n);
+    for (int i = 0; i < n; ++i) {
+      const double a = start + i * step, b = a + step;
+      Cell& c = out[i];
+      c.count = 0;
+      for (int s = int(std::floor(a)); s < b && c.count < 32; ++s) {
+        const double cover = std::min(b, double(s + 1)) - std::max(a, double(s));
+        if (cover > 1e-9) {
+          if (c.count == 0) c.first = s;
+          c.wt[c.count++] = cover / step;
+        }
+      }
+    }
+  };
+  Cell cols[kBox], rows[kBox];
+  cells(x0, bw, fw, cols);
+  cells(y0, bh, fh, rows);
+  float fit[kBox * kBox];
+  double m = 0, mx = 0, my = 0;
+  for (int i = 0; i < fh; ++i)
+    for (int j = 0; j < fw; ++j) {
+      double sum = 0;
+      for (int a = 0; a < rows[i].count; ++a) {
+        const float* row = src + (rows[i].first + a) * w + cols[j].first;
+        double row_sum = 0;
+        for (int b = 0; b < cols[j].count; ++b) row_sum += cols[j].wt[b] * row[b];
+        sum += rows[i].wt[a] * row_sum;
+      }
+      const float v = float(sum);
+      fit[i * fw + j] = v;
+      m += v;
+      mx += double(v) * j;
+      my += double(v) * i;
+    }
+  const double cx = m > 0 ? mx / m : (fw - 1) / 2.0, cy = m > 0 ? my / m : (fh - 1) / 2.0;
+  const int ox = int(std::floor(kSize / 2.0 - cx + 0.5)), oy = int(std::floor(kSize / 2.0 - cy + 0.5));
+  for (int i = 0; i < fh; ++i)
+    for (int j = 0; j < fw; ++j) {
+      const int ty = i + oy, tx = j + ox;
+      if (ty >= 0 && ty < kSize && tx >= 0 && tx < kSize) dst[ty * kSize + tx] = fit[i * fw + j];
+    }
+}
+
 // Augmentation of one 1-channel h x w image with values in [0, 1], the
 // variations of hand-drawn digits that MNIST's centring does not remove:
 // stroke thickness (grey dilation or erosion over the 4-neighbourhood, by a
-// random amount), then a random affine map about the centre (rotation, scale,
-// shift) plus, optionally, an elastic distortion (Simard et al. 2003: a
-// random displacement field smoothed by a Gaussian of width sigma, scaled by
-// alpha), sampled bilinearly with zeros outside.
+// random amount), then a random affine map about the centre (rotation,
+// slant, width, scale, shift) plus, optionally, an elastic distortion
+// (Simard et al. 2003: a random displacement field smoothed by a Gaussian of
+// width sigma, scaled by alpha), sampled bilinearly with zeros outside.
+//
+// With refit (28x28 images only, for a given share of them), the map draws onto a canvas twice the
+// size, so nothing is cut off, rounds it to bytes as a canvas does, and
+// re-applies MNIST's preprocessing (mnist_refit): the network sees what the
+// page feeds it. A thicker stroke then stays thicker relative to the digit,
+// as on a pad, where a small digit has relatively thick strokes.
 struct AugmentConfig {
   float max_shift = 2.0f;     // pixels, each direction
   float max_rotate = 12.0f;   // degrees, each way
   float min_scale = 0.85f, max_scale = 1.15f;
   float thickness = 0.5f;     // probability of changing the stroke
+  float max_thicken = 1.0f;   // a thicker stroke: up to this many dilation passes (each about 2 px wider)
   float elastic_alpha = 0.0f; // 0: no elastic distortion
   float elastic_sigma = 4.0f;
+  float max_slant = 0.0f;     // degrees of shear, each way
+  float max_stretch = 0.0f;   // width times [1 - X, 1 + X]
+  float refit = 0.0f;         // probability of the page's path (28x28 images only; see above)
+  float flag_ones = 0.0f;     // probability that a 1 (label 1) gets a flag at the top, and half of those a foot
 };
+
+// Floats of scratch that augment needs for an h x w image.
+inline size_t augment_scratch(int h, int w) { return size_t(17 * h * w); }
 
 // A smooth random displacement field (h x w each for x and y), scaled by alpha.
 inline void elastic_field(int h, int w, Rng* r, float alpha, float sigma, float* fx, float* fy, float* tmp) {
@@ -169,48 +251,118 @@ inline void elastic_field(int h, int w, Rng* r, float alpha, float sigma, float*
   }
 }
 
-// tmp: 4 * h * w floats of scratch.
-inline void augment(const float* src, float* dst, int h, int w, Rng* r, const AugmentConfig& a, float* tmp) {
-  std::memcpy(tmp, src, sizeof(float) * size_t(h * w));
+// One grey dilation (thicker) or erosion pass over the 4-neighbourhood, by amount in [0, 1].
+inline void thicken_pass(const float* src, float* dst, int h, int w, bool thicker, float amount) {
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float v = src[y * w + x];
+      float m = v;
+      const int nb[4][2] = {{y - 1, x}, {y + 1, x}, {y, x - 1}, {y, x + 1}};
+      for (const auto& q : nb) {
+        const float u = (q[0] >= 0 && q[0] < h && q[1] >= 0 && q[1] < w) ? src[q[0] * w + q[1]] : 0.0f;
+        m = thicker ? std::max(m, u) : std::min(m, u);
+      }
+      dst[y * w + x] = v + amount * (m - v);
+    }
+}
+
+// Draws a line of the given width (pixels) from (x0, y0) to (x1, y1) onto an
+// h x w image, keeping the larger value: a pen stroke with a soft one-pixel edge.
+inline void pen_line(float* img, int h, int w, float x0, float y0, float x1, float y1, float width) {
+  const float vx = x1 - x0, vy = y1 - y0, len2 = std::max(1e-6f, vx * vx + vy * vy);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float t = std::min(1.0f, std::max(0.0f, ((float(x) - x0) * vx + (float(y) - y0) * vy) / len2));
+      const float d = std::hypot(float(x) - x0 - t * vx, float(y) - y0 - t * vy);
+      const float v = std::min(1.0f, std::max(0.0f, 0.5f * width + 0.5f - d));
+      img[y * w + x] = std::max(img[y * w + x], v);
+    }
+}
+
+// The way many people write a 1 and MNIST's mostly do not: a flag, a short
+// stroke from the top of the bar down to the left, and sometimes a foot, a
+// bar across the bottom. Drawn onto the digit in its own stroke width.
+inline void add_flag(float* img, int h, int w, Rng* r) {
+  int top = -1, bottom = -1;
+  double mass = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (img[y * w + x] > 0.5f) {
+        if (top < 0) top = y;
+        bottom = y;
+        mass += img[y * w + x];
+      }
+  if (top < 0 || bottom - top < 8) return;
+  auto centre = [&](int y) {  // the middle of the ink in row y
+    double s = 0, sx = 0;
+    for (int x = 0; x < w; ++x) s += img[y * w + x], sx += double(img[y * w + x]) * x;
+    return s > 0 ? float(sx / s) : 0.5f * float(w - 1);
+  };
+  const float height = float(bottom - top + 1);
+  const float width = std::max(1.5f, std::min(4.0f, float(mass) / height));  // ink per row: the stroke width
+  const float tx = centre(top), ty = float(top) + 0.5f;
+  const float len = r->uniform(0.18f, 0.32f) * height, angle = r->uniform(20.0f, 55.0f) * 3.14159265f / 180.0f;
+  pen_line(img, h, w, tx, ty, tx - len * std::cos(angle), ty + len * std::sin(angle), width);
+  if (r->uniform(0, 1) < 0.5f) {
+    const float bx = centre(bottom), by = float(bottom) - 0.5f * width, half = r->uniform(0.15f, 0.25f) * height;
+    pen_line(img, h, w, bx - half, by, bx + half, by, width);
+  }
+}
+
+// tmp: augment_scratch(h, w) floats. label: the sample's class (for flag_ones).
+inline void augment(const float* src, float* dst, int h, int w, Rng* r, const AugmentConfig& a, float* tmp,
+                    int label = -1) {
+  const bool refit = a.refit > 0 && h == 28 && w == 28 && (a.refit >= 1 || r->uniform(0, 1) < a.refit);
+  float* ink = tmp;  // h x w
+  std::memcpy(ink, src, sizeof(float) * size_t(h * w));
+  if (a.flag_ones > 0 && label == 1 && r->uniform(0, 1) < a.flag_ones) add_flag(ink, h, w, r);
   if (r->uniform(0, 1) < a.thickness) {
     const bool thicker = r->uniform(0, 1) < 0.6f;
-    const float amount = r->uniform(0.3f, 1.0f);
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const float v = src[y * w + x];
-        float m = v;
-        const int nb[4][2] = {{y - 1, x}, {y + 1, x}, {y, x - 1}, {y, x + 1}};
-        for (const auto& q : nb) {
-          const float u = (q[0] >= 0 && q[0] < h && q[1] >= 0 && q[1] < w) ? src[q[0] * w + q[1]] : 0.0f;
-          m = thicker ? std::max(m, u) : std::min(m, u);
-        }
-        tmp[y * w + x] = v + amount * (m - v);
-      }
+    float amount = thicker ? r->uniform(0.3f, std::max(0.3f, a.max_thicken)) : r->uniform(refit ? 0.2f : 0.3f, refit ? 0.4f : 1.0f);
+    float* other = tmp + h * w;
+    while (amount > 0) {
+      thicken_pass(ink, other, h, w, thicker, std::min(1.0f, amount));
+      std::memcpy(ink, other, sizeof(float) * size_t(h * w));
+      amount -= 1.0f;
+    }
   }
   const float angle = r->uniform(-a.max_rotate, a.max_rotate) * 3.14159265f / 180.0f;
   const float scale = r->uniform(a.min_scale, a.max_scale);
   const float tx = r->uniform(-a.max_shift, a.max_shift), ty = r->uniform(-a.max_shift, a.max_shift);
-  float* ex = tmp + h * w;
-  float* ey = tmp + 2 * h * w;
+  const float slant = a.max_slant > 0 ? std::tan(r->uniform(-a.max_slant, a.max_slant) * 3.14159265f / 180.0f) : 0.0f;
+  const float stretch = a.max_stretch > 0 ? r->uniform(1 - a.max_stretch, 1 + a.max_stretch) : 1.0f;
+  // The forward map (source offset from the centre -> output offset): rotation x shear x (stretch, 1) x scale.
+  const float c = std::cos(angle), s = std::sin(angle);
+  const float m00 = scale * stretch * c, m01 = scale * (c * slant - s);
+  const float m10 = scale * stretch * s, m11 = scale * (s * slant + c);
+  const float det = m00 * m11 - m01 * m10;
+  const float i00 = m11 / det, i01 = -m01 / det, i10 = -m10 / det, i11 = m00 / det;
+  const int oh = refit ? 2 * h : h, ow = refit ? 2 * w : w;  // the canvas drawn on
+  float* out = refit ? tmp + h * w : dst;
+  float* ex = tmp + 5 * h * w;
+  float* ey = ex + oh * ow;
   const bool elastic = a.elastic_alpha > 0.0f;
-  if (elastic) elastic_field(h, w, r, a.elastic_alpha, a.elastic_sigma, ex, ey, tmp + 3 * h * w);
+  if (elastic) elastic_field(oh, ow, r, a.elastic_alpha, a.elastic_sigma, ex, ey, ey + oh * ow);
   const float cy = 0.5f * float(h - 1), cx = 0.5f * float(w - 1);
-  const float ca = std::cos(angle) / scale, sa = std::sin(angle) / scale;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
+  const float ocy = 0.5f * float(oh - 1), ocx = 0.5f * float(ow - 1);
+  for (int y = 0; y < oh; ++y)
+    for (int x = 0; x < ow; ++x) {
       // Inverse map: where in the source does this output pixel come from?
-      const float dx = float(x) - cx - tx, dy = float(y) - cy - ty;
-      float sx = ca * dx + sa * dy + cx, sy = -sa * dx + ca * dy + cy;
+      const float dx = float(x) - ocx - tx, dy = float(y) - ocy - ty;
+      float sx = i00 * dx + i01 * dy + cx, sy = i10 * dx + i11 * dy + cy;
       if (elastic) {
-        sx += ex[y * w + x];
-        sy += ey[y * w + x];
+        sx += ex[y * ow + x];
+        sy += ey[y * ow + x];
       }
       const int x0 = int(std::floor(sx)), y0 = int(std::floor(sy));
       const float fx = sx - float(x0), fy = sy - float(y0);
-      auto at = [&](int yy, int xx) { return (yy >= 0 && yy < h && xx >= 0 && xx < w) ? tmp[yy * w + xx] : 0.0f; };
-      dst[y * w + x] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
-                       fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      auto at = [&](int yy, int xx) { return (yy >= 0 && yy < h && xx >= 0 && xx < w) ? ink[yy * w + xx] : 0.0f; };
+      float v = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
+                fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      if (refit) v = std::floor(std::min(1.0f, std::max(0.0f, v)) * 255.0f + 0.5f) * (1.0f / 255.0f);
+      out[y * ow + x] = v;
     }
+  if (refit) mnist_refit(out, ow, oh, dst);
 }
 
 }  // namespace cnn_tools

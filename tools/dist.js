@@ -6,6 +6,7 @@
 //                      (fetched only by a widget that shows them)
 //   embed.html         the iframe embed page (settings in its URL hash)
 //   lecture.html       the example lecture notes
+//   teach.html         the page that writes the code for a widget
 // Usage: node tools/dist.js [OUT_DIR]   (default dist/cnn-playground; npm run
 // dist builds the wasm first). Prints each file's size, raw and compressed.
 //
@@ -24,7 +25,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'web');
 const COMPONENTS = join(WEB, 'src', 'components');
-const PAGES = ['embed.html', 'lecture.html'];
+const PAGES = ['embed.html', 'lecture.html', 'teach.html'];
 const DEV_SCRIPT = 'src="src/components/cnn-playground.js"';
 const TARGET = ['es2022', 'chrome100', 'firefox115', 'safari16'];
 

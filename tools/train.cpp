@@ -54,6 +54,14 @@ const char* const kUsage =
     "  --scale X           augmentation: scale in [1 - X, 1 + X] (default 0.15)\n"
     "  --thickness P       augmentation: probability of a thicker or thinner stroke (default 0.5)\n"
     "  --elastic ALPHA     augmentation: elastic distortion of strength ALPHA (default 0: none)\n"
+    "  --sigma X           augmentation: smoothness of the elastic distortion, in pixels (default 4)\n"
+    "  --thicken N         augmentation: a thicker stroke takes up to N dilation passes (default 1)\n"
+    "  --slant DEG         augmentation: largest slant (shear) in degrees (default 0)\n"
+    "  --stretch X         augmentation: width times [1 - X, 1 + X] (default 0)\n"
+    "  --flag-ones P       augmentation: probability that a 1 gets a flag at the top (half of them a foot too)\n"
+    "  --refit P           augmentation: with probability P, draw onto a larger canvas, round to bytes and\n"
+    "                      re-apply MNIST's preprocessing (crop, longer side to 20 px, centre of mass to\n"
+    "                      the centre) as the page does (default 0)\n"
     "  --ema X             keep an exponential moving average of the weights (decay X, e.g. 0.999) and\n"
     "                      evaluate and store the average instead of the last weights (default off)\n"
     "  --float16           store the weights as float16 (half the size; evaluated as stored)\n"
@@ -132,6 +140,12 @@ Options parse(int argc, char** argv) {
         o.aug.max_scale = 1 + x;
       } else if (a == "--thickness") o.aug.thickness = float(number(a, v, 0, 1));
       else if (a == "--elastic") o.aug.elastic_alpha = float(number(a, v, 0, 100));
+      else if (a == "--sigma") o.aug.elastic_sigma = float(number(a, v, 0.5, 10));
+      else if (a == "--thicken") o.aug.max_thicken = float(number(a, v, 0, 4));
+      else if (a == "--refit") o.aug.refit = float(number(a, v, 0, 1));
+      else if (a == "--flag-ones") o.aug.flag_ones = float(number(a, v, 0, 1));
+      else if (a == "--slant") o.aug.max_slant = float(number(a, v, 0, 45));
+      else if (a == "--stretch") o.aug.max_stretch = float(number(a, v, 0, 0.5));
       else usage_error("unknown option " + a);
     }
   }
@@ -248,7 +262,7 @@ int main(int argc, char** argv) {
 
   Rng order_rng(o.seed * 2 + 1), aug_rng(o.seed * 2 + 2);
   std::vector<int64_t> order(static_cast<size_t>(train_n));
-  std::vector<float> x(size_t(o.batch) * 784), plain(784), tmp(4 * 784);
+  std::vector<float> x(size_t(o.batch) * 784), plain(784), tmp(augment_scratch(28, 28));
   std::vector<int32_t> y(size_t(o.batch));
   const AugmentConfig& aug = o.aug;
   Progress progress(o.quiet);
@@ -267,7 +281,7 @@ int main(int argc, char** argv) {
         float* dst = x.data() + size_t(k) * 784;
         if (o.augment) {
           data.image(idx, plain.data());
-          augment(plain.data(), dst, 28, 28, &aug_rng, aug, tmp.data());
+          augment(plain.data(), dst, 28, 28, &aug_rng, aug, tmp.data(), data.labels[size_t(idx)]);
         } else {
           data.image(idx, dst);
         }

@@ -5,17 +5,18 @@
 // conv2d_forward_im2col_simd: per image and group, im2col straight into the
 //   GEMM's packed B panels, then the register-tiled SIMD GEMM with bias and
 //   activation fused into its epilogue. Weights are packed once (pack()).
-// conv2d_forward_direct_simd: stride 1, dilation 1: the same GEMM tile reading
-//   the (zero-padded) input directly, no im2col (conv_direct.cpp); other
-//   strides and dilations go to im2col.
+// conv2d_forward_direct_simd: stride 1 and dilation 1 only: the same GEMM
+//   tile reading the (zero-padded) input directly, no im2col (conv_direct.cpp).
 // conv2d_forward_lanes_simd: output channels in the vector lanes, input values
 //   broadcast, any geometry (conv_lanes.cpp).
-// conv2d_forward_simd: the one a network runs, choosing among the three above
-//   by shape (lanes_preferred below). Lanes and direct sum each output over k
-//   in the same order, one multiply-add per step, then add the bias: they
-//   give the same bits.
+// Which of the three a network runs is said by each entry's preferred() in
+// the tables below (lanes_preferred, direct_preferred). Lanes and direct sum
+// each output over k in the same order, one multiply-add per step, then add
+// the bias: they give the same bits.
 // conv2d_backward_ref: the same loop, scattering each output gradient into
 //   the input, weight and bias gradients (+=).
+// conv2d_backward_lanes_simd: the weight gradient with the output channels in
+//   the lanes (conv_lanes.cpp), the input and bias gradients as im2col's.
 // conv2d_backward_im2col_simd: per image and group, with P = OH*OW output
 //   positions and K = C/groups*KH*KW, on the shared GEMM (transposes are
 //   strides given to pack_a / pack_b, never copies):
@@ -54,6 +55,20 @@ Conv2dParams conv2d_params(const Geometry& g, const Conv2dSpec& s) {
   return p;
 }
 
+Conv2dParams conv2d_spec_params(const Conv2dSpec& s) {
+  Conv2dParams p;
+  p.c = s.in_channels;
+  p.oc = s.out_channels;
+  p.kh = s.kernel_h;
+  p.kw = s.kernel_w;
+  p.sh = s.stride_h;
+  p.sw = s.stride_w;
+  p.dh = s.dilation_h;
+  p.dw = s.dilation_w;
+  p.groups = s.groups;
+  return p;
+}
+
 void conv2d_forward_ref(const Conv2dParams& p, const float* in, const float* weight, const float* bias,
                         float* out) {
   const int64_t cg = p.cg(), ocg = p.ocg();
@@ -77,7 +92,7 @@ void conv2d_forward_ref(const Conv2dParams& p, const float* in, const float* wei
             }
           }
           if (bias) s += bias[o];
-          out[((n * p.oc + o) * p.oh + oy) * p.ow + ox] = gemm::activate(s, p.act, p.slope);
+          out[((n * p.oc + o) * p.oh + oy) * p.ow + ox] = activate(s, p.act, p.slope);
         }
     }
 }
@@ -93,7 +108,7 @@ void ref_entry(const Conv2dParams& p, const float* in, const float* weight, cons
   Conv2dParams q = p;
   q.act = Activation::None;
   conv2d_forward_ref(q, in, weight, bias, out);
-  for (int64_t i = 0; i < p.n * p.oc * p.oh * p.ow; ++i) out_act[i] = gemm::activate(out[i], p.act, p.slope);
+  for (int64_t i = 0; i < p.n * p.oc * p.oh * p.ow; ++i) out_act[i] = activate(out[i], p.act, p.slope);
 }
 int64_t no_floats(const Conv2dParams&) { return 0; }
 void no_pack(const Conv2dParams&, const float*, float*) {}
@@ -188,19 +203,9 @@ void im2col_forward(const Conv2dParams& p, const float* in, const float*, const 
     }
 }
 
-// conv2d_forward_direct_simd (conv_direct.cpp) for stride 1 and dilation 1
-// where it is the faster, im2col + GEMM otherwise; both read the same packed
-// weights.
-int64_t direct_scratch_floats(const Conv2dParams& p) {
-  return conv2d_direct_preferred(p) ? conv2d_direct_scratch_floats(p) : im2col_scratch_floats(p);
-}
-
-void direct_forward(const Conv2dParams& p, const float* in, const float* weight, const float* packed,
-                    const float* bias, float* out, float* out_act, float* scratch) {
-  if (conv2d_direct_preferred(p))
-    conv2d_forward_direct(p, in, packed, bias, out, out_act, scratch);
-  else
-    im2col_forward(p, in, weight, packed, bias, out, out_act, scratch);
+void direct_forward(const Conv2dParams& p, const float* in, const float*, const float* packed, const float* bias,
+                    float* out, float* out_act, float* scratch) {
+  conv2d_forward_direct(p, in, packed, bias, out, out_act, scratch);
 }
 
 void lanes_forward(const Conv2dParams& p, const float* in, const float*, const float* packed, const float* bias,
@@ -208,50 +213,46 @@ void lanes_forward(const Conv2dParams& p, const float* in, const float*, const f
   conv2d_forward_lanes(p, in, packed, bias, out, out_act, scratch);
 }
 
-// conv2d_forward_simd, what a network runs: channels in lanes where at least
-// 3/4 of the lanes hold real channels (measured in wasm with
-// tools/bench_conv.cpp on layers from 1x28x28 -> 8 to 64x56x56 -> 64: 1.3-2.7x
-// the direct and im2col kernels on the small layers, 1.0-1.3x on the
-// largest), else direct or im2col as conv2d_forward_direct_simd chooses. The
-// choice depends only on the channels per group, so the weights are packed
-// once, for one of them.
+// ---- kernel choice ---------------------------------------------------------
+// Every predicate reads only what conv2d_spec_params fills, and act.
+
+bool simd_applies(const Conv2dParams& p) { return simd_epilogue_has(p.act); }
+
+// Channels in lanes where at least 3/4 of the lanes hold real channels
+// (measured in wasm with tools/bench_conv.cpp on layers from 1x28x28 -> 8 to
+// 64x56x56 -> 64: 1.3-2.7x the direct and im2col kernels on the small layers,
+// 1.0-1.3x on the largest). It depends only on the channels per group, so
+// the backward pass (the weight gradient) takes the same side.
 bool lanes_preferred(const Conv2dParams& p) {
   const int64_t ocp = gemm::round_up(p.ocg(), gemm::kWidth);
-  return 4 * p.ocg() >= 3 * ocp;
+  return simd_applies(p) && 4 * p.ocg() >= 3 * ocp;
 }
-int64_t simd_scratch_floats(const Conv2dParams& p) {
-  return lanes_preferred(p) ? conv2d_lanes_scratch_floats(p) : direct_scratch_floats(p);
+
+bool direct_applies(const Conv2dParams& p) {
+  return simd_applies(p) && p.sh == 1 && p.sw == 1 && p.dh == 1 && p.dw == 1;
 }
-int64_t simd_packed_floats(const Conv2dParams& p) {
-  return lanes_preferred(p) ? conv2d_lanes_packed_floats(p) : im2col_packed_floats(p);
-}
-void simd_pack(const Conv2dParams& p, const float* weight, float* packed) {
-  if (lanes_preferred(p))
-    conv2d_lanes_pack(p, weight, packed);
-  else
-    im2col_pack(p, weight, packed);
-}
-void simd_forward(const Conv2dParams& p, const float* in, const float* weight, const float* packed,
-                  const float* bias, float* out, float* out_act, float* scratch) {
-  if (lanes_preferred(p))
-    conv2d_forward_lanes(p, in, packed, bias, out, out_act, scratch);
-  else
-    direct_forward(p, in, weight, packed, bias, out, out_act, scratch);
+
+// Measured (tools/bench_conv.cpp, wasm and native): direct wins clearly where
+// im2col would copy each input value many times into a shallow matrix (the
+// 5x5 layers of the default model, K = 25 and 200) and for 1x1; from K of
+// about 300 up (3x3 over 32+ channels) im2col's compact B panel is as fast or
+// faster, so it keeps those.
+bool direct_preferred(const Conv2dParams& p) {
+  return direct_applies(p) && (p.k() <= 256 || (p.kh == 1 && p.kw == 1));
 }
 
 }  // namespace
 
 const std::vector<Conv2dKernel>& conv2d_forward_kernels() {
+  // In the order of choice: the first SIMD entry preferred for a shape runs it.
   static const std::vector<Conv2dKernel> list = {
-      {"conv2d_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, ref_entry},
-      // The network runs the first SIMD entry: the best of the others per shape.
-      {"conv2d_forward_simd", Variant::Simd, simd_scratch_floats, simd_packed_floats, simd_pack, simd_forward},
-      {"conv2d_forward_lanes_simd", Variant::Simd, conv2d_lanes_scratch_floats, conv2d_lanes_packed_floats,
-       conv2d_lanes_pack, lanes_forward},
-      {"conv2d_forward_direct_simd", Variant::Simd, direct_scratch_floats, im2col_packed_floats, im2col_pack,
-       direct_forward},
-      {"conv2d_forward_im2col_simd", Variant::Simd, im2col_scratch_floats, im2col_packed_floats, im2col_pack,
-       im2col_forward},
+      {"conv2d_forward_ref", Variant::Ref, any_shape, any_shape, no_floats, no_floats, no_pack, ref_entry},
+      {"conv2d_forward_lanes_simd", Variant::Simd, simd_applies, lanes_preferred, conv2d_lanes_scratch_floats,
+       conv2d_lanes_packed_floats, conv2d_lanes_pack, lanes_forward},
+      {"conv2d_forward_direct_simd", Variant::Simd, direct_applies, direct_preferred, conv2d_direct_scratch_floats,
+       im2col_packed_floats, im2col_pack, direct_forward},
+      {"conv2d_forward_im2col_simd", Variant::Simd, simd_applies, simd_applies, im2col_scratch_floats,
+       im2col_packed_floats, im2col_pack, im2col_forward},
   };
   return list;
 }
@@ -501,29 +502,16 @@ void conv2d_backward_lanes_simd(const Conv2dParams& p, const float* in, const fl
   if (weight_grad) conv2d_weight_grad_lanes(p, in, out_grad, weight_grad, scratch);
 }
 
-// conv2d_backward_simd, what training runs: lanes where the forward pass
-// uses them (lanes_preferred), im2col otherwise.
-int64_t simd_backward_scratch_floats(const Conv2dParams& p) {
-  return lanes_preferred(p) ? lanes_backward_scratch_floats(p) : im2col_backward_scratch_floats(p);
-}
-
-void conv2d_backward_simd(const Conv2dParams& p, const float* in, const float* weight, const float* out_grad,
-                          float* in_grad, float* weight_grad, float* bias_grad, float* scratch) {
-  if (lanes_preferred(p))
-    conv2d_backward_lanes_simd(p, in, weight, out_grad, in_grad, weight_grad, bias_grad, scratch);
-  else
-    conv2d_backward_im2col_simd(p, in, weight, out_grad, in_grad, weight_grad, bias_grad, scratch);
-}
-
 }  // namespace
 
 const std::vector<Conv2dBackwardKernel>& conv2d_backward_kernels() {
+  // In the order of choice, as the forward's: lanes where the forward pass uses them.
   static const std::vector<Conv2dBackwardKernel> list = {
-      {"conv2d_backward_ref", Variant::Ref, no_floats, conv2d_backward_ref},
-      // Training runs the first SIMD entry.
-      {"conv2d_backward_simd", Variant::Simd, simd_backward_scratch_floats, conv2d_backward_simd},
-      {"conv2d_backward_lanes_simd", Variant::Simd, lanes_backward_scratch_floats, conv2d_backward_lanes_simd},
-      {"conv2d_backward_im2col_simd", Variant::Simd, im2col_backward_scratch_floats, conv2d_backward_im2col_simd},
+      {"conv2d_backward_ref", Variant::Ref, any_shape, any_shape, no_floats, conv2d_backward_ref},
+      {"conv2d_backward_lanes_simd", Variant::Simd, any_shape, lanes_preferred, lanes_backward_scratch_floats,
+       conv2d_backward_lanes_simd},
+      {"conv2d_backward_im2col_simd", Variant::Simd, any_shape, any_shape, im2col_backward_scratch_floats,
+       conv2d_backward_im2col_simd},
   };
   return list;
 }

@@ -1,5 +1,5 @@
-// Direct convolution for stride 1 and dilation 1: a GEMM whose B operand is
-// read straight from the input, so no im2col matrix is ever written.
+// Direct convolution for stride 1 and dilation 1 (no other): a GEMM whose B
+// operand is read straight from the input, so no im2col matrix is ever written.
 //   in: N,C,H,W   packed: per group, gemm::pack_a of weight [OCg, K],
 //   K = (ci, ky, kx)   bias: OC   out: N,OC,OH,OW
 // Per image and group the input is copied once into a zero-padded scratch:
@@ -74,12 +74,12 @@ inline void store_tile(const batch (&c)[MR][NV], int rows, int cols, const float
       if (cols == NV * kW) {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : gemm::activate(x, act, slope)).store_unaligned(o + v * kW);
+          (raw ? x : activate_epilogue(x, act, slope)).store_unaligned(o + v * kW);
         }
       } else {
         for (int v = 0; v < NV; ++v) {
           const batch x = c[i][v] + b;
-          (raw ? x : gemm::activate(x, act, slope)).store_aligned(tmp + v * kW);
+          (raw ? x : activate_epilogue(x, act, slope)).store_aligned(tmp + v * kW);
         }
         std::memcpy(o, tmp, sizeof(float) * size_t(cols));
       }
@@ -123,19 +123,6 @@ void direct_group(const Conv2dParams& p, const float* pad, const float* packed, 
 }
 
 }  // namespace
-
-bool conv2d_direct_applies(const Conv2dParams& p) {
-  return p.sh == 1 && p.sw == 1 && p.dh == 1 && p.dw == 1;
-}
-
-bool conv2d_direct_preferred(const Conv2dParams& p) {
-  // Measured (tools/bench_conv.cpp, wasm and native): direct wins clearly
-  // where im2col would copy each input value many times into a shallow matrix
-  // (the 5x5 layers of the default model, K = 25 and 200) and for 1x1; from
-  // K of about 300 up (3x3 over 32+ channels) im2col's compact B panel is as
-  // fast or faster, so it keeps those.
-  return conv2d_direct_applies(p) && (p.k() <= 256 || (p.kh == 1 && p.kw == 1));
-}
 
 int64_t conv2d_direct_scratch_floats(const Conv2dParams& p) {
   const int64_t Hp = p.oh + p.kh - 1, Wp = p.ow + p.kw - 1;

@@ -2,7 +2,7 @@
 // out = in * weight^T + bias.
 //   in: N,IN   weight: OUT,IN   bias: OUT   out: N,OUT
 // dense_forward_ref: the dot-product loop.
-// dense_forward_simd: the shared GEMM with M = N (batch), K = IN, N = OUT:
+// dense_forward_gemm_simd: the shared GEMM with M = N (batch), K = IN, N = OUT:
 //   weight^T is packed once into B panels (pack()), the batch rows are packed
 //   per call into A panels, bias and activation are fused in the epilogue.
 // dense_backward_ref: the loops of the three products below.
@@ -18,6 +18,21 @@
 
 namespace cnn {
 
+DenseParams dense_params(const Geometry& g, const DenseSpec& s) {
+  DenseParams p;
+  p.n = g.in.n();
+  p.in = s.in_features;
+  p.out = s.out_features;
+  return p;
+}
+
+DenseParams dense_spec_params(const DenseSpec& s) {
+  DenseParams p;
+  p.in = s.in_features;
+  p.out = s.out_features;
+  return p;
+}
+
 namespace {
 
 void dense_forward_ref(const DenseParams& p, const float* in, const float* weight, const float*, const float* bias,
@@ -27,7 +42,7 @@ void dense_forward_ref(const DenseParams& p, const float* in, const float* weigh
       float s = 0.0f;
       for (int64_t i = 0; i < p.in; ++i) s += in[n * p.in + i] * weight[o * p.in + i];
       if (bias) s += bias[o];
-      out[n * p.out + o] = gemm::activate(s, p.act, p.slope);
+      out[n * p.out + o] = activate(s, p.act, p.slope);
     }
 }
 int64_t no_floats(const DenseParams&) { return 0; }
@@ -42,8 +57,10 @@ void ref_entry(const DenseParams& p, const float* in, const float* weight, const
   DenseParams q = p;
   q.act = Activation::None;
   dense_forward_ref(q, in, weight, packed, bias, out, scratch);
-  for (int64_t i = 0; i < p.n * p.out; ++i) out_act[i] = gemm::activate(out[i], p.act, p.slope);
+  for (int64_t i = 0; i < p.n * p.out; ++i) out_act[i] = activate(out[i], p.act, p.slope);
 }
+
+bool simd_applies(const DenseParams& p) { return simd_epilogue_has(p.act); }
 
 int64_t gemm_scratch_floats(const DenseParams& p) { return gemm::packed_a_floats(p.n, p.in); }
 int64_t gemm_packed_floats(const DenseParams& p) { return gemm::packed_b_floats(p.in, p.out); }
@@ -53,7 +70,7 @@ void gemm_pack(const DenseParams& p, const float* weight, float* packed) {
   gemm::pack_b(p.in, p.out, weight, 1, p.in, packed);
 }
 
-void dense_forward_simd(const DenseParams& p, const float* in, const float*, const float* packed,
+void dense_forward_gemm_simd(const DenseParams& p, const float* in, const float*, const float* packed,
                         const float* bias, float* out, float* out_act, float* scratch) {
   gemm::Epilogue ep;
   ep.col_bias = bias;
@@ -72,9 +89,9 @@ void dense_forward_simd(const DenseParams& p, const float* in, const float*, con
 
 const std::vector<DenseKernel>& dense_forward_kernels() {
   static const std::vector<DenseKernel> list = {
-      {"dense_forward_ref", Variant::Ref, no_floats, no_floats, no_pack, ref_entry},
-      {"dense_forward_gemm_simd", Variant::Simd, gemm_scratch_floats, gemm_packed_floats, gemm_pack,
-       dense_forward_simd},
+      {"dense_forward_ref", Variant::Ref, any_shape, any_shape, no_floats, no_floats, no_pack, ref_entry},
+      {"dense_forward_gemm_simd", Variant::Simd, simd_applies, simd_applies, gemm_scratch_floats, gemm_packed_floats,
+       gemm_pack, dense_forward_gemm_simd},
   };
   return list;
 }
@@ -134,8 +151,9 @@ void dense_backward_gemm_simd(const DenseParams& p, const float* in, const float
 
 const std::vector<DenseBackwardKernel>& dense_backward_kernels() {
   static const std::vector<DenseBackwardKernel> list = {
-      {"dense_backward_ref", Variant::Ref, no_floats, dense_backward_ref},
-      {"dense_backward_gemm_simd", Variant::Simd, gemm_backward_scratch_floats, dense_backward_gemm_simd},
+      {"dense_backward_ref", Variant::Ref, any_shape, any_shape, no_floats, dense_backward_ref},
+      {"dense_backward_gemm_simd", Variant::Simd, any_shape, any_shape, gemm_backward_scratch_floats,
+       dense_backward_gemm_simd},
   };
   return list;
 }

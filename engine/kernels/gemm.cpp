@@ -116,9 +116,9 @@ void gemm_impl(int64_t M, int64_t N, int64_t K, const float* Ap, const float* Bp
             if (ep.accumulate) x += batch::load_unaligned(crow + v * kWidth);
             if (ep.act_out) {
               x.store_unaligned(crow + v * kWidth);
-              activate(x, ep.act, ep.slope).store_unaligned(ep.act_out + (crow - C) + v * kWidth);
+              activate_epilogue(x, ep.act, ep.slope).store_unaligned(ep.act_out + (crow - C) + v * kWidth);
             } else {
-              activate(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
+              activate_epilogue(x, ep.act, ep.slope).store_unaligned(crow + v * kWidth);
             }
           }
         }

@@ -12,11 +12,9 @@
 #include <cstdint>
 
 #include <xsimd/xsimd.hpp>
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#endif
 
 #include "../spec.hpp"
+#include "activate.hpp"
 
 namespace cnn {
 namespace gemm {
@@ -39,7 +37,7 @@ void pack_b(int64_t K, int64_t N, const float* B, int64_t rs, int64_t cs, float*
 struct Epilogue {
   const float* row_bias = nullptr;  // length M
   const float* col_bias = nullptr;  // length N
-  Activation act = Activation::None;
+  Activation act = Activation::None;  // None, ReLU or LeakyReLU (activate_epilogue)
   float slope = 0.0f;               // LeakyReLU
   bool accumulate = false;          // C += A*B instead of C = A*B
   // When set (same layout as C): C keeps the values before the activation
@@ -71,48 +69,6 @@ __attribute__((always_inline)) inline void fma_tile_step(const float* vecs, Valu
     const batch b(value(r));
     for (int v = 0; v < NV; ++v) c[r][v] = xsimd::fma(vv[v], b, c[r][v]);
   }
-}
-
-// a > b ? a : b, lane by lane: x86's maxps, which xsimd::max and _mm_max_ps
-// are natively. In wasm the SSE headers build _mm_max_ps (and so
-// xsimd::max) from a compare and a select, four x86 instructions under V8;
-// f32x4.pmax(b, a) is the same function (NaNs and signed zeros included)
-// in one. max_gt(x, 0) is ReLU exactly as the references compute it.
-#if defined(__SSE__)
-inline __m128 max_gt_ps(__m128 a, __m128 b) {
-#if defined(__wasm_simd128__)
-  return (__m128)wasm_f32x4_pmax((v128_t)b, (v128_t)a);
-#else
-  return _mm_max_ps(a, b);
-#endif
-}
-#endif
-inline batch max_gt(batch a, batch b) {
-#if defined(__wasm_simd128__)
-  return batch(max_gt_ps(a, b));
-#else
-  return xsimd::max(a, b);
-#endif
-}
-
-// Apply an activation to one value (shared by every reference kernel).
-inline float activate(float v, Activation act, float slope) {
-  switch (act) {
-    case Activation::None: return v;
-    case Activation::ReLU: return v > 0.0f ? v : 0.0f;
-    case Activation::LeakyReLU: return v > 0.0f ? v : v * slope;
-  }
-  return v;
-}
-
-// The same, lane by lane (every SIMD epilogue: GEMM, direct conv).
-inline batch activate(batch v, Activation act, float slope) {
-  switch (act) {
-    case Activation::None: return v;
-    case Activation::ReLU: return max_gt(v, batch(0.0f));
-    case Activation::LeakyReLU: return xsimd::select(v > batch(0.0f), v, v * batch(slope));
-  }
-  return v;
 }
 
 }  // namespace gemm

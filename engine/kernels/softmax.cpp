@@ -44,7 +44,7 @@ void softmax_row_simd(int64_t channels, const float* src, float* dst) {
   float m = src[0];
   if (channels >= W) {
     batch mv = batch::load_unaligned(src);
-    for (c = W; c + W <= channels; c += W) mv = gemm::max_gt(mv, batch::load_unaligned(src + c));
+    for (c = W; c + W <= channels; c += W) mv = max_gt(mv, batch::load_unaligned(src + c));
     alignas(64) float lanes[W];
     mv.store_aligned(lanes);
     for (int64_t l = 0; l < W; ++l) m = std::fmax(m, lanes[l]);
@@ -78,7 +78,7 @@ void softmax_forward_simd(int64_t outer, int64_t channels, int64_t inner, const 
     int64_t i = 0;
     for (; i + W <= inner; i += W) {
       batch m = batch::load_unaligned(src + i);
-      for (int64_t c = 1; c < channels; ++c) m = gemm::max_gt(m, batch::load_unaligned(src + c * inner + i));
+      for (int64_t c = 1; c < channels; ++c) m = max_gt(m, batch::load_unaligned(src + c * inner + i));
       batch sum(0.0f);
       for (int64_t c = 0; c < channels; ++c) {
         const batch e = xsimd::exp(batch::load_unaligned(src + c * inner + i) - m);

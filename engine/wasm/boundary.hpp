@@ -4,7 +4,8 @@
 //
 // Every export that can fail returns a status (0 ok, -1 error), a handle
 // (> 0 ok, 0 error) or a pointer (null on error); the message of the last
-// failure is cnn_last_error(). Nothing here aborts on bad input: the wasm
+// failure is cnn_last_error(), its code and named numbers (when the failure
+// has them) cnn_last_error_code() and cnn_last_error_params(). Nothing here aborts on bad input: the wasm
 // build has exceptions off, so every check is a value.
 //
 // Records are flat arrays of doubles (doubles keep every int exact and let the
@@ -35,8 +36,12 @@
 
 namespace cnn::wasm {
 
-// Keeps st's message for cnn_last_error(); returns -1.
+// Keeps st's message, code and values for cnn_last_error(),
+// cnn_last_error_code() and cnn_last_error_params(); returns -1.
 int fail(const Status& st);
+
+// A status's named numbers as a JSON object: {"axis":"height","kernel":7}.
+std::string params_json(const std::vector<StatusValue>& values);
 
 // Objects owned by JavaScript through integer handles (1, 2, ...). A freed
 // handle's slot is reused.

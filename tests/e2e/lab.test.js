@@ -35,6 +35,12 @@ async function set(id, value) {
   await settled();
 }
 
+/** Puts a partial state on the lab (as a link or an embedding would) and waits for its result. */
+async function setLab(partial) {
+  await page.evaluate((p) => globalThis.cnnLab.setState(p), partial);
+  await settled();
+}
+
 /** Waits until the lab shows the result of its current settings and explanation. */
 async function settled() {
   await page.waitForFunction(() => {
@@ -195,7 +201,7 @@ test('impossible settings show the engine\'s message in place of the output, and
   await set('lab-kernel', 7);
   await set('lab-padding', 0);
   await assert.doesNotReject($('lab-error').waitFor({ state: 'visible' }));
-  assert.match(await $('lab-error').textContent(), /7-tall kernel does not fit in the padded input, which is only 5 tall/);
+  assert.match(await $('lab-error').textContent(), /A kernel 7 rows tall does not fit in the padded input, which is only 5 rows tall \(5 \+ padding 0 \+ 0\)/);
   assert.equal(await $('lab-output').isVisible(), false);
   assert.match(await $('lab-formula').textContent(), /engine refuses/);
   // every control stays usable meanwhile
@@ -216,7 +222,7 @@ test('impossible settings show the engine\'s message in place of the output, and
   // a dilated kernel that spans more than the padded input
   await set('lab-padding', 0);
   await set('lab-dilation', 3);
-  assert.match(await $('lab-error').textContent(), /dilation 3 spans 7 pixels/);
+  assert.match(await $('lab-error').textContent(), /dilation 3 spans 7 rows/);
   await set('lab-dilation', 1);
   assert.equal(await $('lab-error').isVisible(), false);
   assert.deepEqual(errors, []);
@@ -366,5 +372,216 @@ test('the lab in Korean', async () => {
   await set('lab-padding', 1);
   assert.match(await $('lab-formula-h').textContent(), /높이와 너비/);
   await page.locator('#lab').screenshot({ path: new URL('lab-ko.png', OUT).pathname });
+  assert.deepEqual(errors, []);
+});
+
+// ---- the lecture notes' statements, in English and Korean ----------------
+
+/** The defaults of the lab, for a test to start from. */
+const DEFAULTS = { mode: 'conv', input: 'grid', size: 5, cells: null, kernel: 3, stride: 1, padding: 0, padMode: 'explicit',
+  dilation: 1, filters: 1, presets: null, weights: null, bias: null, flip: false, activation: 'none', pool: 'max',
+  poolWindow: 2, poolStride: 2, poolPadding: 0, poolCeil: false, poolIncludePad: true };
+
+test('a filter with a direction: flipped, the output changes sign, and the PyTorch lines say what PyTorch needs', async () => {
+  await openLab();
+  await setLab({ ...DEFAULTS, presets: ['sobelX'] });
+  // the default 5x5 grid's top-left 3x3 window: rows [1 2 0] [0 1 2] [1 0 1];
+  // Sobel x (-1 0 1 / -2 0 2 / -1 0 1): (-1 + 0) + (0 + 4) + (-1 + 1) = 3
+  // and so on over the grid, row by row (worked out on paper):
+  const plain = [3, 5, 0, 0, 6, -2, -3, 0, 2];
+  assert.deepEqual((await outputCells()).map((c) => c.value), plain);
+  assert.equal(await $('lab-pytorch').textContent(), 'nn.Conv2d(1, 1, kernel_size=3)');
+  assert.equal(await $('lab-pytorch-flip').isVisible(), false);
+  await $('lab-flip').check();
+  await settled();
+  // turned half a turn, Sobel x is its own negative: every output changes sign, and the 6 that are not 0 change
+  assert.deepEqual((await outputCells()).map((c) => c.value), plain.map((v) => (v ? -v : 0)));
+  assert.equal(await $('lab-output-0').locator('.lab-diff').count(), 6);
+  assert.match(await $('lab-flip-note').textContent(), /here 6 of the 9 output values change/);
+  const code = (await $('lab-pytorch').textContent()).split('\n');
+  assert.equal(code[0], 'conv = nn.Conv2d(1, 1, kernel_size=3)');
+  assert.match(code[1], /^# turned half a turn/);
+  assert.equal(code[2], 'conv.weight.data = torch.flip(w, dims=[2, 3])');
+  assert.match(await $('lab-pytorch-flip').textContent(), /PyTorch computes cross-correlation/);
+  await page.locator('#lab').screenshot({ path: new URL('lab-flip-sobel.png', OUT).pathname });
+  // the other presets with a direction change the output too; the symmetric ones do not
+  for (const [preset, differ] of [['sobelY', true], ['diagonal', true], ['curve', true], ['blur', false], ['edge', false]]) {
+    await $('lab-preset-0').selectOption(preset);
+    await settled();
+    assert.equal((await $('lab-output-0').locator('.lab-diff').count()) > 0, differ, preset);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the input\'s shape and its padded size, as the notes write it (N + 2·P)', async () => {
+  await setLab({ ...DEFAULTS, stride: 2, padding: 1 });
+  assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), 'Input 1×5×5; with its padding 7×7 = (5 + 2·1)×(5 + 2·1)');
+  await setLab({ padding: 0 });
+  assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), 'Input 1×5×5 (no padding)');
+  // 'same' with a 4-wide kernel pads 1 before and 2 after (PyTorch's rule): 5 + 1 + 2 = 8
+  await setLab({ stride: 1, kernel: 4, padMode: 'same' });
+  assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), 'Input 1×5×5; with its padding 8×8 = (5 + 1 + 2)×(5 + 1 + 2)');
+  // the digit: 28 + 2·2 = 32
+  await setLab({ ...DEFAULTS, input: 'digit', kernel: 5, padding: 2 });
+  assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), 'Input 1×28×28; with its padding 32×32 = (28 + 2·2)×(28 + 2·2)');
+  await setLab(DEFAULTS);
+});
+
+test('the formula in the notes\' form: the raw quotient, whether it fits, what PyTorch does, and P = (F − 1)/2', async () => {
+  // 5x5, F = 3, S = 1: (5 − 3)/1 + 1 = 3, whole
+  assert.equal(await $('lab-notes-h').textContent(), 'height and width:(N − F)/S + 1 = (5 − 3)/1 + 1 = 2/1 + 1 = 2 + 1 = 3');
+  assert.equal(await $('lab-notes-fit-h').textContent(), '2 is whole: the kernel fits exactly, 3 times.');
+  assert.equal(await $('lab-notes-keep').textContent(), 'At stride 1, P = (F − 1)/2 keeps the size: here (F − 1)/2 = (3 − 1)/2 = 1.');
+  // CS231n's 7x7 input, F = 3, stride 3: (7 − 3)/3 = 4/3 = 1.33, "doesn't fit"
+  await setLab({ size: 7, stride: 3 });
+  assert.equal(await $('lab-notes-h').textContent(), 'height and width:(N − F)/S + 1 = (7 − 3)/3 + 1 = 4/3 + 1 = 1.33 + 1');
+  assert.equal(await $('lab-notes-fit-h').textContent(),
+    'Does not fit: 4/3 = 1.33 is not whole. PyTorch rounds down, ⌊1.33⌋ + 1 = 2, so the last 1 row and 1 column of the padded input are never reached.');
+  assert.match(await $('lab-out-shape').textContent(), /1 × 2 × 2/);  // the engine's size: floor(4/3) + 1 = 2
+  assert.equal(await $('lab-input-0').locator('.lab-unused').count(), 13);  // the last row and column of 7
+  // with padding: (7 + 2·1 − 3)/3 + 1 = 6/3 + 1 = 3
+  await setLab({ padding: 1 });
+  assert.equal(await $('lab-notes-h').textContent(), 'height and width:(N + 2P − F)/S + 1 = (7 + 2·1 − 3)/3 + 1 = 6/3 + 1 = 2 + 1 = 3');
+  // an even kernel: (4 − 1)/2 = 1.5, no equal padding keeps the size
+  await setLab({ kernel: 4, stride: 1, padding: 0 });
+  assert.match(await $('lab-notes-keep').textContent(), /with F = 4 that is 1\.5, not a whole number/);
+  // dilation 2: F = 2·(3 − 1) + 1 = 5, so (7 − 5)/1 + 1 = 3
+  await setLab({ kernel: 3, dilation: 2 });
+  assert.equal(await $('lab-notes-h').textContent(), 'height and width:(N − F)/S + 1 = (7 − 5)/1 + 1 = 2/1 + 1 = 2 + 1 = 3');
+  assert.equal(await $('lab-notes-dilated').textContent(), 'F is the span of the dilated kernel: dilation·(kernel − 1) + 1 = 2·(3 − 1) + 1 = 5.');
+  await setLab(DEFAULTS);
+});
+
+test('pooling has a window: its slider, its notes and its formula say so', async () => {
+  await setLab({ ...DEFAULTS, mode: 'pool' });
+  assert.match(await page.locator('#lab .lab-scrub-label').textContent(), /^Window position/);
+  // 5x5, window 2, stride 2: (5 − 2)/2 = 1.5, so 2 outputs and the last row and column unused
+  assert.match(await $('lab-unused').textContent(), /^With stride 2, the window never reaches the last rows and columns/);
+  assert.doesNotMatch(await $('lab-unused').textContent(), /kernel/);
+  assert.match(await page.locator('#lab .lab-legend').textContent(), /never covered by a window/);
+  assert.equal(await $('lab-notes-fit-h').textContent(),
+    'Does not fit: 3/2 = 1.5 is not whole. PyTorch rounds down, ⌊1.5⌋ + 1 = 2, so the last 1 row and 1 column of the padded input are never reached.');
+  await setLab({ mode: 'conv' });
+  assert.match(await page.locator('#lab .lab-scrub-label').textContent(), /^Kernel position/);
+  await setLab(DEFAULTS);
+});
+
+test('on the network: only the changed layers are listed, and a refused layer is numbered as the page numbers it', async () => {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-net-status]').textContent.includes('not loaded'), null, { timeout: 30000 });
+  const specs = await page.evaluate(() => { const n = globalThis.cnnPlayground.net; return n.specs ?? n.entry.specs; });
+  const first = specs.findIndex((s) => s.type === 'conv2d');
+  const conv = specs[first];
+  const k = conv.kernel_size;
+  // the lab's settings as the network's own, but padding 0 and stride 4 on the first conv
+  const own = { ...DEFAULTS, padding: typeof conv.padding === 'number' ? conv.padding : 0, stride: conv.stride ?? 1, dilation: conv.dilation ?? 1 };
+  await setLab(own);
+  await $('lab-net-apply').check();
+  await $('lab-net-after').waitFor({ state: 'visible', timeout: 20000 });
+  assert.equal(await $('lab-net-lines').textContent(), "No layer changes: these are the network's own settings.");
+  await setLab({ stride: 2 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-net-lines] li'), null, { timeout: 20000 });
+  assert.equal(await $('lab-net-lines').locator('li').count(), 1, 'the pooling layer did not change');
+  assert.match(await $('lab-net-lines').locator('li').textContent(), new RegExp(`^Layer ${first + 1} \\(Convolution\\): nn\\.Conv2d`));
+  // stride 4, no padding: the maps shrink until a later layer no longer fits
+  await setLab({ stride: 4, padding: 0 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-net-message]').textContent.includes('cannot run'), null, { timeout: 20000 });
+  const message = await $('lab-net-message').textContent();
+  // by hand, for the shipped digits model (conv 5x5 pad 2, ReLU, max pool 2, conv 5x5, ...):
+  // (28 + 2·0 − 5)/4 + 1 = ⌊23/4⌋ + 1 = 6, pooled by 2: 3, and the second 5x5 conv does not fit in 3
+  const second = specs.findIndex((s, i) => i > first && s.type === 'conv2d');
+  const h1 = Math.floor((28 - k) / 4) + 1;
+  const h2 = Math.floor((h1 - 2) / 2) + 1;
+  assert.equal(h2, 3);
+  assert.equal(message, `With stride 4 and padding 0 the network cannot run at layer ${second + 1} (Convolution): ` +
+    `A kernel ${specs[second].kernel_size} rows tall does not fit in the padded input, which is only ${h2} rows tall (${h2} + padding 0 + 0).`);
+  await page.locator('#lab').screenshot({ path: new URL('lab-network-broken.png', OUT).pathname });
+  await $('lab-net-apply').uncheck();
+  await setLab(DEFAULTS);
+  assert.deepEqual(errors, []);
+});
+
+test('the lab in Korean: its terms, its buttons, the engine\'s messages and the particles after numbers', async () => {
+  await openLab('?lang=ko');
+  await setLab(DEFAULTS);
+  assert.equal(await $('lab-pad-valid').textContent(), '패딩 없음 (valid)');
+  assert.equal(await $('lab-pad-same').textContent(), '크기 유지 (same)');
+  assert.match(await $('lab').textContent(), /수학적 합성곱 \(커널 뒤집기\)/);
+  assert.doesNotMatch(await page.locator('body').textContent(), /진짜 합성곱|매개변수/);
+  // a formula that fits: 2는 (이), 커널이
+  assert.equal(await $('lab-notes-fit-h').textContent(), '2는 정수입니다: 커널이 꼭 맞게 3번 놓입니다.');
+  // the padded input, as the notes write it
+  await setLab({ stride: 2, padding: 1 });
+  assert.equal(await page.locator('#lab .lab-col h4').first().textContent(), '입력 1×5×5, 패딩을 두르면 7×7 = (5 + 2·1)×(5 + 2·1)');
+  // the formula that does not fit: 4/3 = 1.33 (삼: 은), ⌊1.33⌋ + 1 = 2 (이: 가)
+  await setLab({ size: 7, stride: 3, padding: 0 });
+  assert.equal(await $('lab-notes-fit-h').textContent(),
+    '맞지 않습니다: 4/3 = 1.33은 정수가 아닙니다. PyTorch는 내림해서 ⌊1.33⌋ + 1 = 2가 되고, 패딩을 두른 입력의 마지막 1행과 1열에는 닿지 않습니다.');
+  assert.match(await $('lab-unused').textContent(), /^스트라이드가 3이면 /);
+  await page.locator('#lab').screenshot({ path: new URL('lab-ko-no-fit.png', OUT).pathname });
+  // the engine's refusal, said in Korean from its code and numbers
+  await setLab({ size: 5, stride: 1, kernel: 7 });
+  assert.equal(await $('lab-error').textContent(),
+    '이 설정으로는 계산할 수 없습니다: 높이 7인 커널이 패딩을 두른 입력에 들어가지 않습니다: 입력의 높이가 5뿐입니다 (5 + 패딩 0 + 0).');
+  await setLab({ kernel: 3, stride: 2, padMode: 'same' });
+  assert.match(await $('lab-error').textContent(), /지금 스트라이드는 2×2입니다\.$/);
+  assert.doesNotMatch(await $('lab-error').textContent(), /keeps the size|refuses/);
+  // pooling: a window (윈도), and 2면 after the stride
+  await setLab({ ...DEFAULTS, mode: 'pool' });
+  assert.match(await page.locator('#lab .lab-scrub-label').textContent(), /^윈도 위치/);
+  assert.match(await $('lab-unused').textContent(), /^스트라이드가 2면 .*윈도가 닿지 않습니다/);
+  assert.equal(await $('lab-notes-fit-h').textContent(),
+    '맞지 않습니다: 3/2 = 1.5는 정수가 아닙니다. PyTorch는 내림해서 ⌊1.5⌋ + 1 = 2가 되고, 패딩을 두른 입력의 마지막 1행과 1열에는 닿지 않습니다.');
+  // flip: PyTorch's line in Korean
+  await setLab({ ...DEFAULTS, presets: ['sobelX'], flip: true });
+  assert.match(await $('lab-pytorch').textContent(), /# 180° 돌린 커널: w로 하는 수학적 합성곱\nconv\.weight\.data = torch\.flip\(w, dims=\[2, 3\]\)$/);
+  assert.match(await $('lab-pytorch-flip').textContent(), /^PyTorch는 교차상관을 계산합니다/);
+  await page.locator('#lab').screenshot({ path: new URL('lab-ko-flip.png', OUT).pathname });
+  // Korean words are not split at the end of a line, on the page and in the lecture notes
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).wordBreak), 'keep-all');
+  await setLab(DEFAULTS);
+  assert.deepEqual(errors, []);
+});
+
+test('the network probe in Korean: the refused layer by the page\'s number, and the changes with their particles', async () => {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-net-status]').textContent.includes('불러오지'), null, { timeout: 30000 });
+  const specs = await page.evaluate(() => { const n = globalThis.cnnPlayground.net; return n.specs ?? n.entry.specs; });
+  const second = specs.findIndex((s, i) => i > specs.findIndex((x) => x.type === 'conv2d') && s.type === 'conv2d');
+  await setLab({ ...DEFAULTS, stride: 4, padding: 0 });
+  await $('lab-net-apply').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-net-message]').textContent.includes('실행되지'), null, { timeout: 20000 });
+  // "스트라이드 4, 패딩 0" ends in 영: 으로
+  assert.equal(await $('lab-net-message').textContent(), `스트라이드 4, 패딩 0으로 바꾸면 신경망이 ${second + 1}번째 층(합성곱)에서 실행되지 않습니다: ` +
+    '높이 5인 커널이 패딩을 두른 입력에 들어가지 않습니다: 입력의 높이가 3뿐입니다 (3 + 패딩 0 + 0).');
+  // only the first convolution changed: it alone is listed, by the page's number
+  const first = specs.findIndex((x) => x.type === 'conv2d');
+  assert.equal(await $('lab-net-lines').locator('li').count(), 1);
+  assert.match(await $('lab-net-lines').locator('li').textContent(), new RegExp(`^${first + 1}번째 층 \\(합성곱\\): nn\\.Conv2d`));
+  await $('lab-net-apply').uncheck();
+  await setLab(DEFAULTS);
+});
+
+test('the lecture notes page keeps Korean words whole at line ends', async () => {
+  await page.goto(`${base}/lecture.html`);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).wordBreak), 'keep-all');
+});
+
+test('screenshots of the changed statements, desktop and phone, English and Korean (look at them)', async () => {
+  for (const [w, h, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const lang of ['en', 'ko']) {
+      await openLab(`?lang=${lang}`);
+      const shots = [
+        ['flip', { ...DEFAULTS, presets: ['sobelX'], flip: true }],
+        ['padded', { ...DEFAULTS, size: 7, padding: 1 }],
+        ['pool', { ...DEFAULTS, mode: 'pool' }],
+        ['no-fit', { ...DEFAULTS, size: 7, stride: 3 }],
+      ];
+      for (const [name, state] of shots) {
+        await setLab(state);
+        await page.locator('#lab').screenshot({ path: new URL(`lab-${name}-${lang}-${tag}.png`, OUT).pathname });
+      }
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   assert.deepEqual(errors, []);
 });

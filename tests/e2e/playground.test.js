@@ -4,6 +4,8 @@
 // moves a second — and checks what the page predicts and shows.
 //
 // To add a digit: write its strokes in pad units (0..1, y down) in DIGITS.
+// The drawing set (drawings.js: 420 digits in the styles people use) runs a
+// slice of 50 here; DRAWINGS=all (npm run test:drawings) runs all of it.
 // Screenshots go to test-results/ (look at them). The stroke-to-update
 // latency is printed, never asserted: speed belongs to benchmarks.
 import { test, before, after } from 'node:test';
@@ -14,12 +16,16 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/serve.js';
 import { lowContrastTexts } from './contrast.js';
+import { drawingSet, slice, confusionText } from './drawings.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-sync'];
 const OUT = new URL('../../test-results/', import.meta.url);
 const MOVE_MS = 8;  // a pointer reports about every 8 ms
+const DRAWINGS = drawingSet({ seed: 13, count: 420 });
+const DRAWINGS_RUN = process.env.DRAWINGS === 'all' ? DRAWINGS : slice(DRAWINGS, 50);
+const DRAWINGS_BAR = 0.98;
 
 const arc = (cx, cy, rx, ry, from, to, n = 24) => Array.from({ length: n + 1 }, (_, i) => {
   const a = from + ((to - from) * i) / n;
@@ -154,6 +160,52 @@ for (const [digit, strokes] of Object.entries(DIGITS)) {
     assert.equal(predicted, digit);
   });
 }
+
+test(`the drawing set: ${DRAWINGS_RUN.length} of ${DRAWINGS.length} digits drawn in people's styles are read right at least ${100 * DRAWINGS_BAR}% of the time`, async () => {
+  await modelReady(page);
+  const rows = [];
+  for (const d of DRAWINGS_RUN) {
+    await page.locator('[data-testid=clear]').click();
+    await settled(page);
+    await draw(page, d.strokes);
+    await settled(page);
+    const predicted = await page.locator('[data-testid=prediction]').getAttribute('data-class');
+    rows.push({ ...d, predicted });
+    if (predicted !== d.digit) {
+      console.log(`drawing ${d.index} (a ${d.digit}, ${d.style}, slant ${d.slant}°, size ${d.size}, width ${d.width}, ` +
+        `${d.speed}, ${d.points} points) read as ${predicted}`);
+    }
+  }
+  await page.locator('[data-testid=clear]').click();
+  await settled(page);
+  const right = rows.filter((r) => r.predicted === r.digit).length;
+  console.log(`the drawing set: ${right} of ${rows.length} read right (${(100 * right / rows.length).toFixed(1)}%); ` +
+    `confusion counts (rows: the digit drawn, columns: what the page read):\n${confusionText(rows)}`);
+  assert.ok(right >= DRAWINGS_BAR * rows.length, `${right} of ${rows.length} drawings read right`);
+});
+
+test('a scribble or a dot is not read as a confident digit: the page says it is unsure and names two', async () => {
+  await modelReady(page);
+  const scribble = [Array.from({ length: 60 }, (_, i) => [0.3 + 0.4 * ((i % 4 < 2) ? (i % 2) : 1 - (i % 2)) + 0.02 * Math.sin(i), 0.25 + (0.5 * i) / 59])];
+  const cross = [[...line(0.25, 0.25, 0.75, 0.75), ...line(0.75, 0.75, 0.25, 0.7), ...line(0.25, 0.7, 0.75, 0.3), ...line(0.75, 0.3, 0.3, 0.3)]];
+  const dot = [[[0.5, 0.5], [0.505, 0.503]]];
+  for (const [what, strokes] of [['a scribble', scribble], ['a crossed zigzag', cross], ['a dot', dot]]) {
+    await page.locator('[data-testid=clear]').click();
+    await settled(page);
+    await draw(page, strokes);
+    await settled(page);
+    const top = page.locator('[data-testid=prediction]');
+    const text = `${await top.textContent()} ${await page.locator('.probs-top-prob').textContent()}`;
+    console.log(`${what}: ${text}`);
+    assert.equal(await top.getAttribute('data-unsure'), 'true', `${what} is read as ${text}`);
+    assert.match(text, /^\d or \d\? Not sure: \d \(\d+(\.\d)?%\) or \d \(\d+(\.\d)?%\)$/);
+  }
+  await page.selectOption('#lang', 'ko');
+  assert.match(await page.locator('.probs-top-prob').textContent(), /^확실하지 않아요: \d \(\d+(\.\d)?%\) 또는 \d/);
+  await page.selectOption('#lang', 'en');
+  await page.locator('[data-testid=clear]').click();
+  await settled(page);
+});
 
 test('a real held-out MNIST digit can be loaded, with its true label', async () => {
   await modelReady(page);

@@ -21,10 +21,8 @@ import sirv from 'sirv';
 import { buildDist } from '../../tools/dist.js';
 import { startServer } from '../../tools/serve.js';
 import { lowContrastTexts } from './contrast.js';
+import { CHROMIUM, ARGS, rendered, drawBar, set } from './widget-steps.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync'];
 const OUT = new URL('../../test-results/', import.meta.url);
 const SIZE_BUDGET = 300 * 1024;  // compressed bytes a page with one widget downloads
 
@@ -70,44 +68,8 @@ async function open(path, options = {}) {
   return p;
 }
 
-/** Scrolls a widget into view and waits until it shows a result (data-state set by the widget). */
-async function rendered(locator) {
-  await locator.scrollIntoViewIfNeeded();
-  await locator.evaluate((el) => new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const check = () => {
-      const lab = el.lab;
-      const labDone = !lab || lab.settled;
-      if (el.dataset.state && labDone) resolve();
-      else if (performance.now() - t0 > 30000) reject(new Error(`${el.tagName} never showed a result`));
-      else setTimeout(check, 30);
-    };
-    check();
-  }));
-}
-
-/** Draws a vertical bar (a 1) with the mouse on a draw widget's pad. */
-async function drawBar(p, widget) {
-  const pad = widget.locator('[data-testid=drawpad]');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-  await p.mouse.down();
-  for (let i = 1; i <= 12; i++) await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.2 + 0.05 * i), { steps: 2 });
-  await p.mouse.up();
-}
-
 const state = (locator) => locator.evaluate((el) => el.state);
 const messages = (locator) => locator.locator('[data-testid=widget-messages] li').allTextContents();
-
-/** Sets a range input or select inside a widget as a reader's drag or pick would. */
-async function set(widget, testid, value) {
-  await widget.locator(`[data-testid=${testid}]`).evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
-  }, value);
-  await rendered(widget);
-}
 
 async function compressedSize(requests) {
   let raw = 0, gzip = 0, brotli = 0;
@@ -648,7 +610,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html']);
+  assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html', 'teach.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });

@@ -142,6 +142,32 @@ TEST_CASE("pooling: ceil_mode, padding and the dropped last window follow PyTorc
   REQUIRE((g.dropped_rows == 0 && g.dropped_cols == 0));
 }
 
+TEST_CASE("pooling with ceil_mode: a window may overhang the padded input by stride - 1, as in PyTorch", "[geometry]") {
+  // PyTorch: out = floor((in + 2*pad - k + (ceil_mode ? stride - 1 : 0)) / stride) + 1, refused below 1.
+  Geometry g;
+  // 1 tall, k 2, s 2: (1 - 2 + 1) / 2 + 1 = 1 with ceil_mode; refused without.
+  REQUIRE(pool2d_geometry(nchw(1, 1, 1, 12), LayerSpec::avgpool2d(2, 2, 0, true).pool, false, &g).is_ok());
+  REQUIRE(g.out == nchw(1, 1, 1, 6));
+  REQUIRE(g.unused_rows == 0);
+  REQUIRE_FALSE(pool2d_geometry(nchw(1, 1, 1, 12), LayerSpec::avgpool2d(2, 2).pool, false, &g).is_ok());
+  // 3 wide, a 5-wide window at stride 5: (3 - 5 + 4) / 5 + 1 = 1.
+  Pool2dSpec s = LayerSpec::maxpool2d(5, 0, 0, true).pool;
+  s.kernel_h = 1;
+  REQUIRE(pool2d_geometry(nchw(1, 1, 3, 3), s, true, &g).is_ok());
+  REQUIRE(g.out == nchw(1, 1, 3, 1));
+  // 2 wide, 5-wide window at stride 4: (2 - 5 + 3) / 4 + 1 = 1; at stride 3 it overhangs by 3 > 2: refused.
+  s.stride_h = 1;
+  s.stride_w = 4;
+  REQUIRE(pool2d_geometry(nchw(1, 1, 3, 2), s, true, &g).is_ok());
+  REQUIRE(g.out == nchw(1, 1, 3, 1));
+  s.stride_w = 3;
+  const Status st = pool2d_geometry(nchw(1, 1, 3, 2), s, true, &g);
+  REQUIRE_FALSE(st.is_ok());
+  REQUIRE(st.message() ==
+          "a 5-wide pooling window does not fit in the padded input, which is only 2 wide, even with ceil_mode "
+          "(a window may overhang it by stride - 1 = 2)");
+}
+
 TEST_CASE("dense and flatten shapes", "[geometry]") {
   Geometry g;
   REQUIRE(flatten_geometry(nchw(2, 16, 5, 5), &g).is_ok());

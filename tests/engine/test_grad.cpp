@@ -96,12 +96,13 @@ void dense_fwd(const DenseParams& p, const Vec& x, const Vec& w, const Vec& b, V
     }
 }
 
-double act_d(ActKind k, double slope, double x) {
+double act_d(Activation k, double slope, double x) {
   switch (k) {
-    case ActKind::ReLU: return x > 0 ? x : 0;
-    case ActKind::LeakyReLU: return x > 0 ? x : slope * x;
-    case ActKind::Sigmoid: return 1 / (1 + std::exp(-x));
-    case ActKind::Tanh: return std::tanh(x);
+    case Activation::None: return x;
+    case Activation::ReLU: return x > 0 ? x : 0;
+    case Activation::LeakyReLU: return x > 0 ? x : slope * x;
+    case Activation::Sigmoid: return 1 / (1 + std::exp(-x));
+    case Activation::Tanh: return std::tanh(x);
   }
   return x;
 }
@@ -275,6 +276,7 @@ TEST_CASE("conv2d backward: every kernel against finite differences", "[grad][co
       return dot(y, Rd);
     };
     for (const Conv2dBackwardKernel& k : kernels) {
+      if (!k.applies(p)) continue;
       INFO(k.name << " " << describe(p));
       const ConvGrads g = run_conv_backward(k, p, x, w, R, 0.0f);
       worst = std::max(worst, check_grad("in_grad", xd, g.dx.data(), loss, seed));
@@ -302,9 +304,10 @@ TEST_CASE("conv2d backward: every SIMD kernel matches the reference; null gradie
   for (int size : {W - 1, W, W + 1, 2 * W + 1})
     for (int oc : {1, gemm::MR - 1, gemm::MR + 1, 2 * gemm::MR + 3})
       if (size >= 1) shapes.push_back({1, 2, size + 2, size + 3, oc, 3, 3, 1, 1, 0, 0, 1, 1, 1, Padding::Explicit});
-  // Output channels per group on both sides of conv2d_backward_simd's choice
-  // of the channels-in-lanes weight gradient (at least 3/4 of the lanes
-  // used), 1..4 vectors of them, tap counts that are not multiples of a tile.
+  // Output channels per group on both sides of the choice of the
+  // channels-in-lanes weight gradient (conv.cpp's lanes_preferred: at least
+  // 3/4 of the lanes used), 1..4 vectors of them, tap counts that are not
+  // multiples of a tile.
   for (int oc : {W - 1, W, W + 1, 2 * W, 3 * W, 4 * W + 1})
     if (oc >= 1) {
       shapes.push_back({2, 1, 28, 28, oc, 5, 5, 1, 1, 2, 2, 1, 1, 1, Padding::Explicit});
@@ -321,7 +324,7 @@ TEST_CASE("conv2d backward: every SIMD kernel matches the reference; null gradie
     const auto dy = random_vector(p.n * p.oc * p.oh * p.ow, seed++);
     const ConvGrads ref = run_conv_backward(kernels[0], p, x, w, dy, 0.5f);
     for (const Conv2dBackwardKernel& k : kernels) {
-      if (k.variant == Variant::Ref) continue;
+      if (k.variant == Variant::Ref || !k.applies(p)) continue;
       INFO(k.name << " " << describe(p));
       const ConvGrads g = run_conv_backward(k, p, x, w, dy, 0.5f);
       REQUIRE(cnn_test::max_rel_diff(g.dx.data(), ref.dx.data(), int64_t(g.dx.size())) <= 1e-4);
@@ -363,6 +366,7 @@ TEST_CASE("dense backward: every kernel against finite differences and the refer
         };
         std::vector<float> rdx, rdw, rdb;
         for (const DenseBackwardKernel& k : kernels) {
+          if (!k.applies(p)) continue;
           INFO(k.name << " n=" << n << " in=" << in_f << " out=" << out_f);
           std::vector<float> dx(x.size(), 0.0f), dw(w.size(), 0.0f), db(b.size(), 0.0f);
           std::vector<float> scratch(size_t(k.scratch_floats(p)) + 1, std::numeric_limits<float>::quiet_NaN());
@@ -436,6 +440,7 @@ TEST_CASE("pooling backward: every kernel against finite differences, inputs wit
         return dot(y, Rd);
       };
       for (const Pool2dBackwardKernel& k : is_max ? maxpool2d_backward_kernels() : avgpool2d_backward_kernels()) {
+        if (!k.applies(p)) continue;
         INFO(k.name << " " << c.h << "x" << c.w << " k=" << c.kh << "x" << c.kw << " s=" << c.sh << "," << c.sw
                     << " pad=" << c.ph << "," << c.pw << " ceil=" << c.ceil_mode << " cip=" << c.count_include_pad);
         std::vector<float> dx(x.size(), 0.0f);
@@ -472,6 +477,7 @@ TEST_CASE("max pooling backward: every SIMD kernel gives the reference's bits, t
     std::vector<float> ref(x.size(), 0.25f);
     maxpool2d_backward_kernels()[0].backward(p, x.data(), out.data(), dy.data(), ref.data());
     for (const auto& k : maxpool2d_backward_kernels()) {
+      if (!k.applies(p)) continue;
       INFO(k.name << " " << c.h << "x" << c.w << " k=" << c.k << " s=" << c.s);
       std::vector<float> dx(x.size(), 0.25f);
       k.backward(p, x.data(), out.data(), dy.data(), dx.data());
@@ -487,6 +493,7 @@ TEST_CASE("max pooling backward sends a tie's gradient to the first maximum, as 
   Geometry g;
   REQUIRE(pool2d_geometry(nchw(1, 1, 2, 2), s, true, &g).is_ok());
   for (const auto& k : maxpool2d_backward_kernels()) {
+    if (!k.applies(pool2d_params(g, s))) continue;
     float out[1] = {3}, dx[4] = {0, 0, 0, 0};
     k.backward(pool2d_params(g, s), X, out, dy, dx);
     REQUIRE(dx[0] == 2);
@@ -500,7 +507,8 @@ TEST_CASE("activation backward: every kernel against finite differences and the 
   double worst = 0;
   for (int n : {1, W - 1, W, W + 1, 3 * W + 2, 101}) {
     if (n < 1) continue;
-    for (ActKind kind : {ActKind::ReLU, ActKind::LeakyReLU, ActKind::Sigmoid, ActKind::Tanh}) {
+    for (Activation kind :
+         {Activation::None, Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh}) {
       const auto x = away_from_zero(n, uint64_t(n) * 3 + uint64_t(kind));
       const auto R = random_vector(n, uint64_t(n) + 99);
       std::vector<float> y(static_cast<size_t>(n));
@@ -656,10 +664,10 @@ double network_loss_d(Network& net, const Vec& params, const Vec& x, const int32
       case LayerKind::AvgPool2d:
         pool_fwd(pool2d_params(g, s.pool), s.kind == LayerKind::MaxPool2d, cur, &next);
         break;
-      case LayerKind::ReLU: next = cur; for (auto& v : next) v = act_d(ActKind::ReLU, 0, v); break;
-      case LayerKind::LeakyReLU: next = cur; for (auto& v : next) v = act_d(ActKind::LeakyReLU, s.negative_slope, v); break;
-      case LayerKind::Sigmoid: next = cur; for (auto& v : next) v = act_d(ActKind::Sigmoid, 0, v); break;
-      case LayerKind::Tanh: next = cur; for (auto& v : next) v = act_d(ActKind::Tanh, 0, v); break;
+      case LayerKind::ReLU: next = cur; for (auto& v : next) v = act_d(Activation::ReLU, 0, v); break;
+      case LayerKind::LeakyReLU: next = cur; for (auto& v : next) v = act_d(Activation::LeakyReLU, s.negative_slope, v); break;
+      case LayerKind::Sigmoid: next = cur; for (auto& v : next) v = act_d(Activation::Sigmoid, 0, v); break;
+      case LayerKind::Tanh: next = cur; for (auto& v : next) v = act_d(Activation::Tanh, 0, v); break;
       case LayerKind::Flatten: next = cur; break;
       case LayerKind::Softmax: softmax_fwd(g.out.n(), g.out.c(), g.out.h() * g.out.w(), cur, &next); break;
     }

@@ -1,7 +1,8 @@
 // Kernels: every entry of the kernel table is held against its op's scalar
 // reference on generated shapes around the SIMD width (1, W-1, W, W+1, primes,
 // 1x1 kernels, kernel = input, stride > kernel, large padding, dilation,
-// groups), with a fixed seed. Tolerance: |simd - ref| <= 1e-4 * (1 + |ref|).
+// groups), with a fixed seed, wherever the entry applies. Tolerance:
+// |simd - ref| <= 1e-4 * (1 + |ref|).
 // The references themselves are checked on hand-computed examples.
 // To add a case: append a shape to the generator's list; every kernel listed
 // for the op is then run on it.
@@ -46,10 +47,10 @@ std::vector<ConvCase> conv_cases() {
   for (int size : {W - 1, W, W + 1, 2 * W + 1, 7, 13})
     for (int oc : {1, gemm::MR - 1, gemm::MR, gemm::MR + 1, 2 * gemm::MR + 3})
       if (size >= 1) v.push_back({1, 2, size + 2, size + 2, oc, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::None});
-  // Output channels per group on both sides of conv2d_forward_simd's choice
-  // of the channels-in-lanes kernel (at least 3/4 of the lanes used): W - 1,
-  // W, 2W, 3W, 4W + 1 (1..4 vectors of channels per tile) and W + 1, 2W + 1
-  // (not), with strides, padding, dilation, groups, and pixel counts that
+  // Output channels per group on both sides of the choice of the
+  // channels-in-lanes kernel (conv.cpp's lanes_preferred: at least 3/4 of the
+  // lanes used): W - 1, W, 2W, 3W, 4W + 1 (1..4 vectors of channels per tile)
+  // and W + 1, 2W + 1 (not), with strides, padding, dilation, groups, and pixel counts that
   // are not multiples of the tile's 2, 3, 4 or 8 pixels.
   for (int oc : {W - 1, W, W + 1, 2 * W, 2 * W + 1, 3 * W, 4 * W + 1})
     if (oc >= 1) {
@@ -97,7 +98,7 @@ std::vector<ConvCase> conv_cases() {
   return v;
 }
 
-bool make_conv(const ConvCase& cc, Conv2dParams* p) {
+bool make_conv(const ConvCase& cc, Conv2dParams* p, Conv2dSpec* spec = nullptr) {
   Conv2dSpec s;
   s.in_channels = cc.c;
   s.out_channels = cc.oc;
@@ -115,6 +116,7 @@ bool make_conv(const ConvCase& cc, Conv2dParams* p) {
   *p = conv2d_params(g, s);
   p->act = cc.act;
   p->slope = 0.1f;
+  if (spec) *spec = s;
   return true;
 }
 
@@ -211,6 +213,7 @@ TEST_CASE("every conv2d kernel matches the reference on generated shapes", "[ker
     raw.act = Activation::None;
     conv2d_forward_ref(raw, in.data(), wt.data(), bias.data(), ref_raw.data());
     for (const Conv2dKernel& k : kernels) {
+      if (!k.applies(p)) continue;
       std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
       k.pack(p, wt.data(), packed.data());
       INFO(k.name << " n=" << p.n << " c=" << p.c << " h=" << p.h << " w=" << p.w << " oc=" << p.oc << " k=" << p.kh
@@ -228,13 +231,68 @@ TEST_CASE("every conv2d kernel matches the reference on generated shapes", "[ker
         if (two) {
           REQUIRE(cnn_test::max_rel_diff(out_act.data(), ref.data(), out_n) <= kTol);
           // The activation is applied to exactly the values kept in out.
-          for (int64_t i = 0; i < out_n; ++i) REQUIRE(out_act[size_t(i)] == gemm::activate(out[size_t(i)], p.act, p.slope));
+          for (int64_t i = 0; i < out_n; ++i) REQUIRE(out_act[size_t(i)] == activate(out[size_t(i)], p.act, p.slope));
         }
       }
       if (k.variant != Variant::Ref) ++tested;
     }
   }
   REQUIRE(tested >= 50);
+}
+
+TEST_CASE("kernel choice: the first preferred entry, known from the spec alone, where it applies", "[kernels][conv]") {
+  // select_kernel runs the first entry of a variant whose preferred() holds;
+  // a network makes that choice from the spec before it knows the input
+  // size, and packs the weights for it, so the full parameters must give the
+  // same choice. Every SIMD entry must be the choice for some shape (else it
+  // is never run), and an entry is preferred only where it applies.
+  const auto& kernels = conv2d_forward_kernels();
+  std::vector<int> chosen(kernels.size(), 0);
+  for (const ConvCase& cc : conv_cases()) {
+    Conv2dParams p;
+    Conv2dSpec spec;
+    if (!make_conv(cc, &p, &spec)) continue;
+    Conv2dParams early = conv2d_spec_params(spec);
+    early.act = p.act;
+    for (Variant v : {Variant::Ref, Variant::Simd}) {
+      const Conv2dKernel& k = select_kernel(kernels, v, p);
+      INFO(k.name << " c=" << p.c << " oc=" << p.oc << " k=" << p.kh << "x" << p.kw << " s=" << p.sh << "," << p.sw
+                  << " d=" << p.dh << "," << p.dw << " g=" << p.groups << " act=" << int(p.act));
+      REQUIRE(k.variant == v);
+      REQUIRE(k.applies(p));
+      REQUIRE(&select_kernel(kernels, v, early) == &k);
+      chosen[size_t(&k - kernels.data())]++;
+    }
+    for (const Conv2dKernel& k : kernels)
+      if (k.preferred(p)) REQUIRE(k.applies(p));
+  }
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    INFO(kernels[i].name);
+    REQUIRE(chosen[i] > 0);
+  }
+  // The backward entries: chosen the same way, each somewhere.
+  const auto& backward = conv2d_backward_kernels();
+  std::vector<int> chosen_backward(backward.size(), 0);
+  for (const ConvCase& cc : conv_cases()) {
+    Conv2dParams p;
+    if (!make_conv(cc, &p)) continue;
+    p.act = Activation::None;
+    for (Variant v : {Variant::Ref, Variant::Simd}) {
+      const Conv2dBackwardKernel& k = select_kernel(backward, v, p);
+      REQUIRE(k.variant == v);
+      REQUIRE(k.applies(p));
+      chosen_backward[size_t(&k - backward.data())]++;
+    }
+  }
+  for (size_t i = 0; i < backward.size(); ++i) {
+    INFO(backward[i].name);
+    REQUIRE(chosen_backward[i] > 0);
+  }
+  // An activation the SIMD epilogues do not apply leaves the reference.
+  Conv2dParams sig;
+  REQUIRE(make_conv(conv_cases()[1], &sig));
+  sig.act = Activation::Sigmoid;
+  REQUIRE(select_kernel(kernels, Variant::Simd, sig).variant == Variant::Ref);
 }
 
 TEST_CASE("lecture: a hand-computed 5x5 input with a 3x3 filter, stride 1 and 2, padding 0 and 1", "[kernels][conv]") {
@@ -256,6 +314,7 @@ TEST_CASE("lecture: a hand-computed 5x5 input with a 3x3 filter, stride 1 and 2,
     REQUIRE(make_conv(cc, &p));
     REQUIRE(p.oh * p.ow == int64_t(e.out.size()));
     for (const Conv2dKernel& k : conv2d_forward_kernels()) {
+      if (!k.applies(p)) continue;
       std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
       std::vector<float> out(e.out.size());
       k.pack(p, F, packed.data());
@@ -332,7 +391,7 @@ TEST_CASE("every pooling kernel matches the reference on generated shapes", "[ke
       kernels[0].forward(p, in.data(), ref.data(), nullptr);
       for (size_t i = 0; i < ref.size(); ++i) REQUIRE(std::isfinite(ref[i]));
       for (const Pool2dKernel& k : kernels) {
-        if (k.variant == Variant::Ref) continue;
+        if (k.variant == Variant::Ref || !k.applies(p)) continue;
         std::vector<float> out(ref.size(), -9.0f), scratch(size_t(k.scratch_floats(p)) + 1);
         k.forward(p, in.data(), out.data(), scratch.data());
         INFO(k.name << " h=" << p.h << " w=" << p.w << " k=" << p.kh << "x" << p.kw << " s=" << p.sh << "," << p.sw
@@ -394,17 +453,19 @@ TEST_CASE("every activation kernel matches the reference and the formula", "[ker
   for (int n : {1, W - 1, W, W + 1, 3 * W + 2, 1000}) {
     if (n < 1) continue;
     const auto in = random_vector(n, uint64_t(n), -6.0f, 6.0f);
-    for (ActKind kind : {ActKind::ReLU, ActKind::LeakyReLU, ActKind::Sigmoid, ActKind::Tanh}) {
+    for (Activation kind :
+         {Activation::None, Activation::ReLU, Activation::LeakyReLU, Activation::Sigmoid, Activation::Tanh}) {
       std::vector<float> ref(static_cast<size_t>(n));
       activation_forward_kernels()[0].forward(kind, 0.1f, n, in.data(), ref.data());
       for (int i = 0; i < n; ++i) {
         const double x = in[size_t(i)];
         double e = 0;
         switch (kind) {
-          case ActKind::ReLU: e = x > 0 ? x : 0; break;
-          case ActKind::LeakyReLU: e = x > 0 ? x : 0.1 * x; break;
-          case ActKind::Sigmoid: e = 1 / (1 + std::exp(-x)); break;
-          case ActKind::Tanh: e = std::tanh(x); break;
+          case Activation::None: e = x; break;
+          case Activation::ReLU: e = x > 0 ? x : 0; break;
+          case Activation::LeakyReLU: e = x > 0 ? x : 0.1 * x; break;
+          case Activation::Sigmoid: e = 1 / (1 + std::exp(-x)); break;
+          case Activation::Tanh: e = std::tanh(x); break;
         }
         REQUIRE(std::fabs(ref[size_t(i)] - e) <= 1e-6);
       }
@@ -464,6 +525,7 @@ TEST_CASE("every dense kernel matches the reference", "[kernels][dense]") {
         raw.act = Activation::None;
         kernels[0].forward(raw, x.data(), wt.data(), nullptr, b.data(), ref_raw.data(), nullptr, nullptr);
         for (const auto& k : kernels) {
+          if (!k.applies(p)) continue;
           std::vector<float> packed(size_t(k.packed_floats(p)) + 1), scratch(size_t(k.scratch_floats(p)) + 1);
           k.pack(p, wt.data(), packed.data());
           for (bool two : {false, true}) {
@@ -474,7 +536,7 @@ TEST_CASE("every dense kernel matches the reference", "[kernels][dense]") {
             REQUIRE(cnn_test::max_rel_diff(out.data(), two ? ref_raw.data() : ref.data(), int64_t(ref.size())) <= kTol);
             if (two) {
               REQUIRE(cnn_test::max_rel_diff(out_act.data(), ref.data(), int64_t(ref.size())) <= kTol);
-              for (size_t i = 0; i < ref.size(); ++i) REQUIRE(out_act[i] == gemm::activate(out[i], p.act, p.slope));
+              for (size_t i = 0; i < ref.size(); ++i) REQUIRE(out_act[i] == activate(out[i], p.act, p.slope));
             }
           }
         }

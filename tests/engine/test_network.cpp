@@ -207,3 +207,29 @@ TEST_CASE("a batch whose activations would exhaust memory is refused", "[network
   INFO(st.message());
   REQUIRE(st.message().find("layer 0 (conv2d)") == 0);
 }
+
+TEST_CASE("switching a planned network to the reference kernels leaves no fused activation behind", "[network]") {
+  // dense -> LeakyReLU fuses in the SIMD network; after set_variant(Ref) on
+  // the planned network, both layers must hold what a reference network
+  // computes (the fused LeakyReLU was once kept and applied twice).
+  const std::vector<LayerSpec> specs = {LayerSpec::dense_layer(4, 3), LayerSpec::leaky_relu(0.2f)};
+  auto net = make(specs);
+  auto ref = make(specs);
+  net->init_params(3);
+  ref->init_params(3);
+  REQUIRE(ref->set_variant(Variant::Ref).is_ok());
+  const float x[4] = {1, -2, 3, -0.5f};
+  REQUIRE(net->plan(nf(1, 4)).is_ok());
+  REQUIRE(net->forward(x, 4).is_ok());
+  REQUIRE(net->set_variant(Variant::Ref).is_ok());
+  REQUIRE(net->forward(x, 4).is_ok());
+  REQUIRE(ref->plan(nf(1, 4)).is_ok());
+  REQUIRE(ref->forward(x, 4).is_ok());
+  bool negative = false;
+  for (int layer = 0; layer < 2; ++layer)
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(net->activation(layer).data[i] == ref->activation(layer).data[i]);
+      negative = negative || ref->activation(0).data[i] < 0.0f;
+    }
+  REQUIRE(negative);  // the case where LeakyReLU twice differs from once
+}

@@ -186,3 +186,41 @@ test('every lab string exists in English and Korean', () => {
   assert.match(STRINGS.ko['lab.featureMap'], /특성 맵/);
   assert.match(STRINGS.ko['lab.filterN'], /필터/);
 });
+
+test('filters with a direction: turned half a turn they differ, so a true convolution changes the output', () => {
+  const turned = (w) => Array.from(w).reverse();
+  const same = (a, b) => a.every((v, i) => v === b[i]);
+  assert.deepEqual(Array.from(presetKernel('sobelX', 3)), [-1, 0, 1, -2, 0, 2, -1, 0, 1]);
+  assert.deepEqual(Array.from(presetKernel('sobelY', 3)), [-1, -2, -1, 0, 0, 0, 1, 2, 1]);
+  assert.deepEqual(Array.from(presetKernel('diagonal', 3)), [0, 1, 1, -1, 0, 1, -1, -1, 0]);
+  const curve = Array.from(presetKernel('curve', 7));
+  assert.deepEqual(curve.map((v, i) => (v ? i : -1)).filter((i) => i >= 0), [5, 11, 17, 24, 31, 38]);
+  assert.ok(curve.every((v) => v === 0 || v === 30));
+  for (const name of ['sobelX', 'sobelY', 'diagonal', 'curve']) {
+    for (const k of [2, 3, 5, 7]) {
+      const w = Array.from(presetKernel(name, k));
+      assert.ok(!same(w, turned(w)), `${name} ${k}x${k} looks the same turned`);
+    }
+  }
+  for (const name of ['edge', 'blur', 'identity', 'sharpen']) {
+    const w = Array.from(presetKernel(name, 3));
+    assert.ok(same(w, turned(w)), `${name} is symmetric`);
+  }
+  // the state table takes them, and the URL carries them
+  const s = parseState({ filters: 2, presets: ['sobelX', 'curve'] });
+  assert.deepEqual(fromQuery(toQuery(s)).presets, ['sobelX', 'curve']);
+});
+
+test('with a true convolution, the PyTorch lines give PyTorch the flipped weights', () => {
+  const s = parseState({ flip: true, stride: 2 });
+  assert.deepEqual(pytorchLines(s, 1), ['conv = nn.Conv2d(1, 1, kernel_size=3, stride=2)', 'conv.weight.data = torch.flip(w, dims=[2, 3])']);
+  assert.deepEqual(pytorchLines(s, 1, '# why'), ['conv = nn.Conv2d(1, 1, kernel_size=3, stride=2)', '# why', 'conv.weight.data = torch.flip(w, dims=[2, 3])']);
+  assert.deepEqual(pytorchLines(parseState({ flip: true, mode: 'pool' }), 1), ['nn.MaxPool2d(kernel_size=2)']);
+});
+
+test('the changes of the lab\'s settings on a network name their layer', () => {
+  const a = adaptNetwork(LENET, parseState({ stride: 2, padding: 2, pool: 'avg' }));
+  assert.deepEqual(a.changes.map((c) => [c.key, c.layer]), [['stride', a.conv], ['pool', a.pool]]);
+  const b = adaptNetwork(LENET, parseState({ padding: 2, stride: 3 }));
+  assert.deepEqual(b.changes.map((c) => c.layer), [a.conv]);
+});

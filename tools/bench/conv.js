@@ -1,8 +1,10 @@
 // Conv kernel GFLOP/s, native and wasm side by side: runs the native
 // bench_conv and the same source compiled to wasm (under this Node), each of
-// which times every conv2d kernel of the kernel table against the scalar
-// reference in one process, and prints one table. Ratios (x ref, of peak)
-// come from the same process as the figure they divide.
+// which times every conv2d kernel of the kernel table that applies to the
+// shape against the scalar reference in one process, and prints one table;
+// `*` marks the kernel a network runs there, per build (the choice depends on
+// the vector width). Ratios (x ref, of peak) come from the same process as
+// the figure they divide.
 //
 //   node tools/bench/conv.js [--all] [--seconds S] [--json FILE]
 //   npm run bench:conv -- --all     (builds first)
@@ -55,17 +57,20 @@ console.log(`conv2d forward, batch 1, GFLOP/s = 2 * multiply-adds / time (median
 console.log(`native: ${native.arch}, peak ${native.peak_gflops.toFixed(1)} GFLOP/s; ` +
             `wasm (Node ${process.versions.node}, V8 ${process.versions.v8}): SIMD128 via ${wasm.arch}, ` +
             `peak ${wasm.peak_gflops.toFixed(1)} GFLOP/s`);
-console.log(`${pad('shape', 23)}${pad('kernel', 29)}| native   x ref  %peak | wasm     x ref  %peak | wasm/native`);
+console.log(`* = the kernel a network runs on that shape`);
+console.log(`${pad('shape', 23)}${pad('kernel', 29)}| native    x ref  %peak | wasm      x ref  %peak | wasm/native`);
 const rows = [];
 native.shapes.forEach((ns, si) => {
   const ws = wasm.shapes[si];
   const nref = ns.kernels[0].gflops;
   const wref = ws.kernels[0].gflops;
-  ns.kernels.forEach((nk, ki) => {
-    const wk = ws.kernels[ki];
+  ns.kernels.forEach((nk) => {
+    const wk = ws.kernels.find((k) => k.kernel === nk.kernel);
     const row = {
       shape: ns.shape,
       kernel: nk.kernel,
+      native_chosen: nk.chosen,
+      wasm_chosen: wk.chosen,
       native_gflops: nk.gflops,
       native_x_ref: nk.gflops / nref,
       native_of_peak: nk.gflops / native.peak_gflops,
@@ -76,8 +81,10 @@ native.shapes.forEach((ns, si) => {
       max_abs_diff: Math.max(nk.max_abs_diff, wk.max_abs_diff),
     };
     rows.push(row);
-    console.log(`${pad(ns.shape, 23)}${pad(nk.kernel, 29)}|${num(row.native_gflops)} ${num(row.native_x_ref, 1)} ` +
-                `${num(100 * row.native_of_peak, 0)}% |${num(row.wasm_gflops)} ${num(row.wasm_x_ref, 1)} ` +
+    const mark = (chosen) => (chosen ? '*' : ' ');
+    console.log(`${pad(ns.shape, 23)}${pad(nk.kernel, 29)}|${num(row.native_gflops)}${mark(nk.chosen)} ` +
+                `${num(row.native_x_ref, 1)} ${num(100 * row.native_of_peak, 0)}% |` +
+                `${num(row.wasm_gflops)}${mark(wk.chosen)} ${num(row.wasm_x_ref, 1)} ` +
                 `${num(100 * row.wasm_of_peak, 0)}% | ${num(row.wasm_over_native)}`);
   });
 });

@@ -9,6 +9,7 @@ import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
 import { CnnLangPicker } from './lang-picker.js';
 import { CnnEmbedPage } from './embed-page.js';
+import { CnnTeachPage } from './teach-page.js';
 
 CnnDrawClassify.define('cnn-draw-classify');
 CnnNetworkView.define('cnn-network-view');
@@ -16,3 +17,4 @@ CnnConvLab.define('cnn-conv-lab');
 CnnPoolLab.define('cnn-pool-lab');
 CnnLangPicker.define('cnn-lang-picker');
 CnnEmbedPage.define('cnn-embed-page');
+CnnTeachPage.define('cnn-teach-page');

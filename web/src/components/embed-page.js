@@ -6,7 +6,15 @@
 // widget's options (lang, theme, controls, autoplay, model, preprocess, cost) and,
 // for the labs, the lab's settings by their short URL names (state.js).
 // Unknown keys, bad values and broken encoding are left out with a visible
-// message. Below the widget: the link and the HTML to embed it.
+// message. Below the widget: the link and the HTML to embed it (in an
+// iframe, only the link).
+//
+// In an iframe, the page tells its parent how tall it is, whenever that
+// changes: postMessage({ type: HEIGHT_MESSAGE, height }) with the height in
+// CSS pixels, a number and nothing else, so any page may receive it. A few
+// lines of script on the host page (README, "The iframe embed page") set
+// the iframe's height from it, after checking the message's origin and
+// source window.
 //
 // Light DOM (it is a page, not a widget); all text from i18n.js, set as text.
 import { t, LANGS } from '../ui/i18n.js';
@@ -20,13 +28,19 @@ import { themedCss } from './styles.js';
 import { defineOnce } from './define.js';
 
 const BASE_OPTIONS = { lang: LANGS, theme: THEMES };
+// height: the iframe height (CSS px) that holds the widget with its default
+// settings in either language, on a desktop and on a phone (an iframe 358 px
+// wide); measured by tests/e2e/hosts.test.js, and in the README's table.
 export const EMBEDDABLE = Object.freeze({
-  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 900 },
-  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 760 },
-  'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 560 },
-  'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 1400 },
+  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 3000 },
+  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2200 },
+  'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 1950 },
+  'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 5600 },
 });
 const pageStyles = new WeakMap();  // <style> -> its text as written
+
+/** The type of the message that tells the embedding page this page's height. */
+export const HEIGHT_MESSAGE = 'cnn-playground:height';
 
 export class CnnEmbedPage extends HTMLElement {
   static define(tag) {
@@ -40,11 +54,28 @@ export class CnnEmbedPage extends HTMLElement {
     this.onHash = () => { if (win.location.hash !== this.written) this.build(); };
     win.addEventListener('hashchange', this.onHash);
     this.build();
+    if (win.parent !== win) {
+      this.tellHeight(win);
+    }
   }
 
   disconnectedCallback() {
     this.ownerDocument.defaultView?.removeEventListener('hashchange', this.onHash);
+    this.sizeWatch?.disconnect();
     this.built = false;
+  }
+
+  /** Posts the page's height to the parent window now and whenever it changes. */
+  tellHeight(win) {
+    const root = this.ownerDocument.documentElement;
+    let told = 0;
+    this.sizeWatch = new win.ResizeObserver(() => {
+      const height = Math.ceil(root.getBoundingClientRect().height);
+      if (height === told) return;
+      told = height;
+      win.parent.postMessage({ type: HEIGHT_MESSAGE, height }, '*');
+    });
+    this.sizeWatch.observe(root);
   }
 
   build() {
@@ -70,7 +101,10 @@ export class CnnEmbedPage extends HTMLElement {
     this.code.setAttribute('aria-label', t(lang, 'embed.codeLabel'));
     this.code.dataset.testid = 'embed-code';
     const footer = make('footer', { className: 'embed-footer' });
-    footer.append(this.link, make('p', { textContent: t(lang, 'embed.code') }), this.code);
+    const codeNote = make('p', { textContent: t(lang, 'embed.code') });
+    // in an iframe the reader sees the widget and its link; the code to embed it is for the teacher's own tab
+    codeNote.hidden = this.code.hidden = win.parent !== win;
+    footer.append(this.link, codeNote, this.code);
     this.widget = widget;
     this.replaceChildren(messages, widget, footer);
     this.remember(null);
@@ -90,11 +124,9 @@ export class CnnEmbedPage extends HTMLElement {
   remember(state) {
     const win = this.ownerDocument.defaultView;
     const { widget, options, lab } = this.parsed;
-    const q = new URLSearchParams({ widget });
-    for (const [name, value] of Object.entries(options)) q.set(name, attributeValue(value));
-    if (!state) for (const [name, value] of lab) q.set(FIELDS[camel(name)].url, value);
-    const settings = state ? toQuery(state) : '';
-    const hash = `#${q}${settings ? `&${settings}` : ''}`;
+    const settings = state ? toQuery(state)
+      : new URLSearchParams(lab.map(([name, value]) => [FIELDS[camel(name)].url, value])).toString();
+    const hash = embedHash(widget, options, settings);
     if (state) {
       this.written = hash;
       win.history.replaceState(null, '', hash);
@@ -102,8 +134,20 @@ export class CnnEmbedPage extends HTMLElement {
     const url = new URL(win.location.href);
     url.hash = hash;
     this.link.href = url.href;
-    const title = t(this.ownerDocument.documentElement.lang, `widget.region.${camel(widget)}`);
-    this.code.value = `<iframe src="${url.href.replace(/"/g, '%22')}" title="${title.replace(/"/g, '&quot;')}" `
-      + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
+    this.code.value = iframeCode(url.href, widget, this.ownerDocument.documentElement.lang);
   }
+}
+
+/** The embed page's hash for a widget: its name, its options ({ name: value }) and its lab settings (a URL query). */
+export function embedHash(widget, options, settings = '') {
+  const q = new URLSearchParams({ widget });
+  for (const [name, value] of Object.entries(options)) q.set(name, attributeValue(value));
+  return `#${q}${settings ? `&${settings}` : ''}`;
+}
+
+/** The iframe that shows the embed page at `src` (with its hash), titled in `lang`, as tall as the widget needs. */
+export function iframeCode(src, widget, lang) {
+  const title = t(lang, `widget.region.${camel(widget)}`);
+  return `<iframe src="${src.replace(/"/g, '%22')}" class="cnn-embed" title="${title.replace(/"/g, '&quot;')}" `
+    + `width="100%" height="${EMBEDDABLE[widget].height}" style="border:0" loading="lazy"></iframe>`;
 }

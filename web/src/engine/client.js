@@ -38,7 +38,7 @@ export class EngineClient {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    if (error) p.reject(new EngineError(error.message));
+    if (error) p.reject(new EngineError(error.message, { code: error.code ?? '', params: error.params ?? {} }));
     else p.resolve(result);
   }
 

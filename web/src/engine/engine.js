@@ -21,6 +21,8 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  *   createModule: cnn.js's factory itself, when it is bundled with this file
  *               (then moduleUrl is not loaded)
  *   wasmBinary: the .wasm bytes, if already at hand (e.g. inlined)
+ *   onnxModuleUrl, createOnnxModule: the ONNX importer's module (default:
+ *               cnn-onnx.js beside cnn.js), loaded by the first importOnnx
  */
 export async function loadEngine(options = {}) {
   // (a bundled Worker started from a Blob URL has no URL to resolve cnn.js against)
@@ -42,7 +44,32 @@ export async function loadEngine(options = {}) {
   } catch (e) {
     throw new EngineError(`the engine could not start: ${e?.message ?? e}`);
   }
-  return new Engine(module);
+  const engine = new Engine(module);
+  engine.onnxModule = onnxLoader(options, moduleUrl);
+  return engine;
+}
+
+// Loads the ONNX importer's module on the first call (cnn-onnx.js beside
+// cnn.js, options.onnxModuleUrl, or options.createOnnxModule itself); null
+// when there is none to load. A failed start is retried at the next call.
+function onnxLoader(options, moduleUrl) {
+  const url = options.createOnnxModule ? null : options.onnxModuleUrl ?? (moduleUrl ? new URL('cnn-onnx.js', moduleUrl).href : null);
+  if (!options.createOnnxModule && !url) return null;
+  let ready = null;
+  return () => (ready ??= (async () => {
+    try {
+      const create = options.createOnnxModule ?? (await import(/* @vite-ignore */ url)).default;
+      const config = {};
+      if (url && isNode) {
+        const { readFile } = await import('node:fs/promises');
+        config.wasmBinary = await readFile(new URL('cnn-onnx.wasm', url));
+      }
+      return await create(config);
+    } catch (e) {
+      ready = null;
+      throw new EngineError(`the ONNX importer could not start: ${e?.message ?? e}`);
+    }
+  })());
 }
 
 export class Engine {
@@ -53,15 +80,23 @@ export class Engine {
     this.simdWidth = module._cnn_simd_width();
     this.schema = new Schema(JSON.parse(module.UTF8ToString(module._cnn_schema())));
     this.kinds = this.schema.kinds;
+    this.onnxModule = null;  // () => a promise of the ONNX importer's module (loadEngine sets it)
   }
 
   lastError() {
     return this.m.UTF8ToString(this.m._cnn_last_error());
   }
 
-  /** Throws an EngineError with the engine's message when status < 0. */
+  /** The last failure as an EngineError: its message, and its code and named numbers when it has them. */
+  lastEngineError() {
+    const code = this.m.UTF8ToString(this.m._cnn_last_error_code());
+    const params = code ? JSON.parse(this.m.UTF8ToString(this.m._cnn_last_error_params())) : {};
+    return new EngineError(this.lastError(), { code, params });
+  }
+
+  /** Throws an EngineError with the engine's message (and code) when status < 0. */
   check(status) {
-    if (status < 0) throw new EngineError(this.lastError());
+    if (status < 0) throw this.lastEngineError();
     return status;
   }
 
@@ -76,7 +111,7 @@ export class Engine {
   /** Runs fn(ptr) with `bytes` of scratch wasm memory, freed afterwards. */
   withScratch(bytes, fn) {
     const ptr = this.m._cnn_alloc(bytes);
-    if (!ptr) throw new EngineError(this.lastError());
+    if (!ptr) throw this.lastEngineError();
     try {
       return fn(ptr);
     } finally {
@@ -189,7 +224,7 @@ export class Engine {
   createNetwork(specs) {
     if (!Array.isArray(specs)) throw new EngineError('a network needs an array of layer specs');
     const handle = this.withSpecs(specs, (rec, count) => this.m._cnn_net_create(rec, count));
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     return new Network(this, handle, specs.map((s) => ({ ...s })));
   }
 
@@ -212,7 +247,7 @@ export class Engine {
       new Uint8Array(this.m.HEAPU8.buffer, ptr, data.length).set(data);
       return this.m._cnn_net_load_model(ptr, data.length);
     });
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     try {
       const count = this.check(this.m._cnn_net_num_layers(handle));
       const size = this.schema.recordSize;
@@ -239,6 +274,36 @@ export class Engine {
   }
 
   /**
+   * A network from an ONNX file's bytes (Uint8Array or ArrayBuffer), as
+   * torch.onnx.export writes it for a small CNN: a promise of a Network like
+   * loadModel's, whose metadata also has source: 'onnx', producer, opset and
+   * onnx_graph. The importer is a wasm module of its own (cnn-onnx.js),
+   * loaded on the first call: it converts the file into a model file, which
+   * this engine loads. A model the engine cannot run, or damaged bytes,
+   * reject with an EngineError naming the node and the op, or the fault.
+   */
+  async importOnnx(bytes) {
+    let data = bytes;
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (!(data instanceof Uint8Array)) throw new EngineError('an ONNX model is imported from a Uint8Array or an ArrayBuffer of its file');
+    if (!this.onnxModule) throw new EngineError('this engine was loaded without the ONNX importer (loadEngine\'s onnxModuleUrl or createOnnxModule)');
+    const m = await this.onnxModule();
+    const ptr = m._malloc(Math.max(1, data.length));
+    if (!ptr) throw new EngineError(`no memory for an ONNX file of ${data.length} bytes`);
+    let model;
+    try {
+      new Uint8Array(m.HEAPU8.buffer, ptr, data.length).set(data);
+      const size = m._cnn_onnx_to_model(ptr, data.length);
+      if (size < 0) throw new EngineError(m.UTF8ToString(m._cnn_onnx_last_error()));
+      model = new Uint8Array(m.HEAPU8.buffer, m._cnn_onnx_model(), size).slice();
+      m._cnn_onnx_clear();
+    } finally {
+      m._free(ptr);
+    }
+    return this.loadModel(model);
+  }
+
+  /**
    * A trainer for `net` (softmax cross-entropy). Options: optimizer 'sgd'
    * (momentum, weightDecay) or 'adam' (beta1, beta2, eps, weightDecay), lr,
    * and schedule { kind: 'constant' | 'step' | 'cosine', warmup, stepSize,
@@ -251,7 +316,7 @@ export class Engine {
     if (kind === undefined) throw new EngineError(`optimizer must be 'sgd' or 'adam', not ${JSON.stringify(o.optimizer)}`);
     const handle = this.m._cnn_trainer_create(net.handle, kind, Number(o.lr), Number(o.momentum), Number(o.weightDecay),
       Number(o.beta1), Number(o.beta2), Number(o.eps));
-    if (!handle) throw new EngineError(this.lastError());
+    if (!handle) throw this.lastEngineError();
     const trainer = new Trainer(this, handle, net);
     if (o.schedule) trainer.setSchedule(o.schedule);
     return trainer;

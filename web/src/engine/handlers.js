@@ -166,6 +166,19 @@ export function createHandlers(engine, options = {}) {
     return { numLayers: net.numLayers, paramCount: net.paramCount, inputShape: net.inputShape, layers };
   }
 
+  // A network made from a file, planned for one sample of its input, in the table.
+  function modelResult(net) {
+    try {
+      net.plan(net.metadata.inputShape);
+    } catch (e) {
+      net.destroy();
+      throw e;
+    }
+    const id = nextId++;
+    nets.set(id, net);
+    return { result: { id, specs: net.specs, metadata: net.metadata, ...describe(net) } };
+  }
+
   function copy(view) {
     return { shape: view.shape, data: Float32Array.from(view.data) };
   }
@@ -210,16 +223,12 @@ export function createHandlers(engine, options = {}) {
      * for one sample of the model's input.
      */
     loadModel({ bytes }) {
-      const net = engine.loadModel(bytes);
-      try {
-        net.plan(net.metadata.inputShape);
-      } catch (e) {
-        net.destroy();
-        throw e;
-      }
-      const id = nextId++;
-      nets.set(id, net);
-      return { result: { id, specs: net.specs, metadata: net.metadata, ...describe(net) } };
+      return modelResult(engine.loadModel(bytes));
+    },
+
+    /** An ONNX file: { bytes } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
+    async importOnnx({ bytes }) {
+      return modelResult(await engine.importOnnx(bytes));
     },
 
     destroyNetwork({ id }) {

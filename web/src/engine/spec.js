@@ -38,11 +38,6 @@ export class Schema {
     }
   }
 
-  /** The names of a record's fields, in order: 'geometry', 'explain' or 'term'. */
-  recordFields(record) {
-    return Object.keys(this.records[record].index);
-  }
-
   /** Reads record `record` ('geometry', 'explain', 'term') at `offset` of a Float64Array, by name. */
   read(record, view, offset = 0) {
     const out = {};

@@ -52,6 +52,10 @@ export class DrawPad extends EventTarget {
       pointercancel: (e) => this.onUp(e),
       lostpointercapture: (e) => this.onUp(e),
     };
+    // in a frame Chromium gives pointerrawupdate the top page's coordinates
+    // (its pointermove events are right): there the pad reads pointermove only
+    const win = container.ownerDocument?.defaultView;
+    if (win && win.top !== win) delete this.handlers.pointerrawupdate;
     for (const [type, fn] of Object.entries(this.handlers)) this.canvas.addEventListener(type, fn);
     this.resizer = new ResizeObserver(() => this.resize());
     this.resizer.observe(this.canvas);

@@ -4,10 +4,19 @@
 // t(lang, key, params). Korean uses the terms of Korean lecture notes: 합성곱,
 // 필터, 스트라이드, 패딩, 풀링, 특성 맵.
 //
+// Korean terms are one glossary for the whole page (i18n/glossary.js, which a
+// test holds every Korean string to).
+//
 // To add a string: add the key to its piece's file in both languages (a test
 // checks that each piece has the same keys, with the same parameters, in both).
 // To add a piece: a file in each language's folder, spread into STRINGS below.
 // Parameters are written {name} and filled from `params` as text, never HTML.
+// Two forms agree with a number:
+//   {n|filter|filters}  the first word when n is 1, else the second (English);
+//   {n:을}              n followed by the Korean particle its reading takes
+//                       (0을, 2를, 3으로, 7로; i18n/korean.js).
+// An engine failure with a code is said from the strings engine.<code>
+// (engine.<code>.<axis> first, when the failure names an axis): errorText().
 
 import enCommon from './i18n/en/common.js';
 import enWidgets from './i18n/en/widgets.js';
@@ -17,6 +26,7 @@ import enPage from './i18n/en/page.js';
 import enPlayground from './i18n/en/playground.js';
 import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
+import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
@@ -26,13 +36,15 @@ import koPage from './i18n/ko/page.js';
 import koPlayground from './i18n/ko/playground.js';
 import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
+import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
+import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enTrain },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koTrain },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain },
 };
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */
@@ -52,5 +64,35 @@ export function t(lang, key, params = {}) {
   const table = STRINGS[pickLang(lang)];
   const template = table[key] ?? STRINGS.en[key];
   if (template === undefined) return key;
-  return template.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+  return template.replace(PARAM, (m, name, particle, one, other) => {
+    if (!Object.hasOwn(params, name)) return m;
+    const v = params[name];
+    if (one !== undefined) return Number(v) === 1 ? one : other;
+    return particle ? withParticle(String(v), particle) : String(v);
+  });
+}
+
+// {name}, {name:particle} or {name|one|other}
+const PARAM = /\{(\w+)(?::([^{}|]+)|\|([^{}|]*)\|([^{}|]*))?\}/g;
+
+/** The names of the parameters a template uses (each once). */
+export function paramNames(template) {
+  return [...new Set([...template.matchAll(PARAM)].map((m) => m[1]))].sort();
+}
+
+/**
+ * An engine failure in the reader's language: from engine.<code>.<axis> or
+ * engine.<code> with the failure's named numbers when the engine gave it a
+ * code this page knows, else the engine's own (English) message.
+ * error: an EngineError ({ message, code, params }) or a string.
+ */
+export function errorText(lang, error) {
+  const code = error?.code;
+  const params = error?.params ?? {};
+  if (code) {
+    for (const key of [params.axis ? `engine.${code}.${params.axis}` : null, `engine.${code}`]) {
+      if (key && Object.hasOwn(STRINGS.en, key)) return t(lang, key, params);
+    }
+  }
+  return typeof error === 'string' ? error : String(error?.message ?? error);
 }

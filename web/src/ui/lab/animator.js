@@ -20,6 +20,7 @@ export class LabAnimator extends EventTarget {
     super();
     this.lang = options.lang ?? 'en';
     this.speed = options.speed ?? 3;
+    this.mode = options.mode ?? 'conv';  // 'pool': a window slides, not a kernel
     this.isPlaying = false;
     this.isActive = false;
     this.timer = 0;
@@ -63,7 +64,13 @@ export class LabAnimator extends EventTarget {
     ui.fwd.textContent = t(L, 'lab.anim.step');
     ui.showAll.textContent = t(L, 'lab.anim.all');
     ui.speed.name.textContent = t(L, 'lab.speed');
-    ui.scrubLabel.firstChild.textContent = t(L, 'lab.anim.position');
+    ui.scrubLabel.firstChild.textContent = t(L, this.mode === 'pool' ? 'lab.anim.position.pool' : 'lab.anim.position');
+  }
+
+  /** 'conv' or 'pool': what slides, a kernel or a window. */
+  setMode(mode) {
+    this.mode = mode;
+    this.texts();
   }
 
   setLang(lang) {

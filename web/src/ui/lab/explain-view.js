@@ -3,7 +3,7 @@
 // then the bias and the activation), for pooling the values of its window
 // and their maximum or average; and the same said in one sentence for
 // screen readers.
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { el, formatValue } from '../dom.js';
 import { activationSpec } from './layer.js';
 
@@ -50,7 +50,7 @@ export class LabExplainView {
       return;
     }
     if (e.error) {
-      this.body.replaceChildren(el('p', { class: 'lab-error', text: e.error }));
+      this.body.replaceChildren(el('p', { class: 'lab-error', text: errorText(L, e.failure ?? e.error) }));
       return;
     }
     const [, , oh, ow] = r.geometry.outShape;

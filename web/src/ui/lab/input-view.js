@@ -59,7 +59,7 @@ export class LabInputView extends EventTarget {
     const m = s.input === 'grid' ? maxAbs(input.data) : 1;
     const padText = s.mode === 'pool' && s.pool === 'max' ? '−∞' : '0';
     this.pad = pad;
-    this.title.textContent = t(L, 'lab.inputTitle', { c: input.channels, h: input.height, w: input.width });
+    this.title.textContent = inputTitle(L, input, pad);
     while (this.grids.length > input.channels) this.grids.pop().box.remove();
     while (this.grids.length < input.channels) {
       const ch = this.grids.length;
@@ -103,7 +103,8 @@ export class LabInputView extends EventTarget {
     const items = [];
     if (pad.top || pad.bottom || pad.left || pad.right) items.push(['lab-pad', t(L, 'lab.legend.pad')]);
     const dropped = geometry && (geometry.droppedRows || geometry.droppedCols);
-    if (unusedR || unusedC) items.push(['lab-unused', t(L, dropped ? 'lab.legend.unusedCeil' : 'lab.legend.unused')]);
+    const unusedKey = dropped ? 'lab.legend.unusedCeil' : state.mode === 'pool' ? 'lab.legend.unusedPool' : 'lab.legend.unused';
+    if (unusedR || unusedC) items.push(['lab-unused', t(L, unusedKey)]);
     if (geometry) items.push(['lab-tap', t(L, state.mode === 'conv' ? 'lab.legend.tap' : 'lab.legend.window')]);
     if (state.mode === 'pool' && state.pool === 'max' && geometry) items.push(['lab-winner', t(L, 'lab.legend.winner')]);
     this.legend.replaceChildren(...items.map(([cls, text]) => el('li', {}, el('span', { class: `lab-swatch ${cls}` }), text)));
@@ -122,4 +123,21 @@ export class LabInputView extends EventTarget {
     cells[y * input.width + x] = v;
     this.dispatchEvent(new CustomEvent('change', { detail: { fields: { cells } } }));
   }
+}
+
+/**
+ * The input's shape and, with padding, the padded size written as the notes
+ * write it: "Input 1×7×7; with its padding 9×9 = (7 + 2·1)×(7 + 2·1)".
+ */
+export function inputTitle(lang, input, pad) {
+  const { channels: c, height: h, width: w } = input;
+  if (!pad.top && !pad.bottom && !pad.left && !pad.right) return t(lang, 'lab.inputTitle.plain', { c, h, w });
+  const sum = (n, p0, p1) => (p0 === p1 ? `${n} + 2·${p0}` : `${n} + ${p0} + ${p1}`);
+  const hsum = sum(h, pad.top, pad.bottom);
+  const wsum = sum(w, pad.left, pad.right);
+  const ph = h + pad.top + pad.bottom;
+  const pw = w + pad.left + pad.right;
+  return hsum === wsum
+    ? t(lang, 'lab.inputTitle', { c, h, w, ph, pw, sum: hsum })
+    : t(lang, 'lab.inputTitle.axes', { c, h, w, ph, pw, hsum, wsum });
 }

@@ -222,6 +222,7 @@ export class ConvLab extends EventTarget {
     const input = labInput(s, this.digit);
     this.views.controls.sync(s);
     this.views.animator.setSpeed(s.speed);
+    this.views.animator.setMode(s.mode);
     this.views.input.setState(s, input);
     this.views.filters.setState(s, input.channels);
     this.root.dataset.mode = s.mode;
@@ -260,7 +261,8 @@ export class ConvLab extends EventTarget {
         result.plain = plain.output.data;
       }
     } catch (e) {
-      result = { ok: false, state, layer, error: e?.message ?? String(e) };
+      // error: the engine's (English) message; failure: with its code and named numbers, said in the reader's language
+      result = { ok: false, state, layer, error: e?.message ?? String(e), failure: { message: e?.message ?? String(e), code: e?.code ?? '', params: e?.params ?? {} } };
     }
     this.inFlight = false;
     if (this.dirty) {
@@ -298,7 +300,7 @@ export class ConvLab extends EventTarget {
       e = await this.client.request('explainCell', {
         spec: r.layer.spec, shape: r.layer.shape, input: r.layer.input, weight: r.layer.weight, bias: r.layer.bias, cell: [0, c, y, x] });
     } catch (err) {
-      e = { error: err?.message ?? String(err) };
+      e = { error: err?.message ?? String(err), failure: { message: err?.message ?? String(err), code: err?.code ?? '', params: err?.params ?? {} } };
     }
     if (gen !== this.explainGen) return;
     this.explaining = false;

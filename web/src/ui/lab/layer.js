@@ -139,9 +139,17 @@ export function pytorchLayer(spec) {
   return `${spec.type === 'avgpool2d' ? 'nn.AvgPool2d' : 'nn.MaxPool2d'}(${args.join(', ')})`;
 }
 
-/** The lab's layer (and activation) as PyTorch lines. */
-export function pytorchLines(state, channels) {
-  const lines = [pytorchLayer(state.mode === 'pool' ? poolSpec(state) : convSpec(state, channels))];
+/**
+ * The lab's layer (and activation) as PyTorch lines. With a true convolution
+ * (flip), PyTorch, which slides the kernel as it is, needs the weights shown
+ * (w) turned half a turn to give the lab's output: `flipComment`, when
+ * one is given, is the line before the one that sets them.
+ */
+export function pytorchLines(state, channels, flipComment = '') {
+  const layer = pytorchLayer(state.mode === 'pool' ? poolSpec(state) : convSpec(state, channels));
+  const lines = state.mode === 'conv' && state.flip
+    ? [`conv = ${layer}`, ...(flipComment ? [flipComment] : []), 'conv.weight.data = torch.flip(w, dims=[2, 3])']
+    : [layer];
   const act = activationSpec(state);
   if (act) lines.push({ relu: 'nn.ReLU()', sigmoid: 'nn.Sigmoid()', tanh: 'nn.Tanh()' }[act.type]);
   return lines;
@@ -152,7 +160,8 @@ export function pytorchLines(state, channels) {
  * conv layer and the lab's pooling (type, window, stride, padding, ceil_mode,
  * count_include_pad) on its first pooling layer. Returns { specs, conv, pool, changes, denseIndex }:
  * the indices of those layers (-1 if none), the settings that differ from
- * the original [{ key, from, to }], and the first dense layer's index.
+ * the original [{ key, from, to, layer }] (layer: the index of the layer
+ * that changes), and the first dense layer's index.
  */
 export function adaptNetwork(specs, state) {
   const out = specs.map((s) => ({ ...s }));
@@ -160,7 +169,7 @@ export function adaptNetwork(specs, state) {
   const pool = out.findIndex((s) => s.type === 'maxpool2d' || s.type === 'avgpool2d');
   const changes = [];
   const set = (layer, key, label, value, original) => {
-    if (String(original) !== String(value)) changes.push({ key: label, from: original, to: value });
+    if (String(original) !== String(value)) changes.push({ key: label, from: original, to: value, layer: layer === out[conv] ? conv : pool });
     layer[key] = value;
   };
   if (conv >= 0) {

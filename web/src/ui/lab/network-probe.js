@@ -7,7 +7,7 @@
 //
 // A class given a container and options (client, lang, model, digit); no
 // module state; all text from i18n.js.
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { el } from '../dom.js';
 import { divergingRgb, maxAbs } from '../colormap.js';
 import { adaptNetwork, pytorchLayer } from './layer.js';
@@ -109,7 +109,7 @@ export class NetworkProbe {
     try {
       view = await this.compute();
     } catch (e) {
-      view = { kind: 'broken', message: e?.message ?? String(e) };
+      view = { kind: 'broken', failure: failureOf(e), layer: -1 };
     }
     this.inFlight = false;
     if (this.dirty) {
@@ -136,7 +136,7 @@ export class NetworkProbe {
       try {
         net = await this.client.request('createNetwork', { specs: stack, inputShape: INPUT_SHAPE, seed: 0 });
       } catch (e) {
-        return { ...base, kind: 'broken', message: e?.message ?? String(e) };
+        return { ...base, kind: 'broken', failure: failureOf(e), layer: await this.failingLayer(stack), stack };
       }
       this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
       const got = net.layers.at(-1).outShape[1];
@@ -165,10 +165,42 @@ export class NetworkProbe {
     }
   }
 
+  /**
+   * The index of the first layer of `specs` that the engine refuses on the
+   * probe's input (the shortest stack that fails), or -1: so that the page
+   * names that layer with its own numbering.
+   */
+  async failingLayer(specs) {
+    for (let n = 1; n <= specs.length; n++) {
+      try {
+        const net = await this.client.request('createNetwork', { specs: specs.slice(0, n), inputShape: INPUT_SHAPE, seed: 0 });
+        this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
+      } catch {
+        return n - 1;
+      }
+    }
+    return -1;
+  }
+
+  /** A layer as the page names it: its number (the input is layer 0) and its kind. */
+  layerName(index, specs) {
+    return { n: index + 1, name: t(this.lang, `layer.${specs[index].type}`) };
+  }
+
   describeChanges(changes) {
     const L = this.lang;
     const parts = changes.map((c) => t(L, `lab.net.change.${c.key}`, { v: c.key === 'pool' ? t(L, `lab.net.poolKind.${c.to}`) : pad(c.to, L) }));
     return parts.length ? parts.join(t(L, 'lab.net.and')) : t(L, 'lab.net.noChange');
+  }
+
+  /** Why the changed network cannot run, naming the layer as the page numbers it when it is known. */
+  brokenText(v) {
+    const L = this.lang;
+    const changes = this.describeChanges(v.adapted?.changes ?? []);
+    const message = errorText(L, v.failure);
+    return v.layer >= 0
+      ? t(L, 'lab.net.brokenAt', { changes, message, ...this.layerName(v.layer, v.stack) })
+      : t(L, 'lab.net.broken', { changes, message });
   }
 
   render() {
@@ -190,17 +222,25 @@ export class NetworkProbe {
       return;
     }
     const { adapted, original } = v;
-    const layerLines = [];
-    for (const i of [adapted.conv, adapted.pool]) {
-      if (i < 0) continue;
-      layerLines.push(el('li', {}, el('code', { text: pytorchLayer(original[i]) }), ' → ', el('code', { text: pytorchLayer(adapted.specs[i]) })));
+    if (!adapted) {  // it failed before the network was adapted
+      this.message.hidden = false;
+      this.message.textContent = this.brokenText(v);
+      this.prediction.replaceChildren();
+      this.maps.replaceChildren();
+      return;
     }
-    this.lines.replaceChildren(el('p', { text: t(L, 'lab.net.changed') }), el('ul', {}, layerLines));
+    const changed = [adapted.conv, adapted.pool].filter((i) => i >= 0 && adapted.changes.some((c) => c.layer === i));
+    const layerLines = changed.map((i) => el('li', { 'data-layer': String(i + 1) },
+      t(L, 'lab.net.changedLayer', this.layerName(i, adapted.specs)), ' ',
+      el('code', { text: pytorchLayer(original[i]) }), ' → ', el('code', { text: pytorchLayer(adapted.specs[i]) })));
+    this.lines.replaceChildren(...(layerLines.length
+      ? [el('p', { text: t(L, 'lab.net.changed') }), el('ul', {}, layerLines)]
+      : [el('p', { text: t(L, 'lab.net.unchanged') })]));
     if (v.kind === 'mismatch' || v.kind === 'broken') {
       this.message.hidden = false;
       this.message.textContent = v.kind === 'mismatch'
         ? t(L, 'lab.net.mismatch', { expected: v.expected, got: v.got, changes: this.describeChanges(adapted.changes) })
-        : t(L, 'lab.net.broken', { changes: this.describeChanges(adapted.changes), message: v.message });
+        : this.brokenText(v);
       this.prediction.replaceChildren();
       this.maps.replaceChildren();
       return;
@@ -225,6 +265,11 @@ export class NetworkProbe {
           t(L, 'lab.net.mapLabel', { n: ch + 1 })))));
     }));
   }
+}
+
+/** An engine error as the probe keeps it: its English message, its code and named numbers. */
+function failureOf(e) {
+  return { message: e?.message ?? String(e), code: e?.code ?? '', params: e?.params ?? {} };
 }
 
 function pad(v, lang) {

@@ -5,7 +5,7 @@
 // cross-correlation are marked.
 //
 // Events: 'select' { c, y, x } when the reader picks a cell (click or keys).
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { el, formatValue } from '../dom.js';
 import { divergingColour, needsLightText, maxAbs } from '../colormap.js';
 import { GridView, cellSize } from './grid.js';
@@ -39,7 +39,7 @@ export class LabOutputView extends EventTarget {
     const r = result;
     if (!r.ok) {
       this.error.hidden = false;
-      this.error.textContent = t(L, 'lab.impossible', { message: r.error });
+      this.error.textContent = t(L, 'lab.impossible', { message: errorText(L, r.failure ?? r.error) });
       this.maps.hidden = true;
       this.title.textContent = t(L, 'lab.outputTitle.none');
       return;

@@ -87,6 +87,11 @@ export function inputShape(kind, size) {
   return [1, size, size];
 }
 
+// The classic curve detector that CNN tutorials show (from Deshpande's "A
+// Beginner's Guide to Understanding Convolutional Neural Networks"): 30 along
+// a curve in a 7x7 filter, as [row, column] cells.
+const CURVE_7 = [[0, 5], [1, 4], [2, 3], [3, 3], [4, 3], [5, 3]];
+
 /**
  * One k x k filter slice for a preset, row-major:
  *   identity: 1 in the centre; blur: 1/(k*k) everywhere (the box blur);
@@ -94,6 +99,13 @@ export function inputShape(kind, size) {
  *            (0 -1 0 / -1 5 -1 / 0 -1 0 at 3x3);
  *   edge:    every pixel minus its neighbourhood (-1 everywhere, k*k-1 in
  *            the centre: the outline kernel).
+ * Filters with a direction (turned half a turn, they are not the same, so
+ * a true convolution gives another output than cross-correlation):
+ *   sobelX:  right minus left, weighted toward the centre row
+ *            (-1 0 1 / -2 0 2 / -1 0 1 at 3x3): finds vertical edges;
+ *   sobelY:  the same turned a quarter: bottom minus top, horizontal edges;
+ *   diagonal: +1 above the diagonal, -1 below it (0 1 1 / -1 0 1 / -1 -1 0);
+ *   curve:   the curve detector, its 7x7 cells scaled to k x k.
  * The centre of an even kernel is the upper-left of its middle four.
  */
 export function presetKernel(name, k) {
@@ -119,6 +131,21 @@ export function presetKernel(name, k) {
     case 'edge':
       w.fill(-1);
       w[centre] = k * k - 1;
+      break;
+    case 'sobelX':
+    case 'sobelY':
+      for (let y = 0; y < k; y++) {
+        for (let x = 0; x < k; x++) {
+          const [along, across] = name === 'sobelX' ? [x, y] : [y, x];
+          w[y * k + x] = Math.sign(along - c) * (c + 1 - Math.abs(across - c));
+        }
+      }
+      break;
+    case 'diagonal':
+      for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) w[y * k + x] = Math.sign(x - y);
+      break;
+    case 'curve':
+      for (const [r, col] of CURVE_7) w[Math.round((r * (k - 1)) / 6) * k + Math.round((col * (k - 1)) / 6)] = 30;
       break;
     default:
       throw new RangeError(`unknown filter preset ${JSON.stringify(String(name))}`);

@@ -10,7 +10,7 @@
 export const MODES = Object.freeze(['conv', 'pool']);
 export const INPUTS = Object.freeze(['grid', 'digit', 'rgb']);
 export const PAD_MODES = Object.freeze(['explicit', 'valid', 'same']);
-export const PRESETS = Object.freeze(['edge', 'blur', 'sharpen', 'identity', 'custom']);
+export const PRESETS = Object.freeze(['edge', 'blur', 'sharpen', 'identity', 'sobelX', 'sobelY', 'diagonal', 'curve', 'custom']);
 export const ACTIVATIONS = Object.freeze(['none', 'relu', 'sigmoid', 'tanh']);
 export const POOLS = Object.freeze(['max', 'avg']);
 

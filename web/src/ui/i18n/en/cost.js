@@ -9,5 +9,5 @@ export default {
   'cost.macs': 'Multiply-adds',
   'cost.ms': 'Time (ms)',
   'cost.total': 'Total',
-  'cost.note': 'Times are measured inside the engine, as the mean of the last {n} runs (the browser\'s clock only ticks in steps of about 0.1 ms); multiply-adds are counted from each layer\'s shape.',
+  'cost.note': 'Times are measured inside the engine, as the mean of the last {n} {n|run|runs} (the browser\'s clock only ticks in steps of about 0.1 ms); multiply-adds are counted from each layer\'s shape.',
 };

@@ -3,14 +3,14 @@
 // The same keys in Korean: ../ko/network.js.
 export default {
   'net.waiting': 'The layers appear here once the model has loaded.',
-  'net.params': '{n} parameters',
-  'net.mapsLabel': 'Layer {layer} ({name}): {maps} feature maps. Arrow keys pick one, Enter keeps it enlarged.',
+  'net.params': '{n} {n|parameter|parameters}',
+  'net.mapsLabel': 'Layer {layer} ({name}): {maps} feature {maps|map|maps}. Arrow keys pick one, Enter keeps it enlarged.',
   'net.filters': 'The {n} filters ({k} weights each): map k below is filter k slid over the input',
 
   'layer.input': 'Input',
   'layer.input.about': 'The 28×28 image, one channel of brightness.',
   'layer.conv2d': 'Convolution',
-  'layer.conv2d.about': '{outC} filters of {k}×{inC}, stride {stride}, padding {pad}: each output map is one filter slid over all {inC} input channels (line up, multiply, add).',
+  'layer.conv2d.about': '{outC} {outC|filter|filters} of {k}×{inC}, stride {stride}, padding {pad}: each output map is one filter slid over the input\'s {inC} {inC|channel|channels} at once (line up, multiply, add).',
   'layer.maxpool2d': 'Max pooling',
   'layer.maxpool2d.about': '{k} window, stride {stride}: keeps the largest value of each window. No weights; the channels stay.',
   'layer.avgpool2d': 'Average pooling',
@@ -26,7 +26,7 @@ export default {
   'layer.flatten': 'Flatten',
   'layer.flatten.about': 'The maps laid end to end as one vector (one row per channel here). Nothing is computed.',
   'layer.dense': 'Fully connected',
-  'layer.dense.about': '{inF} inputs → {outF} outputs: every output is a weighted sum of every input, plus a bias.',
+  'layer.dense.about': '{inF} {inF|input|inputs} → {outF} {outF|output|outputs}: every output is a weighted sum of every input, plus a bias.',
   'layer.softmax': 'Softmax',
   'layer.softmax.about': 'Turns the scores into probabilities that add up to 1.',
 
@@ -39,6 +39,6 @@ export default {
   'zoom.hint': 'Point at a map to enlarge it; click to keep it here.',
   'zoom.none': 'Point at a feature map.',
   'zoom.map': 'Layer {layer} ({name}): map {map} of {maps}, {h}×{w}',
-  'zoom.vector': 'Layer {layer} ({name}): {n} values',
+  'zoom.vector': 'Layer {layer} ({name}): {n} {n|value|values}',
   'zoom.value': 'at ({x}, {y}): {v}',
 };

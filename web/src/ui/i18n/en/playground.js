@@ -43,6 +43,8 @@ export default {
   'probs.emptyFashion': 'Pick an image below, or draw',
   'probs.truth': 'The image is labelled “{label}”.',
   'probs.sure': '{percent}% sure',
+  'probs.either': '{a} or {b}?',
+  'probs.unsure': 'Not sure: {a} ({pa}%) or {b} ({pb}%)',
   'probs.timing': 'Last update: {total} ms from the pen to these bars and maps (the network itself: {engine} ms)',
   'probs.timingOther': 'Last update: {total} ms to these bars and maps (the network itself: {engine} ms)',
 

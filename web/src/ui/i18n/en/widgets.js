@@ -1,5 +1,6 @@
 // English text of the embeddable widgets (web/src/components/): their regions,
-// the warnings about their attributes, the embed page and the language picker.
+// the warnings about their attributes, the embed page, the language picker
+// and the page for teachers.
 // The same keys in Korean: ../ko/widgets.js.
 export default {
   'widget.region.drawClassify': 'Draw a digit and see what the network says',
@@ -25,4 +26,21 @@ export default {
   'lang.name.en': 'English',
   'lang.name.ko': '한국어',
   'lang.refused': 'Not used: ?lang={value} is not a language of this page, so it stays in {lang}.',
+  'teach.widget': 'Widget',
+  'teach.lang': 'Language of the widget',
+  'teach.theme': 'Colours',
+  'teach.theme.auto': 'As the reader’s system is set',
+  'teach.theme.light': 'Light',
+  'teach.theme.dark': 'Dark',
+  'teach.controls': 'Controls shown',
+  'teach.autoplay': 'Slide the kernel on its own',
+  'teach.cost': 'Show each layer’s cost',
+  'teach.base': 'Address of the cnn-playground folder on your site',
+  'teach.preview': 'Preview',
+  'teach.settings': 'Change the lab’s settings here: the code above follows.',
+  'teach.code.element': 'For notes that keep a script (Jekyll, MkDocs, Hugo, …): the element, and the script once per page',
+  'teach.code.iframe': 'For hosts that strip scripts (Gatsby, velog, Notion, LMSs): the iframe',
+  'teach.copy': 'Copy',
+  'teach.copied': 'Copied.',
+  'teach.copyByHand': 'The browser did not allow copying: the text is selected, copy it with Ctrl+C.',
 };

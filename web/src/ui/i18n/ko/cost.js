@@ -2,10 +2,10 @@
 // The same keys in English: ../en/cost.js.
 export default {
   'cost.title': '층별 비용',
-  'cost.totals': '이미지 한 장에 매개변수 {params}개, 곱셈-덧셈 {macs}번',
+  'cost.totals': '이미지 한 장에 파라미터 {params}개, 곱셈-덧셈 {macs}번',
   'cost.layer': '층',
   'cost.shape': '출력',
-  'cost.params': '매개변수',
+  'cost.params': '파라미터',
   'cost.macs': '곱셈-덧셈',
   'cost.ms': '시간 (ms)',
   'cost.total': '합계',

@@ -3,7 +3,7 @@
 // The same keys in English: ../en/network.js.
 export default {
   'net.waiting': '모델을 불러오면 여기에 층들이 나타납니다.',
-  'net.params': '매개변수 {n}개',
+  'net.params': '파라미터 {n}개',
   'net.mapsLabel': '{layer}층 ({name}): 특성 맵 {maps}개. 화살표 키로 고르고 Enter로 확대를 고정합니다.',
   'net.filters': '필터 {n}개 (각각 {k} 가중치): 아래의 k번 특성 맵은 k번 필터를 입력 위로 밀며 얻은 것입니다',
 
@@ -12,9 +12,9 @@ export default {
   'layer.conv2d': '합성곱',
   'layer.conv2d.about': '{k}×{inC} 필터 {outC}개, 스트라이드 {stride}, 패딩 {pad}: 각 출력 특성 맵은 필터 하나를 입력 채널 {inC}개 전체 위로 밀며 얻습니다 (맞추고, 곱하고, 더하기).',
   'layer.maxpool2d': '최대 풀링',
-  'layer.maxpool2d.about': '{k} 창, 스트라이드 {stride}: 각 창의 가장 큰 값을 남깁니다. 가중치가 없고 채널 수는 그대로입니다.',
+  'layer.maxpool2d.about': '{k} 윈도, 스트라이드 {stride}: 각 윈도의 가장 큰 값을 남깁니다. 가중치가 없고 채널 수는 그대로입니다.',
   'layer.avgpool2d': '평균 풀링',
-  'layer.avgpool2d.about': '{k} 창, 스트라이드 {stride}: 각 창의 평균. 가중치가 없고 채널 수는 그대로입니다.',
+  'layer.avgpool2d.about': '{k} 윈도, 스트라이드 {stride}: 각 윈도의 평균. 가중치가 없고 채널 수는 그대로입니다.',
   'layer.relu': 'ReLU',
   'layer.relu.about': 'max(0, x): 음수는 0이 되고 나머지는 그대로 통과합니다.',
   'layer.leaky_relu': 'Leaky ReLU',

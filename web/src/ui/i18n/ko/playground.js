@@ -43,6 +43,8 @@ export default {
   'probs.emptyFashion': '아래에서 이미지를 고르거나 그려 보세요',
   'probs.truth': '이 이미지의 정답: “{label}”',
   'probs.sure': '확신 {percent}%',
+  'probs.either': '{a} 또는 {b}?',
+  'probs.unsure': '확실하지 않아요: {a} ({pa}%) 또는 {b} ({pb}%)',
   'probs.timing': '마지막 갱신: 펜에서 이 막대와 특성 맵까지 {total} ms (신경망 계산만: {engine} ms)',
   'probs.timingOther': '마지막 갱신: 이 막대와 특성 맵까지 {total} ms (신경망 계산만: {engine} ms)',
 

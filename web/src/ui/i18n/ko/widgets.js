@@ -1,5 +1,6 @@
 // Korean text of the embeddable widgets (web/src/components/): their regions,
-// the warnings about their attributes, the embed page and the language picker.
+// the warnings about their attributes, the embed page, the language picker
+// and the page for teachers.
 // The same keys in English: ../en/widgets.js.
 export default {
   'widget.region.drawClassify': '숫자를 그리면 신경망이 무엇인지 알려 줍니다',
@@ -16,7 +17,7 @@ export default {
   'widget.why.numbers': '−{max}부터 {max}까지의 수를 쉼표로 구분해 적어야 합니다',
   'widget.why.list': '다음 이름을 쉼표로 구분해 적어야 합니다: {values}',
   'embed.badValue': '적용하지 않음: 링크의 설정 {name}={value} ({why})',
-  'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name}이(가) 있습니다',
+  'embed.unknownKey': '적용하지 않음: 링크에 알 수 없는 설정 {name:이} 있습니다',
   'embed.badEncoding': '적용하지 않음: 링크의 일부를 읽을 수 없습니다 ({part})',
   'embed.tooLong': '링크가 너무 길어 읽지 않았습니다 ({n}자). 기본 설정을 보여 줍니다.',
   'embed.link': '이 설정으로 여는 링크',
@@ -25,4 +26,21 @@ export default {
   'lang.name.en': 'English',
   'lang.name.ko': '한국어',
   'lang.refused': '적용하지 않음: 링크의 ?lang={value} 값은 이 페이지의 언어가 아니어서 {lang} 그대로 보여 줍니다.',
+  'teach.widget': '위젯',
+  'teach.lang': '위젯의 언어',
+  'teach.theme': '색',
+  'teach.theme.auto': '읽는 사람의 시스템 설정대로',
+  'teach.theme.light': '밝게',
+  'teach.theme.dark': '어둡게',
+  'teach.controls': '보여 줄 조작 장치',
+  'teach.autoplay': '커널이 저절로 움직이기',
+  'teach.cost': '층마다 계산량 보이기',
+  'teach.base': '사이트에서 cnn-playground 폴더의 주소',
+  'teach.preview': '미리 보기',
+  'teach.settings': '여기서 실험실의 설정을 바꾸면 위의 코드가 따라 바뀝니다.',
+  'teach.code.element': '스크립트를 쓸 수 있는 노트(Jekyll, MkDocs, Hugo 등): 요소, 그리고 쪽마다 스크립트 한 번',
+  'teach.code.iframe': '스크립트를 지우는 곳(Gatsby, velog, Notion, LMS): iframe',
+  'teach.copy': '복사',
+  'teach.copied': '복사했습니다.',
+  'teach.copyByHand': '브라우저가 복사를 허용하지 않았습니다. 글이 선택되어 있으니 Ctrl+C로 복사하세요.',
 };

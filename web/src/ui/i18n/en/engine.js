@@ -1,0 +1,27 @@
+// English text of the engine's failures that carry a code (engine/geometry.cpp
+// gives each its named numbers): errorText() in ../../i18n.js picks
+// engine.<code>.<axis>, else engine.<code>. The engine keeps its own English
+// message for the C API and the logs; these are the page's sentences.
+// The same keys in Korean: ../ko/engine.js.
+export default {
+  'engine.value_too_small': '{field} must be at least {min}, not {value}.',
+  'engine.value_too_small.height': '{field} (height) must be at least {min}, not {value}.',
+  'engine.value_too_small.width': '{field} (width) must be at least {min}, not {value}.',
+  'engine.value_too_large': '{field} {value} is more than the limit {max}.',
+  'engine.value_too_large.height': '{field} (height) {value} is more than the limit {max}.',
+  'engine.value_too_large.width': '{field} (width) {value} is more than the limit {max}.',
+  'engine.same_needs_stride_1': "padding 'same' keeps the size only at stride 1 (PyTorch refuses it otherwise), but the stride is {stride_h}×{stride_w}.",
+  'engine.groups_do_not_divide': 'groups={groups} does not divide {field}={channels}.',
+  'engine.pool_padding_too_big.height': 'The pooling padding {padding} is more than half the window, which is {window} {window|row|rows} tall: at most {max} is allowed, as in PyTorch.',
+  'engine.pool_padding_too_big.width': 'The pooling padding {padding} is more than half the window, which is {window} {window|column|columns} wide: at most {max} is allowed, as in PyTorch.',
+  'engine.needs_image': '{kind} needs an image input (channels × height × width), but its input is a flat vector of {features} {features|value|values}.',
+  'engine.channels_do_not_match': 'The convolution expects {expected} input {expected|channel|channels} (in_channels), but its input has {got}.',
+  'engine.kernel_too_big.height': 'A kernel {kernel} {kernel|row|rows} tall does not fit in the padded input, which is only {padded} {padded|row|rows} tall ({size} + padding {pad_before} + {pad_after}).',
+  'engine.kernel_too_big.width': 'A kernel {kernel} {kernel|column|columns} wide does not fit in the padded input, which is only {padded} {padded|column|columns} wide ({size} + padding {pad_before} + {pad_after}).',
+  'engine.dilated_kernel_too_big.height': 'A kernel {kernel} {kernel|row|rows} tall with dilation {dilation} spans {span} rows, but the padded input is only {padded} {padded|row|rows} tall ({size} + padding {pad_before} + {pad_after}).',
+  'engine.dilated_kernel_too_big.width': 'A kernel {kernel} {kernel|column|columns} wide with dilation {dilation} spans {span} columns, but the padded input is only {padded} {padded|column|columns} wide ({size} + padding {pad_before} + {pad_after}).',
+  'engine.pool_window_too_big.height': 'A pooling window {window} {window|row|rows} tall does not fit in the padded input, which is only {padded} {padded|row|rows} tall ({size} + padding {padding} + {padding}).',
+  'engine.pool_window_too_big.width': 'A pooling window {window} {window|column|columns} wide does not fit in the padded input, which is only {padded} {padded|column|columns} wide ({size} + padding {padding} + {padding}).',
+  'engine.dense_needs_flat': 'The dense layer needs a flat input of {in_features} {in_features|feature|features}, but its input is {shape} (put a flatten layer before it).',
+  'engine.dense_in_features': 'The dense layer expects {expected} {expected|input|inputs} (in_features), but gets {got}.',
+};
