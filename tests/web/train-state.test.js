@@ -7,7 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadEngine } from '../../web/src/engine/engine.js';
-import { createHandlers } from '../../web/src/engine/handlers.js';
+import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
   PRESETS, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
@@ -15,7 +15,7 @@ import {
 
 let h;
 before(async () => {
-  h = createHandlers(await loadEngine());
+  h = createTrainingHandlers(await loadEngine());
 });
 
 test('an architecture and its hyperparameters go into a URL query and come back the same', () => {

@@ -1,4 +1,4 @@
-// Training in the Worker's protocol (handlers.js, training.js,
+// Training in the Worker's protocol (training-handlers.js, training.js,
 // training-data.js), run directly under Node on a small fixed problem: 8x8
 // images of four kinds of bar, with noise. To add a case: create a run as the
 // page does (trainCreate with layers, hyperparameters and the data) and check
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { loadEngine, EngineError } from '../../web/src/engine/engine.js';
 import { createHandlers } from '../../web/src/engine/handlers.js';
+import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
 import { fetchTrainingData } from '../../web/src/engine/training-data.js';
 import { encodeDataset } from '../../tools/prepare_data.js';
 
@@ -15,7 +16,7 @@ let engine;
 let h;
 before(async () => {
   engine = await loadEngine();
-  h = createHandlers(engine);
+  h = { ...createHandlers(engine), ...createTrainingHandlers(engine) };
 });
 
 /** 4 classes (horizontal, vertical, diagonal, anti-diagonal bar) at random places, with noise. */
@@ -248,7 +249,7 @@ test('the training data is fetched from the page\'s origin only, and used only i
   // through the Worker's ops: fetched once, progress while loading, then the run starts by itself
   let fetches = 0;
   const counting = serve(files());
-  const hw = createHandlers(engine, { origin, fetchFn: (url) => (fetches++, counting(url)) });
+  const hw = createTrainingHandlers(engine, { origin, fetchFn: (url) => (fetches++, counting(url)) });
   const a = hw.trainCreate({ ...RUN, data: undefined, dataset: 'bars', dataUrl: 'data/', epochs: 1 }).result;
   const b = hw.trainCreate({ ...RUN, data: undefined, dataset: 'bars', dataUrl: 'data/', epochs: 1 }).result;
   assert.equal(a.state, 'loading');

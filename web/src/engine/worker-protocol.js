@@ -6,9 +6,12 @@
 // EngineError's, for a page that says the failure in its reader's language).
 import { createHandlers } from './handlers.js';
 
-/** Serves the handlers of an engine (a promise of one) on `scope` (the worker's global). */
-export function serveEngine(scope, engineReady) {
-  const ready = Promise.resolve(engineReady).then((engine) => createHandlers(engine));
+/**
+ * Serves the handlers of an engine (a promise of one) on `scope` (the
+ * worker's global); `makeHandlers(engine)` gives them (default: handlers.js's).
+ */
+export function serveEngine(scope, engineReady, makeHandlers = createHandlers) {
+  const ready = Promise.resolve(engineReady).then((engine) => makeHandlers(engine));
   scope.onmessage = async (event) => {
     const { id, op, payload } = event.data ?? {};
     try {
