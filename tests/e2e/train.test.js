@@ -10,20 +10,11 @@
 // Screenshots go to test-results/ (look at them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../tools/serve.js';
+import { openBrowser, OUT } from './browser.js';
 import { lowContrastTexts } from './contrast.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync'];
-const OUT = new URL('../../test-results/', import.meta.url);
 
-let server, context, page, base, profile;
-const errors = [];
+let browser, context, page, base, errors;
 
 const $ = (id, p = page) => p.locator(`[data-testid=${id}]`);
 const layer = (i, p = page) => $('train-layer', p).nth(i);
@@ -62,22 +53,13 @@ async function until(test, p = page, timeout = 240000) {
 }
 
 before(async () => {
-  server = await startServer(0);
-  base = `http://127.0.0.1:${server.address().port}`;
-  profile = mkdtempSync(join(tmpdir(), 'cnn-e2e-train-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  mkdirSync(OUT, { recursive: true });
+  browser = await openBrowser('train');
+  ({ base, context, page, errors } = browser);
   await openTrain();
 });
 
 after(async () => {
-  await context?.close();
-  server?.close();
-  try { rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); } catch { /* only a temp dir */ }
+  await browser?.close();
 });
 
 test('a small network built in the editor learns: the loss falls and held-out accuracy is far above chance', async () => {

@@ -1,4 +1,4 @@
-// npm run bench: the comparison of issue 7 in one Node process (single
+// npm run bench: the comparison with the engines people use instead, in one Node process (single
 // thread, SIMD on), then, for context, our native build's figures (a
 // subprocess: tools/bench_model.cpp, tools/bench_conv.cpp), then the same
 // comparison on the bench page in headless Chromium (tools/bench/browser.js).
