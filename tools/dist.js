@@ -1,7 +1,9 @@
 // Builds the self-contained widget artefact, a folder a teacher copies next
 // to their notes and serves from any static server, with no network needed:
-//   cnn-playground.js  every widget, the engine Worker, the wasm engine and
-//                      the default model, in one ES module
+//   cnn-playground.js  every widget, the engine Worker and the default
+//                      model, in one ES module
+//   cnn.wasm           the engine, fetched by the Worker from beside the
+//                      module (raw, it compresses better than as base64)
 //   models/            the sample images and the catalogue's other models
 //                      (fetched only by a widget that shows them)
 //   embed.html         the iframe embed page (settings in its URL hash)
@@ -11,8 +13,9 @@
 // dist builds the wasm first). Prints each file's size, raw and compressed.
 //
 // How the one file works: esbuild bundles the Worker (worker-protocol.js,
-// engine.js, cnn.js and the wasm as base64) into a string; the widgets'
-// bundle holds that string and starts the Worker from a Blob URL. Three
+// engine.js, cnn.js) into a string; the widgets' bundle holds that string
+// and starts the Worker from a Blob URL, telling it the folder it came from
+// (a Blob-URL Worker has no URL of its own to find cnn.wasm by). Three
 // modules of web/src/components/ have a constant that is null when they are
 // served unbundled and that this build fills in: WORKER_SOURCE
 // (engine-client.js), STYLE_TEXTS (styles.js), INLINED and ASSET_BASE (models.js).
@@ -37,14 +40,12 @@ function fill(source, name, value, file) {
 }
 
 async function workerSource() {
-  const wasm = readFileSync(join(WEB, 'build', 'cnn.wasm')).toString('base64');
+  // ASSET_BASE: the bundle's folder, set by engine-client.js before this source
   const entry = `
     import createModule from './web/build/cnn.js';
     import { loadEngine } from './web/src/engine/engine.js';
     import { serveEngine } from './web/src/engine/worker-protocol.js';
-    const WASM = ${JSON.stringify(wasm)};
-    const wasmBinary = Uint8Array.from(atob(WASM), (c) => c.charCodeAt(0));
-    serveEngine(self, loadEngine({ createModule, wasmBinary }));
+    serveEngine(self, loadEngine({ createModule, wasmUrl: new URL('cnn.wasm', self.CNN_ASSET_BASE).href }));
   `;
   const out = await build({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
@@ -85,6 +86,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   const styles = (await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
     .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
   const models = await modelFiles(outDir);
+  copyFileSync(join(WEB, 'build', 'cnn.wasm'), join(outDir, 'cnn.wasm'));
   const fills = {
     'engine-client.js': ['WORKER_SOURCE', worker],
     'styles.js': ['STYLE_TEXTS', styles],
@@ -115,7 +117,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
     if (!html.includes(DEV_SCRIPT)) throw new Error(`web/${page}: expected ${DEV_SCRIPT}`);
     writeFileSync(join(outDir, page), html.replace(DEV_SCRIPT, 'src="cnn-playground.js"'));
   }
-  return ['cnn-playground.js', ...PAGES, ...models.copied].map((file) => {
+  return ['cnn-playground.js', 'cnn.wasm', ...PAGES, ...models.copied].map((file) => {
     const bytes = readFileSync(join(outDir, file));
     return {
       file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,

@@ -610,7 +610,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-playground.js', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(files, ['cnn-playground.js', 'cnn.wasm', 'embed.html', 'lecture.html', 'teach.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });
