@@ -239,6 +239,10 @@ test('flattening: the digit moved by one pixel, as maps and as the vector; neigh
   await page.mouse.click(box.x + (25.5 / 28) * box.width, box.y + (2.5 / 28) * box.height);
   assert.match(await text('fc-neighbours'), new RegExp(`row 3, column 26 is value ${at(3, 26)} of the vector; its neighbour below is value ${at(4, 26)}`));
   assert.equal(await $('fc-strip-0').locator('.fc-tick').count(), 3);
+  // and the arrow keys move it: one row down
+  await $('fc-map-0').focus();
+  await page.keyboard.press('ArrowDown');
+  assert.match(await text('fc-neighbours'), new RegExp(`row 4, column 26 is value ${at(4, 26)} of the vector`));
 });
 
 test('in Korean: the 760 example and the counter, desktop and phone (look at the screenshots)', async () => {

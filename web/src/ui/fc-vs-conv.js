@@ -170,7 +170,8 @@ export class FcVsConvView extends EventTarget {
     ui.maps = [0, 1].map((i) => {
       const canvas = pixelCanvas(SIDE, SIDE, 'fc-map');
       const marks = el('div', { class: 'fc-marks' });
-      const box = el('div', { class: 'fc-map-box', 'data-testid': `fc-map-${i}`, onclick: (e) => this.pickAt(e, box) }, canvas, marks);
+      const box = el('div', { class: 'fc-map-box', 'data-testid': `fc-map-${i}`, tabindex: 0, role: 'img',
+        onclick: (e) => this.pickAt(e, box), onkeydown: (e) => this.pickKey(e) }, canvas, marks);
       const caption = el('figcaption');
       return { canvas, marks, box, caption, root: el('figure', { class: 'fc-figure' }, box, caption) };
     });
@@ -369,6 +370,7 @@ export class FcVsConvView extends EventTarget {
     ui.maps.forEach((m, i) => {
       paintCanvas(m.canvas, r.images[i], 0, SIDE, SIDE, gray, 0, 1);
       m.caption.textContent = i ? t(L, 'fc.map.shifted', { dir: t(L, `fc.shift.${r.shift}`) }) : t(L, 'fc.map.original');
+      m.box.setAttribute('aria-label', `${m.caption.textContent}. ${t(L, 'fc.map.pick')}`);
     });
     const [a, b] = r.vectors;
     const diff = new Float32Array(a.length);
@@ -399,6 +401,15 @@ export class FcVsConvView extends EventTarget {
       s.marks.replaceChildren(...spots.map(([yy, xx, cls]) => el('span', { class: `fc-tick ${cls}`,
         style: { left: `${(at(yy, xx) / a.length) * 100}%` } })));
     }
+  }
+
+  /** The arrow keys move the picked pixel. */
+  pickKey(event) {
+    const step = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    this.pick = { y: Math.min(SIDE - 1, Math.max(0, this.pick.y + step[0])), x: Math.min(SIDE - 1, Math.max(0, this.pick.x + step[1])) };
+    this.renderFlat();
   }
 
   /** A click on a map picks the pixel under it. */

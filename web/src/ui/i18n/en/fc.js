@@ -39,6 +39,7 @@ export default {
   'fc.shift.up': 'one pixel up',
   'fc.map.original': 'The digit (28×28)',
   'fc.map.shifted': 'Moved {dir}',
+  'fc.map.pick': 'Click a pixel, or move with the arrow keys, to see where it lands in the vector.',
   'fc.strip.original': 'as a vector',
   'fc.strip.shifted': 'moved',
   'fc.strip.changed': 'changed',

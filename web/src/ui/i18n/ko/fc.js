@@ -39,6 +39,7 @@ export default {
   'fc.shift.up': '위로 한 픽셀',
   'fc.map.original': '숫자 (28×28)',
   'fc.map.shifted': '{dir} 옮긴 숫자',
+  'fc.map.pick': '픽셀을 누르거나 화살표 키로 옮기면 그 픽셀이 벡터의 어디로 가는지 보입니다.',
   'fc.strip.original': '벡터로 펼침',
   'fc.strip.shifted': '옮긴 뒤',
   'fc.strip.changed': '바뀐 값',
