@@ -16,7 +16,7 @@
 // A class given a container and options { client, lang, digit }; no module
 // state; all text from i18n.js. destroy() frees what it made.
 import { t, errorText } from './i18n.js';
-import { el, formatNumber, pixelCanvas, paintCanvas } from './dom.js';
+import { el, formatNumber, pixelCanvas, paintCanvas, watchVisible } from './dom.js';
 import { colourTable } from './colormap.js';
 import { MODEL_CATALOGUE, openModel } from './models.js';
 import { sampleDigit } from './lab/presets.js';
@@ -69,14 +69,8 @@ export class FcVsConvView extends EventTarget {
     this.build(container);
     this.texts();
     // a drawing made while the section is off screen is only flattened once it is seen
-    this.visible = true;
-    if (typeof IntersectionObserver === 'function') {
-      this.observer = new IntersectionObserver((entries) => {
-        this.visible = entries.some((en) => en.isIntersecting);
-        if (this.visible && this.staleDigit) this.setDigit(this.digit);
-      });
-      this.observer.observe(this.root);
-    }
+    this.staleDigit = false;
+    this.watch = watchVisible(this.root, () => { if (this.staleDigit) this.setDigit(this.digit); });
     this.refresh();
   }
 
@@ -94,8 +88,8 @@ export class FcVsConvView extends EventTarget {
   /** A drawn digit (784 values in [0, 1]), or null for the sample digit. */
   setDigit(image) {
     this.digit = image && image.length === SIDE * SIDE ? Float32Array.from(image) : sampleDigit();
-    this.staleDigit = !this.visible;
-    if (this.visible) this.track('flat', () => this.flatten());
+    this.staleDigit = !this.watch.visible;
+    if (!this.staleDigit) this.track('flat', () => this.flatten());
   }
 
   /** Changes settings ({ size, channels, outputs, filters, kernel, hidden, shift }), checked; a RangeError names a bad one. */
@@ -109,7 +103,7 @@ export class FcVsConvView extends EventTarget {
 
   destroy() {
     this.destroyed = true;
-    this.observer?.disconnect();
+    this.watch.disconnect();
     this.root.remove();
   }
 
@@ -306,17 +300,19 @@ export class FcVsConvView extends EventTarget {
     this.renderFlat();
   }
 
+  /** Shows a part's failure (the engine's message, in the reader's language) in its line; true when there is one. */
+  failed(node, r) {
+    node.hidden = !r.failure;
+    node.textContent = r.failure ? t(this.lang, 'fc.failed', { message: errorText(this.lang, r.failure) }) : '';
+    return !!r.failure;
+  }
+
   renderCount() {
     const L = this.lang;
     const ui = this.ui;
     const r = this.countResult;
-    if (!r) return;
+    if (!r || this.failed(ui.countError, r)) return;
     const n = (x) => formatNumber(x, L);
-    ui.countError.hidden = !r.failure;
-    if (r.failure) {
-      ui.countError.textContent = t(L, 'fc.failed', { message: errorText(L, r.failure) });
-      return;
-    }
     const s = r.settings;
     const d = r.dense;
     const cv = r.conv;
@@ -342,13 +338,8 @@ export class FcVsConvView extends EventTarget {
     const L = this.lang;
     const ui = this.ui;
     const r = this.mnistResult;
-    if (!r) return;
+    if (!r || this.failed(ui.mnistError, r)) return;
     const n = (x) => formatNumber(x, L);
-    ui.mnistError.hidden = !r.failure;
-    if (r.failure) {
-      ui.mnistError.textContent = t(L, 'fc.failed', { message: errorText(L, r.failure) });
-      return;
-    }
     ui.mlp.textContent = t(L, 'fc.mlp', { hidden: r.hidden, first: n(r.mlp.layers[0]), second: n(r.mlp.layers[1]) });
     ui.mlpParams.textContent = t(L, 'fc.total', { n: n(r.mlp.paramCount) });
     ui.cnn.textContent = t(L, 'fc.cnn');
@@ -360,12 +351,7 @@ export class FcVsConvView extends EventTarget {
     const L = this.lang;
     const ui = this.ui;
     const r = this.flatResult;
-    if (!r) return;
-    ui.flatError.hidden = !r.failure;
-    if (r.failure) {
-      ui.flatError.textContent = t(L, 'fc.failed', { message: errorText(L, r.failure) });
-      return;
-    }
+    if (!r || this.failed(ui.flatError, r)) return;
     const gray = colourTable('gray');
     ui.maps.forEach((m, i) => {
       paintCanvas(m.canvas, r.images[i], 0, SIDE, SIDE, gray, 0, 1);

@@ -22,7 +22,7 @@
 //
 // Events: 'change' { state, query } when a setting changes; 'update' { ok,
 // error } when the grids show the result of the current settings.
-import { el } from '../dom.js';
+import { el, watchVisible } from '../dom.js';
 import { parseState, withField, toQuery } from './state.js';
 import { labLayer, activationSpec, labInput, fullSpecs, fullInput } from './layer.js';
 import { ALL_CONTROLS, LabControls } from './controls.js';
@@ -73,15 +73,8 @@ export class ConvLab extends EventTarget {
     this.sync();
     // A drawing made while the lab is off screen is only sent once it is seen,
     // so the lab never slows the page's own live classification.
-    this.visible = true;
     this.staleDigit = false;
-    if (typeof IntersectionObserver === 'function') {
-      this.observer = new IntersectionObserver((entries) => {
-        this.visible = entries.some((en) => en.isIntersecting);
-        if (this.visible && this.staleDigit) this.setDigit(this.digit);
-      });
-      this.observer.observe(this.root);
-    }
+    this.watch = watchVisible(this.root, () => { if (this.staleDigit) this.setDigit(this.digit); });
     this.refresh();
   }
 
@@ -108,8 +101,8 @@ export class ConvLab extends EventTarget {
   /** The drawn digit (784 values in [0, 1]), or null for the sample digit. */
   setDigit(image) {
     this.digit = image && image.length === 784 ? Float32Array.from(image) : null;
-    this.staleDigit = !this.visible;
-    if (!this.visible) return;
+    this.staleDigit = !this.watch.visible;
+    if (this.staleDigit) return;
     this.probe?.setDigit(this.digit);
     if (this.state.input === 'digit') this.refresh();
   }
@@ -156,7 +149,7 @@ export class ConvLab extends EventTarget {
   }
 
   destroy() {
-    this.observer?.disconnect();
+    this.watch.disconnect();
     this.stop();
     this.probe?.destroy();
     this.root.remove();
