@@ -134,3 +134,16 @@ test('the counter\'s numbers: a 32x32x3 image fully connected to 10 outputs agai
   assert.equal(conv.params, 10 * (5 * 5 * 3 + 1));
   assert.equal(conv.weights, 10 * 5 * 5 * 3);
 });
+
+test('the page\'s URL: the lab\'s keys are read beside the page\'s own, an example first, a bad one named and left out', async () => {
+  const { labStateFromUrl } = await import('../../web/src/ui/lab/mount.js');
+  const a = labStateFromUrl('?lang=ko&arch=c8k5-r&ff=4&ex=cs231n-760');
+  assert.deepEqual(a.problems, []);
+  assert.equal(a.state.fullFilters, 4);
+  assert.equal(a.state.fullPadding, 2);
+  const b = labStateFromUrl('?ex=kaist-28-f7&fk=12&k=9');
+  assert.deepEqual(b.problems.map((p) => [p.key, p.value]), [['fk', '12'], ['k', '9']]);
+  assert.match(b.problems[0].why, /fullKernel: 12 is outside 1 to 11/);
+  assert.equal(b.state.fullKernel, 7);
+  assert.equal(b.state.example, 'kaist-28-f7');
+});
