@@ -270,7 +270,8 @@ test('the widget: example= opens an example, the examples list is a control, a b
   await page.waitForFunction(() => customElements.get('cnn-conv-lab'));
   await page.evaluate(() => {
     document.body.innerHTML = '<cnn-conv-lab id="a" lang="en" example="cs231n-stacked" controls="examples,full,stack"></cnn-conv-lab>'
-      + '<cnn-conv-lab id="b" lang="en" example="cs231n-9000" full-size="300"></cnn-conv-lab>';
+      + '<cnn-conv-lab id="b" lang="en" example="cs231n-9000" full-size="300"></cnn-conv-lab>'
+      + '<cnn-conv-lab id="c" lang="en" example="cs231n-760" controls="kernel,stride"></cnn-conv-lab>';
   });
   const a = page.locator('#a');
   const wait = (w) => w.evaluate((el) => new Promise((resolve, reject) => {
@@ -284,6 +285,15 @@ test('the widget: example= opens an example, the examples list is a control, a b
   await wait(a);
   assert.match(await a.locator('[data-testid=lab-full-l1-params]').textContent(), / = 760$/);
   assert.equal(await a.locator('[data-testid=lab-full-l2]').count(), 0);
+  // with the drawn lab's controls, the full-size fields of the same ideas
+  const c = page.locator('#c');
+  await wait(c);
+  assert.match(await c.locator('[data-testid=lab-full-l1-params]').textContent(), / = 760$/);
+  assert.equal(await c.locator('[data-testid=lab-fullKernel]').isVisible(), true);
+  assert.equal(await c.locator('[data-testid=lab-fullStride]').isVisible(), true);
+  assert.equal(await c.locator('[data-testid=lab-fullFilters]').count(), 0);
+  assert.equal(await c.locator('[data-testid=lab-stack]').count(), 0);
+  assert.equal(await c.locator('[data-testid=lab-ex-cs231n-760]').count(), 0);
   const b = page.locator('#b');
   await wait(b);
   const msgs = await b.locator('[data-testid=widget-messages] li').allTextContents();

@@ -43,7 +43,7 @@ export class CnnConvLab extends CnnWidget {
   static options = { controls: ALL_CONTROLS, autoplay: null };
   static defaults = Object.freeze({ mode: 'conv' });
   static defaultControls = Object.freeze(['input', 'size', 'kernel', 'stride', 'padding', 'dilation', 'filters',
-    'weights', 'flip', 'activation', 'animation', 'pytorch', 'full', 'stack']);
+    'weights', 'flip', 'activation', 'animation', 'pytorch']);
 
   get regionKey() {
     return 'widget.region.convLab';

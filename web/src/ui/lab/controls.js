@@ -17,8 +17,11 @@ export const ALL_CONTROLS = Object.freeze([
   'network', 'pytorch', 'full', 'stack', 'examples',
 ]);
 
-// the full-size convolution's fields (number boxes: 224 or 512 steps are too many for a slider)
+// the full-size convolution's fields (number boxes: 224 or 512 steps are too many for a slider),
+// each shown with the control 'full', or with the drawn lab's control of the same idea
 const FULL = ['fullSize', 'fullChannels', 'fullKernel', 'fullStride', 'fullPadding', 'fullDilation', 'fullFilters'];
+const FULL_LIKE = Object.freeze({ fullSize: 'size', fullChannels: 'input', fullKernel: 'kernel', fullStride: 'stride',
+  fullPadding: 'padding', fullDilation: 'dilation', fullFilters: 'filters' });
 const STACK = ['stackKernel', 'stackStride', 'stackPadding', 'stackFilters'];
 
 const RANGES = ['kernel', 'stride', 'dilation', 'filters', 'poolWindow', 'poolStride', 'poolPadding'];
@@ -125,13 +128,14 @@ export class LabControls extends EventTarget {
     // the full-size convolution, and a second one on its output
     const number = (f) => numberControl(f, FIELDS[f].min, FIELDS[f].max, (v) => this.emit({ [f]: v }));
     for (const f of [...FULL, ...STACK]) ui[f] = number(f);
-    ui.fullSet = el('fieldset', { class: 'lab-set' }, el('legend'), ...FULL.map((f) => ui[f].root));
+    const fullShown = FULL.filter((f) => this.shown.has('full') || this.shown.has(FULL_LIKE[f]));
+    ui.fullSet = el('fieldset', { class: 'lab-set' }, el('legend'), ...fullShown.map((f) => ui[f].root));
     ui.stack = this.check('stack');
     ui.stackSet = el('fieldset', { class: 'lab-set' }, el('legend'), ui.stack.root, ...STACK.map((f) => ui[f].root));
 
     ui.refused = el('p', { class: 'lab-refused', role: 'status', 'data-testid': 'lab-refused', hidden: true });
     container.append(top, show('examples', examples), ui.refused,
-      el('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet, show('full', ui.fullSet), show('stack', ui.stackSet)));
+      el('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet, fullShown.length ? ui.fullSet : null, show('stack', ui.stackSet)));
   }
 
   radioGroup(name, values) {
