@@ -33,6 +33,8 @@ import torch.nn.functional as F
 
 warnings.filterwarnings('ignore')
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'onnx'))
+from make_cases import MnistExample  # noqa: E402  (pytorch/examples' MNIST Net, as the importer's tests export it)
 IMAGENET = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 
@@ -100,29 +102,6 @@ def lenet_from_cnnm(path):
     net = nn.Sequential(*mods)
     net.load_state_dict(tensors)
     return net.eval()
-
-
-class MnistExample(nn.Module):
-    """pytorch/examples mnist/main.py's Net."""
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, 1)
-        self.conv2 = nn.Conv2d(32, 64, 3, 1)
-        self.dropout1 = nn.Dropout(0.25)
-        self.dropout2 = nn.Dropout(0.5)
-        self.fc1 = nn.Linear(9216, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = F.relu(self.conv1(x))
-        x = F.relu(self.conv2(x))
-        x = F.max_pool2d(x, 2)
-        x = self.dropout1(x)
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = self.dropout2(x)
-        x = self.fc2(x)
-        return F.log_softmax(x, dim=1)
 
 
 class RgbNet(nn.Module):
