@@ -27,6 +27,8 @@ const file = (name) => readFileSync(join(dir, name));
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cnn-import-'));
   execFileSync(PYTHON, [GENERATOR, dir], { stdio: 'inherit' });
+  writeFileSync(join(dir, 'digits.txt'), `${['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'].join('\n')}\n`);
+  writeFileSync(join(dir, 'three.json'), JSON.stringify(['a', 'b', 'c']));
   b = await openBrowser('import');
   page = b.page;
   // the exports, served by the page's own site under /imported/ (a missing one is a 404)
@@ -207,6 +209,12 @@ test('a damaged export, a file of another kind and labels that do not fit are re
   await opened('damaged.onnx');
   assert.match(await status.textContent(), /읽을 수 있는 ONNX 모델이 아닙니다/);
   await page.screenshot({ path: new URL('import-refused-ko.png', OUT).pathname, fullPage: false });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('[data-testid=model-import]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: new URL('import-phone-ko.png', OUT).pathname, fullPage: false });
+  await page.locator('[data-testid=image-input-box]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: new URL('import-rgb-phone-ko.png', OUT).pathname, fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('#lang').selectOption('en');
   assert.equal(await page.evaluate(() => globalThis.cnnPlayground.net.id), before, 'still the RGB model');
 });
@@ -217,11 +225,17 @@ test('the widget opens model="..." from its site, and names the attribute when t
     <cnn-draw-classify id="missing" model="/imported/nothing.onnx"></cnn-draw-classify>
     <cnn-draw-classify id="html" model="/imported/page.onnx"></cnn-draw-classify>
     <cnn-draw-classify id="bad" model="javascript:alert(1).onnx" normalize="1,2,3"></cnn-draw-classify>
+    <cnn-draw-classify id="txt" model="/imported/lenet.onnx" labels="/imported/digits.txt"></cnn-draw-classify>
+    <cnn-draw-classify id="json" model="/imported/lenet.onnx" labels="/imported/three.json"></cnn-draw-classify>
     <script type="module" src="/src/components/cnn-playground.js"></script></body></html>`;
   await b.context.route('**/widget-import.html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
   const p = await b.context.newPage();
   try {
     await p.goto(`${b.base}/widget-import.html`);
+    for (const id of ['ok', 'missing', 'html', 'bad', 'txt', 'json']) {  // each is built when it first comes near the viewport
+      await p.locator(`#${id}`).scrollIntoViewIfNeeded();
+      await p.waitForTimeout(100);
+    }
     const statusOf = (id) => p.locator(`#${id}`).locator('[data-testid=status]');
     await p.waitForFunction(() => ['missing', 'html'].every((id) => /failed/.test(document.getElementById(id).shadowRoot?.querySelector('[data-testid=status]')?.textContent ?? '')), null, { timeout: 60000 });
     assert.match(await statusOf('missing').textContent(), /model="\/imported\/nothing\.onnx": the server answered 404/);
@@ -229,6 +243,10 @@ test('the widget opens model="..." from its site, and names the attribute when t
     const problems = await p.locator('#bad').evaluate((w) => w.shadowRoot.textContent);
     assert.match(problems, /model="javascript:alert\(1\)\.onnx"/);
     assert.match(problems, /normalize="1,2,3"/);
+    // labels from a file beside the notes; a file whose count does not fit the outputs is refused
+    await p.waitForFunction(() => document.getElementById('txt').playground?.net && /failed/.test(document.getElementById('json').shadowRoot?.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 60000 });
+    assert.deepEqual(await p.locator('#txt').evaluate((w) => w.playground.labels().slice(0, 3)), ['null', 'eins', 'zwei']);
+    assert.match(await statusOf('json').textContent(), /labels="\/imported\/three\.json" gives 3 labels, but the model has 10 outputs/);
     // the good one reads a drawing with the labels given
     const ok = p.locator('#ok');
     await p.waitForFunction(() => /your file/.test(document.getElementById('ok').shadowRoot?.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 60000 });

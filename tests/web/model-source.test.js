@@ -122,3 +122,16 @@ test('normalising the input is transforms.Normalize: per channel, or one value f
   assert.deepEqual(Array.from(one), [-1, 0, 1, -0.5, 0.5, 1]);
   assert.equal(normalizeInput(image, null, 3), image, 'no normalisation: the same image');
 });
+
+test('the model list holds one model from elsewhere at a time, a catalogue entry replaced in its place', async () => {
+  const { withEntry } = await import('../../web/src/ui/models.js');
+  const catalogue = [{ key: 'digits' }, { key: 'fashion' }];
+  const a = withEntry(catalogue, { key: 'file:a.onnx', name: 'a.onnx' });
+  assert.deepEqual(a.map((m) => m.key), ['digits', 'fashion', 'file:a.onnx']);
+  const b = withEntry(a, { key: 'file:b.onnx', name: 'b.onnx' });
+  assert.deepEqual(b.map((m) => m.key), ['digits', 'fashion', 'file:b.onnx']);
+  const c = withEntry(b, { key: 'digits', normalize: null });
+  assert.deepEqual(c.map((m) => m.key), ['digits', 'fashion', 'file:b.onnx']);
+  assert.equal(c[0].normalize, null);
+  assert.deepEqual(catalogue, [{ key: 'digits' }, { key: 'fashion' }], 'the list given is left as it was');
+});

@@ -10,7 +10,8 @@
 // crop-and-centre), lang.
 // Events: 'cnn-update' { top, probabilities, empty } after each prediction,
 // 'cnn-error' { message }.
-import { Playground, withEntry } from '../ui/playground.js';
+import { Playground } from '../ui/playground.js';
+import { withEntry } from '../ui/models.js';
 import { CnnWidget } from './widget.js';
 import { widgetModels, widgetEntry } from './models.js';
 

@@ -1,5 +1,5 @@
 import { readDataset } from '../engine/dataset.js';
-import { fetchBytes, checkModelBytes, parseLabelsFile, checkLabels, MAX_LABELS_BYTES } from './model-source.js';
+import { fetchBytes, checkModelBytes, parseLabelsFile, checkLabels, sniffModel, SourceError, MAX_LABELS_BYTES } from './model-source.js';
 
 // The models the playground can show, and how to open one in the engine
 // Worker. A catalogue entry names a model file (the engine's model format,
@@ -79,10 +79,20 @@ async function modelLabels(entry, net, base) {
     const url = new URL(entry.labelsUrl, base).href;
     what = entry.labelsWhat ?? `labels="${entry.labelsUrl}"`;
     const bytes = await fetchBytes(url, what, MAX_LABELS_BYTES);
+    if (sniffModel(bytes) === 'html') throw new SourceError('source.html', { what });
     labels = parseLabelsFile(new TextDecoder().decode(bytes), what, /\.json$/i.test(new URL(url).pathname));
   }
   if (labels) return checkLabels(labels, outputCount(net), what);
   return net.metadata?.labels?.length ? net.metadata.labels : null;
+}
+
+/** The model list with `entry` in place of the one of its key; one model from elsewhere (with a name) at a time. */
+export function withEntry(models, entry) {
+  const out = models.filter((m) => m.key === entry.key || !m.name || !entry.name);
+  const i = out.findIndex((m) => m.key === entry.key);
+  if (i >= 0) out[i] = entry;
+  else out.push(entry);
+  return out;
 }
 
 /**

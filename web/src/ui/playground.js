@@ -27,7 +27,7 @@ import { PreprocessView } from './preprocess-view.js';
 import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
-import { MODEL_CATALOGUE, openModel, openSamples } from './models.js';
+import { MODEL_CATALOGUE, openModel, openSamples, withEntry } from './models.js';
 import { ImageInput } from './image-input.js';
 import { normalizeInput, SourceError } from './model-source.js';
 import { el, pixelImage, formatNumber } from './dom.js';
@@ -117,7 +117,7 @@ export class Playground extends EventTarget {
     this.samplesBox.hidden = !!this.net && !this.net.entry?.samples;  // a model from elsewhere has none
     this.labelSamples();
     this.probs.setLabels(this.labels());
-    this.probs.setEmptyText(t(L, isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
+    this.probs.setEmptyText(t(L, !this.padFits() ? 'probs.emptyImage' : isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
     this.prep.setSampleCaption(isFashion(this.net) ? 'prep.sampleFashion' : 'prep.sample');
     this.showStatus();
   }
@@ -459,15 +459,6 @@ export class Playground extends EventTarget {
     this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since } }));
     if (this.dirty) this.changed(performance.now());  // keeps the time (and cause) of the first change made meanwhile
   }
-}
-
-/** The model list with `entry` in place of the one of its key; one model from elsewhere (with a name) at a time. */
-export function withEntry(models, entry) {
-  const out = models.filter((m) => m.key === entry.key || !m.name);
-  const i = out.findIndex((m) => m.key === entry.key);
-  if (i >= 0) out[i] = entry;
-  else out.push(entry);
-  return out;
 }
 
 /** Whether the open model is the catalogue's Fashion-MNIST entry, told by the entry's key. */

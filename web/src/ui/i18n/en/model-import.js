@@ -39,4 +39,5 @@ export default {
   'input.none': 'No image picked yet',
   'input.failed': 'The image could not be read: {message}',
   'prep.normalize': 'Normalised as in training: (x − {mean}) ÷ {std}, values {min} to {max}',
+  'probs.emptyImage': 'Pick an image',
 };
