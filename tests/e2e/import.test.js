@@ -129,8 +129,7 @@ test('a PyTorch export dropped on the page shows its feature maps and reads a dr
   await page.locator('#lang').selectOption('en');
 });
 
-test('picked with the file input: the MNIST example with its labels and a normalisation that changes the numbers as in PyTorch', async () => {
-  await page.locator('[data-testid=model-normalize]').fill('(0.1307,), (0.3081,)');
+test('picked with the file input: the MNIST example with the labels and normalisation of its metadata, which change the numbers as in PyTorch', async () => {
   await page.locator('[data-testid=model-file]').setInputFiles(join(dir, 'mnist.onnx'));
   await opened('mnist.onnx');
   const stage = page.locator('[data-testid=prep-normalize]');
@@ -141,7 +140,7 @@ test('picked with the file input: the MNIST example with its labels and a normal
   await settled(page);
   const { image, probabilities } = await nextResult();
   assert.equal(image.length, 784);
-  // the labels come from the export's metadata_props
+  // the labels and the normalisation come from the export's metadata_props
   assert.deepEqual(await page.evaluate(() => globalThis.cnnPlayground.labels().slice(0, 3)), ['zero', 'one', 'two']);
   // the stage's range is the input's, normalised: 0 -> -0.4242, 1 -> 2.821
   const [lo, hi] = await stage.evaluate((n) => [Number(n.dataset.min), Number(n.dataset.max)]);
@@ -159,7 +158,6 @@ test('picked with the file input: the MNIST example with its labels and a normal
   await stage.scrollIntoViewIfNeeded();
   await page.screenshot({ path: new URL('import-normalize-en.png', OUT).pathname, fullPage: false });
   console.log(`mnist example: page vs torch within ${worst.toExponential(2)}; without the normalisation the outputs differ by up to ${apart.toFixed(4)}`);
-  await page.locator('[data-testid=model-normalize]').fill('');
 });
 
 test('an RGB model says the pad cannot feed it and takes a picked image, normalised per channel', async () => {

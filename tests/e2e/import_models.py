@@ -11,7 +11,8 @@ OUT_DIR gets:
                     nn.Sequential, exported: it reads drawn digits
   mnist.onnx        pytorch/examples' MNIST Net (two 3x3 convs, max pool,
                     dropout, two linear layers, log-softmax), seeded weights,
-                    with metadata_props labels "zero".."nine"; mnist.pt its state
+                    with metadata_props labels "zero".."nine" and normalize
+                    "(0.1307,), (0.3081,)"; mnist.pt its state
   rgb.onnx          an RGB network (3x32x32), seeded weights
   rgb.png           a 32x32 colour picture (the picked image: no resizing)
   rgb.json          PyTorch's probabilities on it: plain, and normalised
@@ -117,11 +118,13 @@ class RgbNet(nn.Module):
         return F.softmax(self.fc(torch.flatten(x, 1)), dim=1)
 
 
-def export(model, shape, path, labels=None):
+def export(model, shape, path, metadata=None):
     torch.onnx.export(model.eval(), torch.zeros(1, *shape), path, opset_version=13)
-    if labels:  # ModelProto.metadata_props (field 14), appended: protobuf reads a field wherever it is
-        with open(path, 'ab') as f:
-            f.write(field(14, field(1, b'labels') + field(2, json.dumps(labels).encode())))
+    # ModelProto.metadata_props (field 14), appended: protobuf reads a field wherever it is
+    # (what onnx.helper.set_model_props writes)
+    with open(path, 'ab') as f:
+        for key, value in (metadata or {}).items():
+            f.write(field(14, field(1, key.encode()) + field(2, value.encode())))
 
 
 def field(number, data):
@@ -155,7 +158,8 @@ def main(out):
     mnist = MnistExample()
     torch.save(mnist.state_dict(), os.path.join(out, 'mnist.pt'))
     names = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
-    export(mnist, (1, 28, 28), os.path.join(out, 'mnist.onnx'), labels=names)
+    export(mnist, (1, 28, 28), os.path.join(out, 'mnist.onnx'),
+           {'labels': json.dumps(names), 'normalize': '(0.1307,), (0.3081,)'})
     rgb = RgbNet()
     export(rgb, (3, 32, 32), os.path.join(out, 'rgb.onnx'))
     g = torch.Generator().manual_seed(3)

@@ -58,12 +58,14 @@ export class ModelImport {
     this.labelsHint.textContent = t(L, 'import.labelsHint');
     const s = this.state;
     const params = s && Object.fromEntries(Object.entries(s.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, L) : v]));
-    this.status.textContent = !s ? '' : s.message ?? t(L, s.key, params);
+    if (s?.failure) params.message = this.playground.errorMessage(s.failure);
+    this.status.textContent = !s ? '' : t(L, s.key, params);
     this.status.classList.toggle('error', !!s?.error);
   }
 
-  say(key, params, error = false, message = null) {
-    this.state = { key, params, error, message };
+  /** The status line: a text key and its params; `failure` (an error) is said in the reader's language as {message}. */
+  say(key, params, error = false, failure = null) {
+    this.state = { key, params, error, failure };
     this.texts();
   }
 
@@ -111,7 +113,7 @@ export class ModelImport {
       key: `file:${name}`, name, bytes, what: `“${name}”`, normalize, labels, labelsWhat: t(this.lang, 'import.labels'),
     });
     const net = this.playground.net;
-    if (failure) this.say('import.failed', { file: name }, true, t(this.lang, 'import.failed', { file: name, message: failure }));
+    if (failure) this.say('import.failed', { file: name }, true, failure);
     else if (net) this.say('import.opened', { file: name, layers: net.layers.length, params: net.paramCount });
   }
 

@@ -170,6 +170,7 @@ export class Playground extends EventTarget {
     const params = s?.params && Object.fromEntries(Object.entries(s.params).map(([k, v]) =>
       [k, typeof v === 'number' ? formatNumber(v, this.lang) : v]));
     if (params?.modelKey) params.name = this.modelName(params.modelKey);
+    if (params?.failure) params.message = this.errorMessage(params.failure);  // said again in a new language
     this.status.textContent = s ? t(this.lang, s.key, params) : '';
     this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
     this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
@@ -199,7 +200,7 @@ export class Playground extends EventTarget {
 
   fail(key, e) {
     const message = this.errorMessage(e);
-    this.setStatus('error', key, { message });
+    this.setStatus('error', key, { failure: e });
     this.network?.showError(t(this.lang, key, { message }));
     this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
   }
@@ -221,7 +222,7 @@ export class Playground extends EventTarget {
    * entries: { key, name, url or bytes, what, normalize, labels, labelsUrl }),
    * which joins the model picker in place of the previous one from
    * elsewhere. Resolves to null when it is open (or superseded), else to the
-   * failure's message; the previous model then stays.
+   * failure (errorMessage() says it); the previous model then stays.
    */
   async openEntry(entry) {
     if (this.destroyed) return null;
@@ -239,14 +240,14 @@ export class Playground extends EventTarget {
       this.modelSelect.value = oldKey;
       if (old) {
         const message = this.errorMessage(e);
-        this.setStatus('error', entry.name ? 'import.failed' : 'model.failed', { file: entry.name, message });
+        this.setStatus('error', entry.name ? 'import.failed' : 'model.failed', { file: entry.name, failure: e });
         this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
         this.inFlight = false;
         this.changed(performance.now());
       } else {
         this.fail('model.failed', e);
       }
-      return this.errorMessage(e);
+      return e;
     }
     if (gen !== this.generation) {
       this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
