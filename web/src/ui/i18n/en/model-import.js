@@ -38,6 +38,6 @@ export default {
   'input.picked': 'Your image, resized to {w}×{h}',
   'input.none': 'No image picked yet',
   'input.failed': 'The image could not be read: {message}',
-  'prep.normalize': 'Normalised as in training: (x − {mean}) ÷ {std}, values {min} to {max}',
+  'prep.normalize': '4. Normalised as in training: (x − {mean}) ÷ {std}, values {min} to {max}',
   'probs.emptyImage': 'Pick an image',
 };

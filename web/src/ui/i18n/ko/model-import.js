@@ -35,6 +35,6 @@ export default {
   'input.picked': '고른 이미지를 {w}×{h}로 줄인 것',
   'input.none': '아직 고른 이미지가 없습니다',
   'input.failed': '이미지를 읽지 못했습니다: {message}',
-  'prep.normalize': '학습 때처럼 정규화: (x − {mean}) ÷ {std}, 값 {min}~{max}',
+  'prep.normalize': '4. 학습 때처럼 정규화: (x − {mean}) ÷ {std}, 값 {min}~{max}',
   'probs.emptyImage': '이미지를 골라 주세요',
 };
