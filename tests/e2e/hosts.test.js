@@ -486,7 +486,7 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   await own('normalize', '(0.5,), (0.5,)');
   await own('labels', 'T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Boot');
   assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(),
-    '<cnn-draw-classify lang="en" theme="dark" model="models/fashion.cnnm" normalize="0.5,0.5" '
+    '<cnn-draw-classify lang="en" theme="dark" model="models/fashion.cnnm" normalize="(0.5,), (0.5,)" '
     + `labels="T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Boot" preprocess="false"></cnn-draw-classify>\n<script type="module" src="${base}/cnn-playground.js"></script>`);
   await p.locator('cnn-teach-page cnn-draw-classify [data-testid=status]').filter({ hasText: 'fashion.cnnm, your file' }).waitFor({ timeout: 30000 });
   assert.deepEqual(p.failures, []);
