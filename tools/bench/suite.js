@@ -11,6 +11,7 @@ import {
   tfjsModel, convnetjsModel,
 } from './lenet.js';
 import { measureSimdPeak } from './peak.js';
+import { learnRows } from './learn.js';
 
 export const CONV_SHAPES = [
   { name: '1x28x28->8 5x5 pad2', c: 1, h: 28, w: 28, oc: 8, k: 5, pad: 2 },
@@ -108,6 +109,7 @@ export async function timeInterleaved(engines, { minCalls = 20, minMs = 500, rou
  *   tf: @tensorflow/tfjs-core with the 'wasm' and 'cpu' backends registered
  *   ort: onnxruntime-web;  onnxModelBytes: (W) => Uint8Array of the ONNX model
  *   convnetjs
+ *   trainingData (optional): the page's MNIST split (readDataset's object), for the rows (e)
  *   options: { quick, groupMs, log }
  * Returns { meta, rows, checks }: rows as printed by formatTable().
  */
@@ -122,7 +124,9 @@ export async function runSuite(ctx) {
   const rows = [];
 
   log('measuring the SIMD128 peak');
-  meta.simdPeakGflops = await measureSimdPeak(quick ? 0.2 : 1.0);
+  const peak = await measureSimdPeak(quick ? 0.3 : 1.0);
+  meta.simdPeakGflops = peak.gflops;
+  meta.simdPeakMixes = peak.mixes;
 
   // ---- the model in every engine, same weights ---------------------------------
   const ours = engine.createNetwork(LENET_SPECS);
@@ -229,6 +233,32 @@ export async function runSuite(ctx) {
       calls: { ours: lat.ours.calls, theirs: lat[peer].calls },
     });
   }
+
+  // The client's own cost per call: a network of one ReLU on one value, whose
+  // C forward is next to nothing, through the same calls as the batch-1
+  // forward above (write the input, run, copy the output back); beside it
+  // the C call alone, and TF.js wasm's call for the same one-value ReLU.
+  // Calls this short are timed in groups of >= 1 ms.
+  log('(a) per-call overhead');
+  const tiny = engine.createNetwork([{ type: 'relu' }]);
+  tiny.plan([1, 1, 1, 1]);
+  const one = Float32Array.of(0.5);
+  const tinyCalls = { minCalls: quick ? 2000 : 20000, minMs: quick ? 100 : 500, rounds: 5, warmup: 1000, groupMs: Math.max(groupMs, 1) };
+  const ovh = await timeInterleaved([
+    { name: 'client', call: () => oursPredict(tiny)(one) },
+    { name: 'C', call: () => engine.m._cnn_net_forward(tiny.handle) },
+  ], tinyCalls);
+  await useTf('wasm');
+  const tfOne = await timeInterleaved([{ name: 'tf', call: () => tf.tidy(() => tf.relu(tf.tensor1d(one))).dataSync() }], tinyCalls);
+  tiny.destroy();
+  const us = (ms) => ms * 1000;
+  const added = us(ovh.client.median_ms - ovh.C.median_ms);
+  rows.push({
+    name: '(a) per-call overhead, 1-value network vs TF.js wasm', unit: 'µs', better: 'lower',
+    ours: us(ovh.client.median_ms), theirs: us(tfOne.tf.median_ms), ref: NaN, ofPeak: NaN,
+    note: `per-call overhead: the C forward of the 1-value network alone takes ${us(ovh.C.median_ms).toFixed(2)} µs, so the client ` +
+      `adds ${added.toFixed(2)} µs per call, ${(100 * added / us(lat.ours.median_ms)).toFixed(1)}% of our batch-1 latency`,
+  });
 
   // ---- (b) batch-64 throughput ------------------------------------------------------------
   log('(b) batch-64 throughput');
@@ -356,9 +386,12 @@ export async function runSuite(ctx) {
     refNet.destroy();
   }
 
+  // ---- (e) time to 98% held-out ------------------------------------------------------------------
+  if (ctx.trainingData) rows.push(...await learnRows({ engine, convnetjs, data: ctx.trainingData, quick, log }));
+
   // Ours/theirs as speed: > 1 means ours is faster, in every row.
   for (const r of rows) r.speedup = r.better === 'lower' ? r.theirs / r.ours : r.ours / r.theirs;
-  for (const r of rows) if (r.better === 'lower') r.ratio = r.ours / r.theirs;
+  for (const r of rows) r.ratio = r.ours / r.theirs;
 
   for (const n of [ours, ours64, oursRef, oursRef64]) n.destroy();
   tfWasm.dispose();
@@ -374,11 +407,14 @@ export function formatTable({ meta, rows }, native = {}) {
   const fmt = (x, unit) => {
     if (!Number.isFinite(x)) return 'n/a';
     if (unit === 'ms') return x < 1 ? x.toFixed(3) : x.toFixed(2);
+    if (unit === 's') return x.toFixed(1);
+    if (unit === 'µs') return x.toFixed(2);
     if (unit === 'img/s') return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
     return x.toFixed(2);
   };
-  lines.push(`SIMD128 multiply-add peak measured here: ${meta.simdPeakGflops.toFixed(1)} GFLOP/s; ours: ${meta.simdArch} x${meta.simdWidth}, ` +
-             `TF.js ${meta.tfjs}, ORT Web ${meta.ort}`);
+  const mixes = (meta.simdPeakMixes ?? []).map((m) => `${m.muls}+${m.adds} ${m.gflops.toFixed(1)}`).join(', ');
+  lines.push(`SIMD128 peak measured here: ${meta.simdPeakGflops.toFixed(1)} GFLOP/s (independent f32x4 mul + add streams: ${mixes}); ` +
+             `ours: ${meta.simdArch} x${meta.simdWidth}, TF.js ${meta.tfjs}, ORT Web ${meta.ort}`);
   const head = ['row', 'unit', 'ours', 'theirs', 'ours/theirs', 'x faster', 'ours native', 'ours ref', 'ours % peak'];
   const body = rows.map((r) => [
     r.name, r.unit, fmt(r.ours, r.unit), fmt(r.theirs, r.unit), Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a',
