@@ -6,6 +6,7 @@
 // result in window.benchResult (tools/bench/browser.js reads it).
 import { loadEngine } from '../../web/src/engine/engine.js';
 import { readDataset } from '../../web/src/engine/dataset.js';
+import { EngineClient } from '../../web/src/engine/client.js';
 import { runSuite, formatTable } from './suite.js';
 import { oursTrainer } from './train.js';
 
@@ -38,6 +39,7 @@ async function run(quick) {
   // Browsers coarsen performance.now(): calls are timed in groups of >= 3 ms.
   const result = await runSuite({
     engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W), oursTrainer, trainingData,
+    workerClient: EngineClient.shared(),
     options: { quick, log, groupMs: 3 },
   });
   result.meta.runtime = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium|Firefox|Safari)\/[\d.]+/)?.[0] ?? navigator.userAgent;

@@ -110,6 +110,7 @@ export async function timeInterleaved(engines, { minCalls = 20, minMs = 500, rou
  *   ort: onnxruntime-web;  onnxModelBytes: (W) => Uint8Array of the ONNX model
  *   convnetjs
  *   trainingData (optional): the page's MNIST split (readDataset's object), for the rows (e)
+ *   workerClient (optional): an EngineClient of the page's Worker, for the row on the page's path
  *   options: { quick, groupMs, log }
  * Returns { meta, rows, checks }: rows as printed by formatTable().
  */
@@ -259,6 +260,30 @@ export async function runSuite(ctx) {
     note: `per-call overhead: the C forward of the 1-value network alone takes ${us(ovh.C.median_ms).toFixed(2)} µs, so the client ` +
       `adds ${added.toFixed(2)} µs per call, ${(100 * added / us(lat.ours.median_ms)).toFixed(1)}% of our batch-1 latency`,
   });
+
+  // The page's path: the same forward asked of the page's engine Worker
+  // (postMessage there and back, the input and output copied), plain and as
+  // the draw pad asks it (every layer's activations and the per-layer times).
+  if (ctx.workerClient) {
+    log('(a) batch-1 through the page\'s Worker');
+    const client = ctx.workerClient;
+    const made = await client.request('createNetwork', { specs: LENET_SPECS, inputShape: [1, 1, 28, 28], params: Float32Array.from(ours.params()) });
+    const viaWorker = await client.request('run', { id: made.id, input: X[1] });
+    checks['forward batch 1 through the Worker'] = checkAgreement('forward through the Worker', await predictors(ours, oursRef, 1).ours.call(),
+      { worker: viaWorker.output.data });
+    const w = await timeInterleaved([
+      { name: 'plain', call: () => client.request('run', { id: made.id, input: X[1] }) },
+      { name: 'pad', call: () => client.request('run', { id: made.id, input: X[1], activations: true, profile: true }) },
+    ], { minCalls: quick ? 100 : 1000, minMs: quick ? 100 : 500, rounds: 5, warmup: 20, groupMs });
+    await client.request('destroyNetwork', { id: made.id });
+    rows.push({
+      name: '(a) batch-1 through the page\'s Worker', unit: 'ms', better: 'lower',
+      ours: w.plain.median_ms, theirs: NaN, ref: NaN, ofPeak: NaN,
+      note: `the page's Worker: a batch-1 forward asked through it takes ${w.plain.median_ms.toFixed(3)} ms against ` +
+        `${lat.ours.median_ms.toFixed(3)} ms in the same thread, so the messages cost ${(w.plain.median_ms - lat.ours.median_ms).toFixed(3)} ms; ` +
+        `as the draw pad asks it (every layer's activations, per-layer times) ${w.pad.median_ms.toFixed(3)} ms`,
+    });
+  }
 
   // ---- (b) batch-64 throughput ------------------------------------------------------------
   log('(b) batch-64 throughput');
