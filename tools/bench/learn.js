@@ -158,11 +158,11 @@ export async function learnRows({ engine, convnetjs, data, quick, log = () => {}
   }
   rows.push({
     name: `(e) time to ${100 * target}% held-out vs ConvNetJS`, unit: 's', better: 'lower',
-    ours: mine ? mine.ms / 1000 : NaN, theirs, ratio: NaN, ref: NaN, ofPeak: NaN, note,
+    ours: mine ? mine.ms / 1000 : NaN, theirs, ratio: NaN, ref: NaN, note,
   });
   rows.push({
     name: '(e) training images/s on the way vs ConvNetJS', unit: 'img/s', better: 'higher',
-    ours: o.imagesPerSecond, theirs: cnj.imagesPerSecond, ratio: NaN, ref: NaN, ofPeak: NaN,
+    ours: o.imagesPerSecond, theirs: cnj.imagesPerSecond, ratio: NaN, ref: NaN,
   });
   // The page's own recipe (Adam; ConvNetJS has none): ours alone.
   log('(e) ours, the page\'s recipe, to 98.5%');
@@ -172,7 +172,7 @@ export async function learnRows({ engine, convnetjs, data, quick, log = () => {}
   for (const t of [0.98, 0.985]) {
     rows.push({
       name: `(e) time to ${100 * t}% held-out, the page's recipe`, unit: 's', better: 'lower',
-      ours: p.reached[t] ? p.reached[t].ms / 1000 : NaN, theirs: NaN, ratio: NaN, ref: NaN, ofPeak: NaN,
+      ours: p.reached[t] ? p.reached[t].ms / 1000 : NaN, theirs: NaN, ratio: NaN, ref: NaN,
       note: p.reached[t] ? undefined : `the page's recipe ends at ${(100 * p.last).toFixed(2)}% (best ${(100 * p.best).toFixed(2)}%)`,
     });
   }
