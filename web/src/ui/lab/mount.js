@@ -14,7 +14,7 @@ import { labModel } from '../models.js';
  */
 export function mountLab(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
-  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state });
+  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state, onRetrain: options.onRetrain });
   const pg = options.playground;
   if (pg) {
     pg.addEventListener('update', (e) => {
