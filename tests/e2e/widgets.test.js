@@ -90,7 +90,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cnn-artefact-'));
   assert.deepEqual(readdirSync(dir), [], 'the artefact goes into an empty folder');
   const sizes = await buildDist(dir);
-  console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B (gzip ${s.gzip} B)`).join(', ')}`);
+  console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B${s.gzip === null ? '' : ` (gzip ${s.gzip} B)`}`).join(', ')}`);
   page('one.html', '<h1>One widget</h1><cnn-conv-lab></cnn-conv-lab>');
   page('one-draw.html', '<h1>One widget</h1><cnn-draw-classify></cnn-draw-classify>');
   page('two.html', `<cnn-conv-lab id="a" kernel="3"></cnn-conv-lab><cnn-conv-lab id="b" kernel="5" stride="2"></cnn-conv-lab>
@@ -110,6 +110,7 @@ before(async () => {
   page('themes.html', `<cnn-conv-lab id="dark" theme="dark" controls="stride"></cnn-conv-lab>
     <cnn-conv-lab id="light" theme="light" controls="stride"></cnn-conv-lab><cnn-conv-lab id="auto" controls="stride"></cnn-conv-lab>`);
   page('probe.html', `<cnn-conv-lab lang="ko" kernel="5" padding="2" controls="stride,padding,network"></cnn-conv-lab>`);
+  page('train-bad.html', `<cnn-train lang="en" lr="-1" batch-size="0" arch="c8k5-zz" preset="vgg" augment="sometimes" epochs="2"></cnn-train>`);
   page('far.html', '<div style="height:3000px">a long page</div><cnn-conv-lab id="far" autoplay controls="animation"></cnn-conv-lab><div style="height:3000px"></div>');
   server = createServer(sirv(dir, { dev: false, etag: true }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -134,9 +135,9 @@ after(async () => {
 
 test('the example lecture page: every widget renders, and no request leaves this machine', async () => {
   const p = await open('lecture.html');
-  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
-  assert.equal(await widgets.count(), 5);
-  for (let i = 0; i < 5; i++) await rendered(widgets.nth(i));
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
+  assert.equal(await widgets.count(), 6);
+  for (let i = 0; i < 6; i++) await rendered(widgets.nth(i));
   assert.equal(await p.locator('cnn-conv-lab').nth(1).locator('[data-testid=lab-out-shape]').textContent(), '출력 모양: 1 × 3 × 3 (채널 × 높이 × 너비)');
   assert.equal(await p.locator('cnn-network-view').locator('[data-testid=layer-shape]').count(), 12);
   const outside = p.requests.map((r) => r.url()).filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
@@ -269,6 +270,67 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
   assert.deepEqual((await liveAfterwards()).engine, first.engine);
   assert.deepEqual(pageErrors, []);
   await cdp.detach();
+  await p.close();
+});
+
+test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss falls; off screen it pauses and goes on when back; removed, it frees its run', async () => {
+  const p = await open('lecture.html?lang=ko');
+  const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  // more epochs than the page's one, so the run is still going when it leaves the screen
+  await train.evaluate((el) => el.setAttribute('epochs', '20'));
+  await rendered(train);
+  const dataRequests = () => p.requests.map((r) => new URL(r.url()).pathname).filter((u) => u.startsWith('/data/'));
+  assert.deepEqual(dataRequests(), [], 'no training data is fetched before Start');
+  const before = await live();
+  assert.equal(before.engine.trainers, 0);
+  await train.locator('[data-testid=train-start]').click();
+  await p.waitForFunction(() => document.querySelector('cnn-train').view.curve.length >= 8, null, { timeout: 120000, polling: 100 });
+  const curve = await train.evaluate((el) => el.view.curve);
+  assert.ok(curve.at(-1).loss < curve[0].loss / 2, `the loss fell from ${curve[0].loss} to ${curve.at(-1).loss}`);
+  assert.deepEqual((await live()).engine, { networks: before.engine.networks + 2, trainers: 1 }, 'the run\'s network, its maps\' network, its trainer');
+  const fetched = dataRequests();
+  if (fetched.length) assert.deepEqual(fetched.sort(), ['/data/manifest.json', '/data/mnist.cnnd']);
+  assert.equal(p.workers().length, 1, 'the widgets\' one Worker trains too');
+  assert.ok(await train.locator('[data-testid=train-maps] canvas').count() > 0, 'the feature maps are shown');
+  await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
+  // off screen: paused; the steps stand still
+  await p.evaluate(() => scrollTo(0, 0));
+  await p.waitForFunction(() => document.querySelector('cnn-train').dataset.state === 'paused', null, { timeout: 20000 });
+  const at = await train.evaluate((el) => el.view.progress.step);
+  await p.waitForTimeout(600);
+  const worker = await p.evaluate(async (id) => (await [...globalThis.__cnnEngineClients.values()][0].request('trainProgress', { id })),
+    await train.evaluate((el) => el.view.run.id));
+  assert.equal(worker.step, at, 'no step is taken while the widget is off screen');
+  assert.equal(worker.running, false);
+  // back on screen: it goes on
+  await train.scrollIntoViewIfNeeded();
+  await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n, at, { timeout: 30000 });
+  // removed: its run is freed in the Worker
+  await train.evaluate((el) => el.remove());
+  let after = await live();
+  for (let i = 0; i < 50 && after.engine.trainers; i++) {
+    await p.waitForTimeout(100);
+    after = await live();
+  }
+  assert.deepEqual(after.engine, before.engine, 'the trainer and both networks are freed');
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('<cnn-train> refuses bad attribute values, naming the attribute and the value, and trains with the rest', async () => {
+  const p = await open('train-bad.html');
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  const said = await messages(train);
+  for (const [name, value] of [['lr', '-1'], ['batch-size', '0'], ['arch', 'c8k5-zz'], ['preset', 'vgg'], ['augment', 'sometimes']]) {
+    assert.ok(said.some((m) => m.includes(`${name}="${value}"`)), `a message names ${name}="${value}": ${said.join(' | ')}`);
+  }
+  assert.equal(said.length, 5);
+  const state = await train.evaluate((el) => ({ lr: el.view.state.lr, batchSize: el.view.state.batchSize, epochs: el.view.state.epochs }));
+  assert.deepEqual(state, { lr: 0.002, batchSize: 32, epochs: 2 }, 'the defaults in place of the bad values; the good one taken');
+  assert.equal(await train.locator('[data-testid=train-start]').isDisabled(), false);
   await p.close();
 });
 
@@ -481,7 +543,7 @@ for (const scheme of ['light', 'dark']) {
     const p = await context.newPage();
     await p.emulateMedia({ colorScheme: scheme });
     await p.goto(`${base}/lecture.html?lang=ko`);
-    const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+    const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
     for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
     const low = await p.evaluate(lowContrastTexts);
     assert.deepEqual(low, [], `texts with too little contrast:\n${low.join('\n')}`);
@@ -601,7 +663,7 @@ test('screenshots: dark colour scheme and a phone-sized screen', async () => {
 
 test('unbundled (npm start): the lecture page works from web/ as it is', async () => {
   const p = await open('lecture.html?lang=en', { base: devBase });
-  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
   for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
   assert.equal(p.workers().length, 1);
   assert.deepEqual(pageErrors, []);
@@ -610,7 +672,8 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-playground.js', 'cnn.wasm', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(files, ['cnn-playground.js', 'cnn.wasm', 'data', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['fashion.cnnd', 'manifest.json', 'mnist.cnnd'], 'the training data and its manifest');
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   labStateFromAttributes, parseOption, parseEmbedHash, kebab, camel, LAB_ATTRIBUTES, LAB_URL_KEYS, shown, isGlobalAttribute, problemText,
+  trainStateFromAttributes, TRAIN_ATTRIBUTES,
 } from '../../web/src/components/attributes.js';
+import { defaultTrainState, layersToText, PRESETS } from '../../web/src/ui/train/state.js';
 import { defaultState, FIELDS, toQuery } from '../../web/src/ui/lab/state.js';
 import { t } from '../../web/src/ui/i18n.js';
 
@@ -164,4 +166,35 @@ test('a very long hash is not read at all', () => {
   assert.equal(r.problems[0].key, 'embed.tooLong');
   assert.deepEqual(r.lab, []);
   assert.equal(shown('y'.repeat(100)).length, 41);
+});
+
+test('the training widget: preset or arch, and every hyperparameter as an attribute', () => {
+  assert.deepEqual(Object.keys(TRAIN_ATTRIBUTES), ['preset', 'arch', 'dataset', 'optimizer', 'lr', 'schedule', 'momentum', 'batch-size', 'epochs', 'augment', 'seed']);
+  const base = defaultTrainState();
+  const { state, problems } = trainStateFromAttributes([['preset', 'sigmoid'], ['lr', ' 0.01 '], ['batch-size', '64'], ['augment', 'true'], ['dataset', 'fashion']], base);
+  assert.deepEqual(problems, []);
+  assert.equal(layersToText(state.layers), PRESETS.sigmoid);
+  assert.deepEqual([state.lr, state.batchSize, state.augment, state.dataset], [0.01, 64, true, 'fashion']);
+  assert.equal(base.lr, 0.002, 'the base is not changed');
+  const arch = trainStateFromAttributes([['preset', 'dense'], ['arch', 'c4k3-r-f-d10']], base).state;
+  assert.equal(layersToText(arch.layers), 'c4k3-r-f-d10', 'arch wins over preset');
+});
+
+test('the training widget refuses bad values, naming the attribute and the value, and keeps the defaults', () => {
+  const base = defaultTrainState();
+  const bad = [['lr', 'NaN'], ['lr', '-1'], ['lr', '0x1'], ['batch-size', '0'], ['batch-size', '2.5'], ['epochs', '1e9'],
+    ['augment', 'sometimes'], ['dataset', 'cifar'], ['optimizer', '<img src=x onerror=alert(1)>'], ['preset', 'vgg'],
+    ['arch', 'c8k5-zz'], ['seed', '-3']];
+  for (const pair of bad) {
+    const { state, problems } = trainStateFromAttributes([pair], base);
+    assert.equal(problems.length, 1, `${pair[0]}="${pair[1]}" is refused`);
+    assert.equal(problems[0].params.name, pair[0]);
+    assert.equal(problems[0].params.value, shown(pair[1]));
+    assert.deepEqual(state, base, `${pair[0]}="${pair[1]}" leaves the defaults`);
+    for (const lang of ['en', 'ko']) {
+      const text = problemText(lang, problems[0]);
+      assert.ok(text.includes(pair[0]) && !/\{\w+\}/.test(text), `${lang}: ${text}`);
+    }
+  }
+  assert.match(problemText('en', trainStateFromAttributes([['lr', '-1']], base).problems[0]), /expected a number from 0\.000001 to 10|expected a number from 1e-6 to 10/);
 });

@@ -10,11 +10,17 @@
 // out, and a problem { key, params } says which and why, for the widget to
 // show (as text) in the reader's language.
 //
+// The training widget's settings are the training view's (ui/train/state.js):
+// `preset` or `arch` (the layers as in its URL) and the hyperparameters, an
+// attribute each (batch-size for batchSize), checked by that file's checkHyper.
+//
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
-// static `options`). To add a lab setting: add a field to state.js.
+// static `options`). To add a lab setting: add a field to state.js; a
+// training setting: a row in ui/train/state.js's HYPER.
 import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
 import { lengthProblems } from '../ui/lab/layer.js';
 import { LANGS, t } from '../ui/i18n.js';
+import { HYPER, PRESETS, checkHyper, layersFromText } from '../ui/train/state.js';
 
 export { shown };
 
@@ -46,6 +52,12 @@ export const OPTION_TYPES = Object.freeze({
   preprocess: { type: 'bool' },
   cost: { type: 'bool' },
   autoplay: { type: 'bool' },
+  autostart: { type: 'bool' },
+});
+
+/** The training widget's attributes: attribute name -> training state field ('preset' and 'arch' give the layers). */
+export const TRAIN_ATTRIBUTES = Object.freeze({
+  preset: 'preset', arch: 'arch', ...Object.fromEntries(Object.keys(HYPER).map((k) => [kebab(k), k])),
 });
 
 /** Attributes every HTML element may carry; a widget neither reads nor questions them. */
@@ -72,6 +84,8 @@ function why(type) {
     case 'bool': return { key: 'widget.why.bool', params: {} };
     case 'numbers': return { key: 'widget.why.numbers', params: { max: LIMITS.valueMax } };
     case 'enums': case 'list': return { key: 'widget.why.list', params: { values: type.values.join(', ') } };
+    case 'number': return { key: 'widget.why.number', params: { min: type.min, max: type.max } };
+    case 'arch': return { key: 'widget.why.arch', params: {} };
     default: return { key: 'widget.why.enum', params: { values: '' } };
   }
 }
@@ -108,6 +122,41 @@ export function labStateFromAttributes(pairs, base) {
     problems.push(want ? { key: 'widget.badLength', params: { name, value, got, want } }
       : { key: 'widget.unusedList', params: { name, value, input: state.input } });
     state = { ...state, [field]: base[field] };
+  }
+  return { state, problems };
+}
+
+/**
+ * The training widget's settings from attribute pairs [[name, value]] over
+ * `base` (a complete training state, ui/train/state.js): { state, problems }.
+ * `arch` (layers as the training view's URL writes them) wins over `preset`.
+ */
+export function trainStateFromAttributes(pairs, base) {
+  const state = { ...base };
+  const problems = [];
+  const last = (name) => pairs.filter(([n]) => n === name).at(-1)?.[1];
+  const preset = last('preset');
+  if (preset !== undefined) {
+    const key = String(preset).trim();
+    if (Object.hasOwn(PRESETS, key)) state.layers = layersFromText(PRESETS[key]);
+    else problems.push(badValue('widget.badAttribute', 'preset', preset, { type: 'enum', values: Object.keys(PRESETS) }));
+  }
+  const arch = last('arch');
+  if (arch !== undefined) {
+    try {
+      state.layers = layersFromText(String(arch).trim());
+    } catch {
+      problems.push(badValue('widget.badAttribute', 'arch', arch, { type: 'arch' }));
+    }
+  }
+  for (const [name, value] of pairs) {
+    const field = TRAIN_ATTRIBUTES[name];
+    if (!field || !Object.hasOwn(HYPER, field)) continue;
+    try {
+      state[field] = checkHyper(field, String(value).trim());
+    } catch {
+      problems.push(badValue('widget.badAttribute', name, value, HYPER[field]));
+    }
   }
   return { state, problems };
 }

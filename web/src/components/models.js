@@ -4,10 +4,13 @@
 // The self-contained build (tools/dist.js) fills INLINED with the default
 // model's file (base64, by path), which then comes from a data: URL, and
 // ASSET_BASE with './': the other files sit in the folder of the bundle.
+// The training data of <cnn-train> is in web/build/data/, or in the folder
+// DATA_FOLDER of the bundle's (filled in by the build).
 import { MODEL_CATALOGUE } from '../ui/models.js';
 
 const INLINED = null;
 const ASSET_BASE = null;
+const DATA_FOLDER = null;
 
 function resolve(path) {
   if (INLINED && Object.hasOwn(INLINED, path)) return `data:application/octet-stream;base64,${INLINED[path]}`;
@@ -23,4 +26,9 @@ export function widgetModels() {
   return MODEL_CATALOGUE.map((entry) => ({
     ...entry, ...Object.fromEntries(entryFiles(entry).map(([k, path]) => [k, resolve(path)])),
   }));
+}
+
+/** The folder of the training data (its manifest.json and files), as a URL. */
+export function trainingDataUrl() {
+  return resolve(DATA_FOLDER ?? 'build/data/');
 }

@@ -213,12 +213,15 @@ export class TrainView extends EventTarget {
 
   paintMaps(m) {
     this.lastMaps = m;
-    const key = m.layers.map((l) => `${l.kind}:${l.outShape.join('x')}`).join(',');
+    // the layers that still have maps: up to the first whose output is a vector
+    const flat = m.layers.findIndex((l) => l.outShape.length !== 4);
+    const layers = flat < 0 ? m.layers : m.layers.slice(0, flat);
+    const key = layers.map((l) => `${l.kind}:${l.outShape.join('x')}`).join(',');
     if (key !== this.mapsKey) {
       this.mapsKey = key;
-      this.mapsView.setModel({ layers: m.layers, inputShape: m.inputShape });
+      this.mapsView.setModel({ layers, inputShape: m.inputShape });
     }
-    this.mapsView.update(m.activations);
+    this.mapsView.update(m.activations.slice(0, layers.length + 1));
     const name = (c) => this.progress?.classes?.[c] ?? String(c);
     this.mapsLabel.textContent = m.label === null ? t(this.lang, 'train.maps.ofDrawing')
       : t(this.lang, 'train.maps.label', { n: this.mapsSource.index + 1, label: name(m.label) });
