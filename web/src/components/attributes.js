@@ -60,6 +60,11 @@ export const TRAIN_ATTRIBUTES = Object.freeze({
   preset: 'preset', arch: 'arch', ...Object.fromEntries(Object.keys(HYPER).map((k) => [kebab(k), k])),
 });
 
+/** The training widget's URL keys (those of the training view's own query, state.js) -> attribute names. */
+export const TRAIN_URL_KEYS = Object.freeze({
+  preset: 'preset', arch: 'arch', ...Object.fromEntries(Object.entries(HYPER).map(([k, f]) => [f.url, kebab(k)])),
+});
+
 /** Attributes every HTML element may carry; a widget neither reads nor questions them. */
 const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'title', 'hidden', 'tabindex', 'slot', 'part', 'dir',
   'role', 'translate', 'accesskey', 'autofocus', 'draggable', 'spellcheck', 'contenteditable', 'inert', 'is',
@@ -200,13 +205,15 @@ const EMBED_MAX_CHARS = 8192;
 /**
  * An embed page's hash ('#widget=conv-lab&lang=ko&k=3&s=2'): the widget's
  * name, its options, its lab settings as attribute pairs (read from their
- * short URL names and checked by the state table one by one) and the
- * problems found. `widgets` maps each
- * embeddable widget name to its { options: { name: values|null } }.
+ * short URL names and checked by the state table one by one), the training
+ * widget's settings as attribute pairs (`train`: read from the training
+ * view's URL names, arch=c8k5-r-f-d10&lr=0.01, and checked by its table) and
+ * the problems found. `widgets` maps each embeddable widget name to its
+ * { options: { name: values|null }, lab, train }.
  */
 export function parseEmbedHash(hash, widgets, defaultWidget) {
   const problems = [];
-  const out = { widget: defaultWidget, options: {}, lab: [], problems };
+  const out = { widget: defaultWidget, options: {}, lab: [], train: [], problems };
   let text = String(hash ?? '').replace(/^#/, '');
   if (text.length > EMBED_MAX_CHARS) {
     problems.push({ key: 'embed.tooLong', params: { n: text.length } });
@@ -247,6 +254,11 @@ export function parseEmbedHash(hash, widgets, defaultWidget) {
       } catch {
         problems.push(badValue('embed.badValue', key, value, FIELDS[field]));
       }
+    } else if (known.train && Object.hasOwn(TRAIN_URL_KEYS, key)) {
+      const name = TRAIN_URL_KEYS[key];
+      const [problem] = trainStateFromAttributes([[name, value]], {}).problems;
+      if (problem) problems.push({ ...problem, key: 'embed.badValue', params: { ...problem.params, name: key } });
+      else out.train.push([name, value]);
     } else {
       problems.push({ key: 'embed.unknownKey', params: { name: shown(key) } });
     }

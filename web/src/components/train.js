@@ -15,10 +15,12 @@
 // Off screen it pauses, and goes on when back if it was running. Removed
 // from the page, it frees its run (the network, the trainer and the network
 // its feature maps come from) in the Worker.
-// Events: 'cnn-update' { state, step, loss, accuracy, heldOutAccuracy }
-// after every poll of a run's progress, 'cnn-error' { message }.
+// Events: 'cnn-change' { state, query } when the reader changes a setting
+// (query: the training view's URL query), 'cnn-update' { state, step, loss,
+// accuracy, heldOutAccuracy } after every poll of a run's progress,
+// 'cnn-error' { message }.
 import { TrainView, TRAIN_CONTROLS } from '../ui/train/train-view.js';
-import { defaultTrainState } from '../ui/train/state.js';
+import { defaultTrainState, toQuery } from '../ui/train/state.js';
 import { CnnWidget } from './widget.js';
 import { TRAIN_ATTRIBUTES, trainStateFromAttributes } from './attributes.js';
 import { trainingDataUrl } from './models.js';
@@ -54,7 +56,10 @@ export class CnnTrain extends CnnWidget {
     this.viewKey = key;
     this.trainView?.destroy();
     this.trainBox.replaceChildren();
-    const view = new TrainView(this.trainBox, { lang: this.language, client: this.client, state, controls, dataUrl: trainingDataUrl() });
+    const view = new TrainView(this.trainBox, {
+      lang: this.language, client: this.client, state, controls, dataUrl: trainingDataUrl(),
+      onState: (s) => this.emit('cnn-change', { state: s, query: toQuery(s).toString() }),
+    });
     this.trainView = view;
     this.dataset.state = 'idle';
     view.addEventListener('progress', (e) => {

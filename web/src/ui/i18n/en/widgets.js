@@ -46,4 +46,6 @@ export default {
   'widget.region.train': "Build a network and watch it learn",
   'widget.why.number': "expected a number from {min} to {max}",
   'widget.why.arch': "expected layers written as in the training view’s links, e.g. c8k5p2-r-m2-f-d10-x",
+  'teach.autostart': "Start training when it comes into view",
+  'teach.trainSettings': "Change the network and the training settings here (show the editor to change the layers): the code above follows.",
 };
