@@ -658,6 +658,14 @@ test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const draw = phone.locator('cnn-draw-classify');
   await rendered(draw);
   await draw.screenshot({ path: new URL('widgets-phone-draw.png', OUT).pathname });
+  const train = phone.locator('cnn-train');
+  await rendered(train);
+  const overflow = await train.evaluate((el) => {
+    const frame = el.shadowRoot.querySelector('.cnn-widget');
+    return frame.scrollWidth - frame.clientWidth;
+  });
+  assert.ok(overflow <= 0, `the training widget fits a phone without scrolling sideways (${overflow} px too wide)`);
+  await train.screenshot({ path: new URL('widgets-phone-train.png', OUT).pathname });
   await phone.close();
 });
 

@@ -198,3 +198,18 @@ test('the training widget refuses bad values, naming the attribute and the value
   }
   assert.match(problemText('en', trainStateFromAttributes([['lr', '-1']], base).problems[0]), /expected a number from 0\.000001 to 10|expected a number from 1e-6 to 10/);
 });
+
+test('an embed hash for the training widget: the training view\'s URL names, each checked', () => {
+  const widgets = { train: { options: { lang: ['en', 'ko'], autostart: null }, lab: false, train: true } };
+  const r = parseEmbedHash('#widget=train&lang=ko&arch=c4k3-r-f-d10&lr=0.01&batch=64&aug=1&autostart=true', widgets, 'train');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.options, { lang: 'ko', autostart: true });
+  assert.deepEqual(r.train, [['arch', 'c4k3-r-f-d10'], ['lr', '0.01'], ['batch-size', '64'], ['augment', '1']]);
+  const { state } = trainStateFromAttributes(r.train, defaultTrainState());
+  assert.deepEqual([layersToText(state.layers), state.lr, state.batchSize, state.augment], ['c4k3-r-f-d10', 0.01, 64, true]);
+  const bad = parseEmbedHash('#widget=train&lr=NaN&batch=0&arch=zz&preset=vgg&k=3', widgets, 'train');
+  assert.deepEqual(bad.train, []);
+  assert.deepEqual(bad.problems.map((p) => [p.key, p.params.name]),
+    [['embed.badValue', 'lr'], ['embed.badValue', 'batch'], ['embed.badValue', 'arch'], ['embed.badValue', 'preset'], ['embed.unknownKey', 'k']]);
+  for (const p of bad.problems) assert.doesNotMatch(problemText('ko', p), /\{\w+\}/);
+});

@@ -189,6 +189,9 @@ export class TrainView extends EventTarget {
       onclick: () => pick(this.mapsSource.index + 1 + Math.floor(Math.random() * 97)) });
     this.mapsLabel = el('span', { class: 'train-note', 'data-testid': 'train-maps-label' });
     const slot = el('div', { class: 'train-maps', 'data-testid': 'train-maps' });
+    this.mapsWaiting = el('p', { class: 'train-note', text: t(L, 'train.maps.waiting') });
+    this.mapsSlot = slot;
+    slot.hidden = true;
     this.mapsView = new NetworkView(slot, { lang: L });
     this.mapsKey = '';
     if (this.lastMaps) this.paintMaps(this.lastMaps);
@@ -197,7 +200,7 @@ export class TrainView extends EventTarget {
       el('div', { class: 'train-maps-pick' },
         el('label', { class: 'train-field' }, el('span', { text: t(L, 'train.maps.source') }), source),
         el('label', { class: 'train-field' }, el('span', { text: t(L, 'train.maps.index') }), index), another, this.mapsLabel),
-      slot);
+      this.mapsWaiting, slot);
   }
 
   /** The chosen image's maps, from the Worker (the network as it is now); null when there is nothing to show yet. */
@@ -213,6 +216,8 @@ export class TrainView extends EventTarget {
 
   paintMaps(m) {
     this.lastMaps = m;
+    this.mapsSlot.hidden = false;
+    this.mapsWaiting.hidden = true;
     // the layers that still have maps: up to the first whose output is a vector
     const flat = m.layers.findIndex((l) => l.outShape.length !== 4);
     const layers = flat < 0 ? m.layers : m.layers.slice(0, flat);
@@ -484,8 +489,14 @@ export class TrainView extends EventTarget {
     }
     // the parameter counts in the names come from the engine
     const other = await this.client.request('describeArchitecture', { layers: plan.b.layers, inputShape: INPUT_SHAPE });
-    const label = (side, count) => t(this.lang, side.key, { ...side.params, count: formatNumber(count ?? 0, this.lang) });
+    const label = (side, count) => ({ key: side.key, params: { ...side.params, count: count ?? 0 } });
     return this.compareWith({ layers: plan.b.layers, labelA: label(plan.a, this.description?.paramCount), labelB: label(plan.b, other.paramCount) });
+  }
+
+  /** A run's name: text, or { key, params } of i18n.js (a comparison's side), said in the view's language. */
+  labelText(label) {
+    if (typeof label === 'string') return label;
+    return t(this.lang, label.key, { ...label.params, count: formatNumber(label.params.count ?? 0, this.lang) });
   }
 
   /** After a retrain: the original network, trained the same way, beside the changed one. */
@@ -519,25 +530,30 @@ export class TrainView extends EventTarget {
     await this.editor.setLayers(plan.layers);
     this.runLabelNext = plan.labelB;
     this.pendingCompare = null;
-    this.showCompareNote(plan);
+    this.compareStarted = plan;
+    this.showCompareNote();
     await this.start();
   }
 
   cancelCompare() {
     this.pendingCompare = null;
+    this.compareStarted = null;
     this.showCompareNote();
   }
 
-  showCompareNote(started = null) {
+  /** What the comparison is doing: its first run training, or both runs on the charts. */
+  showCompareNote() {
     if (!this.compareNote) return;
-    const p = this.pendingCompare ?? started;
+    const p = this.pendingCompare ?? this.compareStarted;
     this.compareNote.hidden = !p;
-    this.compareNote.textContent = !p ? '' : t(this.lang, started ? 'train.compare.second' : 'train.compare.first', { a: p.labelA, b: p.labelB });
+    this.compareNote.textContent = !p ? '' : t(this.lang, this.pendingCompare ? 'train.compare.first' : 'train.compare.second',
+      { a: this.labelText(p.labelA), b: this.labelText(p.labelB) });
   }
 
   /** Forgets what was seen of the run (curves, matrix): it starts again from step 0; its curves stay to compare with. */
   clearRun() {
     if (this.heldOut.length) this.previous = { label: this.runLabel ?? '', curve: this.curve, heldOut: this.heldOut };
+    if (!this.runLabelNext && this.compareStarted) this.cancelCompare();  // a run of its own: no longer the comparison
     this.runLabel = this.runLabelNext ?? `${layersToText(this.state.layers)}, ${this.state.optimizer} ${this.state.lr}`;
     this.runLabelNext = null;
     this.examples?.replaceChildren();
@@ -612,11 +628,11 @@ export class TrainView extends EventTarget {
     const L = this.lang;
     const pick = (points, key) => points.map((p) => ({ step: p.step, images: p.images, value: p[key] }));
     const prev = this.previous;
-    const named = (which, run) => (prev ? t(L, `train.series.run.${which}`, { run }) : t(L, `train.series.${which}`));
+    const named = (which, run) => (prev ? t(L, `train.series.run.${which}`, { run: this.labelText(run) }) : t(L, `train.series.${which}`));
     const series = (key) => [
       ...(prev ? [
-        { label: t(L, 'train.series.run.train', { run: prev.label }), color: COLOURS.previousTrain, points: pick(prev.curve, key) },
-        { label: t(L, 'train.series.run.heldOut', { run: prev.label }), color: COLOURS.previousHeldOut, dashed: true, points: pick(prev.heldOut, key) },
+        { label: named('train', prev.label), color: COLOURS.previousTrain, points: pick(prev.curve, key) },
+        { label: named('heldOut', prev.label), color: COLOURS.previousHeldOut, dashed: true, points: pick(prev.heldOut, key) },
       ] : []),
       { label: named('train', this.runLabel), color: COLOURS.train, points: pick(this.curve, key) },
       { label: named('heldOut', this.runLabel), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, key) },
@@ -640,7 +656,7 @@ export class TrainView extends EventTarget {
       return;
     }
     if (!p) {
-      this.status.textContent = this.blocked() ?? t(L, 'train.idle');
+      this.status.textContent = this.blocked() ?? t(L, this.shows.has('step') ? 'train.idle' : 'train.idleStart');
       return;
     }
     const pct = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);

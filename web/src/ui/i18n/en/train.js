@@ -121,4 +121,6 @@ export default {
   'train.maps.another': "Another",
   'train.maps.label': "held-out image {n}: a {label}",
   'train.maps.ofDrawing': "the drawing on the pad",
+  'train.idleStart': "Press Start to train.",
+  'train.maps.waiting': "The maps appear once the network is made: press Start.",
 };

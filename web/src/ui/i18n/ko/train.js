@@ -121,4 +121,6 @@ export default {
   'train.maps.another': "다른 이미지",
   'train.maps.label': "검증 이미지 {n}: {label}",
   'train.maps.ofDrawing': "패드에 그린 그림",
+  'train.idleStart': "시작을 누르면 학습합니다.",
+  'train.maps.waiting': "신경망이 만들어지면 특성 맵이 나타납니다. 시작을 누르세요.",
 };
