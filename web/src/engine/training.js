@@ -492,6 +492,7 @@ export class TrainingRun {
     if (!this.probe) {
       this.probe = this.engine.createNetwork(this.specs);
       this.probe.plan([1, ...this.inputShape]);
+      this.probeLayers = Array.from({ length: this.probe.numLayers }, (_, i) => this.probe.layerInfo(i));
     }
     this.probe.params().set(this.net.params());
     this.probe.paramsChanged();
@@ -499,10 +500,9 @@ export class TrainingRun {
     const activations = [];
     for (let i = -1; i < this.probe.numLayers; i++) {
       const a = this.probe.activation(i);
-      activations.push({ shape: a.shape, data: Float32Array.from(a.data) });
+      activations.push({ shape: a.shape, data: a.data.slice() });
     }
-    const layers = Array.from({ length: this.probe.numLayers }, (_, i) => this.probe.layerInfo(i));
-    return { layers, inputShape: [1, ...this.inputShape], activations, label };
+    return { layers: this.probeLayers, inputShape: [1, ...this.inputShape], activations, label };
   }
 
   /** All parameters (a copy). */

@@ -319,6 +319,10 @@ export class TrainView extends EventTarget {
     const made = await this.client.request('trainCreate', {
       layers, inputShape: INPUT_SHAPE, classes: CLASSES, dataset, dataUrl: this.dataUrl, ...hyper,
     });
+    if (this.destroyed) {  // the view left the page while the run was being made: it is no one's
+      this.client.request('trainDestroy', { id: made.id }).catch(() => {});
+      throw new Error('the training view is gone');
+    }
     this.run = { id: made.id, key, specs: made.specs };
     this.clearRun();
     this.dispatchEvent(new CustomEvent('run', { detail: { id: made.id, specs: made.specs } }));
@@ -671,6 +675,7 @@ export class TrainView extends EventTarget {
 
   /** Frees the run in the Worker (when the view leaves the page for good). */
   destroy() {
+    this.destroyed = true;
     this.cancelCompare();
     this.stopPolling();
     this.mapsView?.destroy();
