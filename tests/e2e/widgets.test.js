@@ -290,8 +290,7 @@ test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss fall
   const curve = await train.evaluate((el) => el.view.curve);
   assert.ok(curve.at(-1).loss < curve[0].loss / 2, `the loss fell from ${curve[0].loss} to ${curve.at(-1).loss}`);
   assert.deepEqual((await live()).engine, { networks: before.engine.networks + 2, trainers: 1 }, 'the run\'s network, its maps\' network, its trainer');
-  const fetched = dataRequests();
-  if (fetched.length) assert.deepEqual(fetched.sort(), ['/data/manifest.json', '/data/mnist.cnnd']);
+  assert.deepEqual(dataRequests().sort(), ['/data/manifest.json', '/data/mnist.cnnd'], 'the Worker fetched the manifest and the one data set, from the folder');
   assert.equal(p.workers().length, 1, 'the widgets\' one Worker trains too');
   assert.ok(await train.locator('[data-testid=train-maps] canvas').count() > 0, 'the feature maps are shown');
   await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
