@@ -447,6 +447,27 @@ test('the embed page: its hash sets the lab, a change goes back into the hash, a
   await p.close();
 });
 
+test('the embed page shows <cnn-train> from the training view\'s own query, and writes a reader\'s change back into the hash', async () => {
+  const p = await open('embed.html#widget=train&lang=ko&arch=c4k5p2-g-m2-f-d10-x&epochs=2&lr=0.01');
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  const s = await train.evaluate((el) => ({ epochs: el.view.state.epochs, lr: el.view.state.lr, layers: el.view.state.layers.map((l) => l.type) }));
+  assert.deepEqual(s, { epochs: 2, lr: 0.01, layers: ['conv2d', 'sigmoid', 'maxpool2d', 'flatten', 'dense', 'softmax'] });
+  assert.match(await train.locator('[data-testid=train-start]').textContent(), /시작/);
+  const epochs = train.locator('[data-hyper=epochs]');
+  await epochs.fill('3');
+  await epochs.dispatchEvent('change');
+  await p.waitForFunction(() => location.hash.includes('epochs=3'));
+  assert.match(await p.evaluate(() => location.hash), /^#widget=train&lang=ko&arch=c4k5p2-g-m2-f-d10-x&lr=0\.01&epochs=3$/);
+  assert.match(await p.locator('[data-testid=embed-code]').inputValue(), /height="3400"/);
+  const bad = await open('embed.html#widget=train&lr=NaN&batch=0');
+  await rendered(bad.locator('cnn-train'));
+  const said = await bad.locator('[data-testid=embed-messages] li').allTextContents();
+  assert.deepEqual(said.map((m) => m.match(/setting (\w+)=/)?.[1]), ['lr', 'batch']);
+  await bad.close();
+  await p.close();
+});
+
 test('bad embed hashes are refused with a visible message; the widget still works', async () => {
   for (const hash of BAD_HASHES) {
     const p = await open(`embed.html${hash}`);
