@@ -293,7 +293,6 @@ test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss fall
   assert.deepEqual(dataRequests().sort(), ['/data/manifest.json', '/data/mnist.cnnd'], 'the Worker fetched the manifest and the one data set, from the folder');
   assert.equal(p.workers().length, 1, 'the widgets\' one Worker trains too');
   assert.ok(await train.locator('[data-testid=train-maps] canvas').count() > 0, 'the feature maps are shown');
-  await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
   // off screen: paused; the steps stand still
   await p.evaluate(() => scrollTo(0, 0));
   await p.waitForFunction(() => document.querySelector('cnn-train').dataset.state === 'paused', null, { timeout: 20000 });
@@ -306,6 +305,12 @@ test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss fall
   // back on screen: it goes on
   await train.scrollIntoViewIfNeeded();
   await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n, at, { timeout: 30000 });
+  // away and straight back, before the pause has been answered: it still goes on
+  await p.evaluate(() => scrollTo(0, 0));
+  await train.scrollIntoViewIfNeeded();
+  const again = await train.evaluate((el) => el.view.progress.step);
+  await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n + 20, again, { timeout: 30000 });
+  await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
   // removed: its run is freed in the Worker
   await train.evaluate((el) => el.remove());
   let after = await live();

@@ -80,17 +80,23 @@ export class CnnTrain extends CnnWidget {
 
   /** Off screen: training pauses, and goes on when the widget is back. */
   pause() {
-    if (this.trainView?.running) {
-      this.wasRunning = true;
-      this.trainView.pause().then(() => {
-        if (this.wasRunning) this.dataset.state = 'paused';
-      });
-    }
+    const view = this.trainView;
+    if (!view?.running) return;
+    this.wasRunning = true;
+    this.pausing = view.pause().catch(() => {}).finally(() => {
+      this.pausing = null;
+      if (this.wasRunning && this.trainView === view) this.dataset.state = 'paused';
+    });
   }
 
   resume() {
-    if (this.wasRunning) this.trainView?.start();
+    if (!this.wasRunning) return;
     this.wasRunning = false;
+    const view = this.trainView;
+    // back before the pause had finished: go on once it has
+    Promise.resolve(this.pausing).then(() => {
+      if (this.onScreen && this.trainView === view) view.start();
+    });
   }
 
   /** Frees the run in the Worker. */
