@@ -484,6 +484,7 @@ export class TrainView extends EventTarget {
 
   /** One click of a comparison (state.js's COMPARISONS): the current network, then the same with one setting changed. */
   async compare(kind) {
+    this.cancelCompare();  // the charts no longer show the comparison named before
     let plan;
     try {
       plan = comparison(kind, this.state.layers, { inputShape: INPUT_SHAPE, classes: CLASSES, paramCount: this.description?.paramCount ?? 0 });
