@@ -10,19 +10,23 @@
 //                      so a page that imports none downloads neither
 //   models/            the sample images and the catalogue's other models
 //                      (fetched only by a widget that shows them)
+//   data/              the training data of <cnn-train> (manifest.json and
+//                      its files, fetched only when training starts)
 //   embed.html         the iframe embed page (settings in its URL hash)
 //   lecture.html       the example lecture notes
 //   teach.html         the page that writes the code for a widget
 // Usage: node tools/dist.js [OUT_DIR]   (default dist/cnn-playground; npm run
-// dist builds the wasm first). Prints each file's size, raw and compressed.
+// dist builds the wasm first). Prints each file's size, raw and compressed
+// (the training data raw only).
 //
 // How the one file works: esbuild bundles the Worker (worker-protocol.js,
-// engine.js, cnn.js) into a string; the widgets' bundle holds that string
+// engine.js, cnn.js, the handlers and the training handlers) into a string; the widgets' bundle holds that string
 // and starts the Worker from a Blob URL, telling it the folder it came from
 // (a Blob-URL Worker has no URL of its own to find cnn.wasm by). Three
 // modules of web/src/components/ have a constant that is null when they are
 // served unbundled and that this build fills in: WORKER_SOURCE
-// (engine-client.js), STYLE_TEXTS (styles.js), INLINED and ASSET_BASE (models.js).
+// (engine-client.js), STYLE_TEXTS (styles.js), INLINED, ASSET_BASE and
+// DATA_FOLDER (models.js).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +38,7 @@ const WEB = join(ROOT, 'web');
 const COMPONENTS = join(WEB, 'src', 'components');
 const PAGES = ['embed.html', 'lecture.html', 'teach.html'];
 const ENGINE_FILES = ['cnn.wasm', 'cnn-onnx.js', 'cnn-onnx.wasm'];
+const DATA_OUT = 'data';
 const DEV_SCRIPT = 'src="src/components/cnn-playground.js"';
 const TARGET = ['es2022', 'chrome100', 'firefox115', 'safari16'];
 
@@ -50,11 +55,13 @@ async function workerSource() {
     import createModule from './web/build/cnn.js';
     import { loadEngine } from './web/src/engine/engine.js';
     import { serveEngine } from './web/src/engine/worker-protocol.js';
+    import { createHandlers } from './web/src/engine/handlers.js';
+    import { createTrainingHandlers } from './web/src/engine/training-handlers.js';
     serveEngine(self, loadEngine({
       createModule,
       wasmUrl: new URL('cnn.wasm', self.CNN_ASSET_BASE).href,
       onnxModuleUrl: new URL('cnn-onnx.js', self.CNN_ASSET_BASE).href,
-    }));
+    }), (engine) => ({ ...createHandlers(engine), ...createTrainingHandlers(engine) }));
   `;
   const out = await build({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
@@ -88,6 +95,16 @@ async function modelFiles(outDir) {
   return { inlined, copied };
 }
 
+/** The training data (web/build/data/: its manifest and the files it lists) copied into outDir/data/; returns their paths. */
+function trainingData(outDir) {
+  const from = join(WEB, 'build', 'data');
+  const manifest = JSON.parse(readFileSync(join(from, 'manifest.json'), 'utf8'));
+  mkdirSync(join(outDir, DATA_OUT), { recursive: true });
+  const files = ['manifest.json', ...Object.values(manifest.sets).map((s) => s.file)];
+  for (const f of files) copyFileSync(join(from, f), join(outDir, DATA_OUT, f));
+  return files.map((f) => `${DATA_OUT}/${f}`);
+}
+
 /** Builds the artefact into `outDir`; returns [{ file, raw, gzip, brotli }]. */
 export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   mkdirSync(outDir, { recursive: true });
@@ -96,10 +113,11 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
     .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
   const models = await modelFiles(outDir);
   for (const f of ENGINE_FILES) copyFileSync(join(WEB, 'build', f), join(outDir, f));
+  const data = trainingData(outDir);
   const fills = {
     'engine-client.js': ['WORKER_SOURCE', worker],
     'styles.js': ['STYLE_TEXTS', styles],
-    'models.js': [['INLINED', Object.keys(models.inlined).length ? models.inlined : null], ['ASSET_BASE', './']],
+    'models.js': [['INLINED', Object.keys(models.inlined).length ? models.inlined : null], ['ASSET_BASE', './'], ['DATA_FOLDER', `${DATA_OUT}/`]],
   };
   const fillIn = {
     name: 'fill-in',
@@ -126,11 +144,14 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
     if (!html.includes(DEV_SCRIPT)) throw new Error(`web/${page}: expected ${DEV_SCRIPT}`);
     writeFileSync(join(outDir, page), html.replace(DEV_SCRIPT, 'src="cnn-playground.js"'));
   }
-  return ['cnn-playground.js', ...ENGINE_FILES, ...PAGES, ...models.copied].map((file) => {
+  // the training data is listed raw: compressing 19 MB at the highest levels takes minutes, and the
+  // files are fetched only when training starts, so they are no part of what a page downloads
+  const compressed = (file) => !data.includes(file);
+  return ['cnn-playground.js', ...ENGINE_FILES, ...PAGES, ...models.copied, ...data].map((file) => {
     const bytes = readFileSync(join(outDir, file));
     return {
-      file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,
-      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      file, raw: bytes.length, gzip: compressed(file) ? gzipSync(bytes, { level: 9 }).length : null,
+      brotli: compressed(file) ? brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length : null,
     };
   });
 }
@@ -139,7 +160,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ?? join(ROOT, 'dist', 'cnn-playground');
   buildDist(out).then((sizes) => {
     console.log(`built ${out}`);
-    for (const s of sizes) console.log(`  ${s.file.padEnd(18)} ${String(s.raw).padStart(8)} B raw, ${String(s.gzip).padStart(7)} B gzip, ${String(s.brotli).padStart(7)} B brotli`);
+    for (const s of sizes) {
+      const packed = s.gzip === null ? '' : `, ${String(s.gzip).padStart(7)} B gzip, ${String(s.brotli).padStart(7)} B brotli`;
+      console.log(`  ${s.file.padEnd(24)} ${String(s.raw).padStart(8)} B raw${packed}`);
+    }
   }, (e) => {
     console.error(`dist: ${e.message}`);
     process.exit(1);

@@ -39,6 +39,10 @@ const char* model_text(int h, int i, F pick) {
 
 std::vector<uint8_t> g_saved_model;
 
+// What a saved model file will say about the network: a loaded model's own
+// description, or the one given to a network built from specs.
+ModelInfo& description(NetSlot& s) { return s.model ? *s.model : s.given; }
+
 }  // namespace
 
 // Loads a model file from `len` bytes; returns a network handle, or 0.
@@ -133,6 +137,7 @@ CNN_EXPORT int cnn_net_save_model(int h, int float16) {
     if (s.model) {
       info = *s.model;
     } else {
+      info = s.given;
       const Network& net = *s.net;
       if (!net.planned() || net.input_shape().rank() != 4)
         return Status::error("plan the network for an image input first: the model file records its input shape");
@@ -147,6 +152,35 @@ CNN_EXPORT int cnn_net_save_model(int h, int float16) {
     if (bytes.size() > 0x7FFFFFFF) return Status::error("the model file would exceed 2 GB");
     g_saved_model = std::move(bytes);
     *out = int(g_saved_model.size());
+    return Status::ok();
+  });
+}
+
+// The labels a saved model file carries, one per output class: `len` bytes of
+// UTF-8 at `text`, the labels one after another, each ending in a NUL (so
+// `len` 0 clears them). save_model checks that there is one per output.
+CNN_EXPORT int cnn_net_set_labels(int h, const char* text, int len) {
+  return net_value(h, -1, [&](NetSlot& s, int* out) {
+    if (len < 0 || (!text && len > 0)) return Status::error("no label bytes given");
+    if (len > 0 && text[len - 1] != '\0') return Status::error("the labels must each end in a NUL byte");
+    std::vector<std::string> labels;
+    for (int at = 0; at < len;) {
+      const std::string label(text + at);
+      at += int(label.size()) + 1;
+      labels.push_back(label);
+    }
+    description(s).labels = std::move(labels);
+    *out = 0;
+    return Status::ok();
+  });
+}
+
+// One metadata key and value (UTF-8, NUL-terminated) a saved model file carries.
+CNN_EXPORT int cnn_net_set_meta(int h, const char* key, const char* value) {
+  return net_value(h, -1, [&](NetSlot& s, int* out) {
+    if (!key || !*key || !value) return Status::error("a metadata entry needs a key and a value");
+    description(s).set(key, value);
+    *out = 0;
     return Status::ok();
   });
 }

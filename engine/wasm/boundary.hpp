@@ -90,6 +90,7 @@ class HandleTable {
 struct NetSlot {
   std::unique_ptr<Network> net;
   std::unique_ptr<ModelInfo> model;  // null for a network built from specs
+  ModelInfo given;  // labels and metadata set on a network built from specs, for its model file
 };
 
 // A trainer belongs to one network handle and is destroyed with it.

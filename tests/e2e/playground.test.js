@@ -232,7 +232,7 @@ test('the page in Korean, and a screenshot of it all', async () => {
   // point at the third map of the first conv layer: the zoom panel shows it
   const atlas = page.locator('.layer-conv2d .atlas').first();
   await atlas.hover({ position: { x: 2 * 58 + 20, y: 20 } });
-  assert.match(await page.locator('.zoom-title').textContent(), /map 3 of 8/);
+  assert.match(await page.locator('[data-slot=network] .zoom-title').textContent(), /map 3 of 8/);
   // layers off screen are drawn when they scroll into view: scroll through once
   for (let y = 0; y < await page.evaluate(() => document.body.scrollHeight); y += 600) {
     await page.evaluate((top) => scrollTo(0, top), y);
@@ -302,7 +302,7 @@ test('a model that cannot load says so on the page', async () => {
   const status = p.locator('[data-testid=status]');
   await status.filter({ hasText: /failed/ }).waitFor({ timeout: 30000 });
   assert.match(await status.textContent(), /The engine failed to load/);
-  assert.match(await p.locator('.netview').textContent(), /failed to load/);
+  assert.match(await p.locator('[data-slot=network] .netview').textContent(), /failed to load/);
   await p.close();
 });
 
@@ -314,7 +314,7 @@ test('a model file that is damaged or missing says so on the page', async () => 
   await status.filter({ hasText: /failed/ }).waitFor({ timeout: 30000 });
   assert.match(await status.textContent(), /^The model failed to load: .+/);
   console.log(`a damaged model file: ${await status.textContent()}`);
-  assert.match(await p.locator('.netview').textContent(), /The model failed to load/);
+  assert.match(await p.locator('[data-slot=network] .netview').textContent(), /The model failed to load/);
   await p.route('**/models/fashion.cnnm', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await p.selectOption('[data-testid=model-select]', 'fashion');
   await status.filter({ hasText: /404/ }).waitFor({ timeout: 30000 });

@@ -190,6 +190,89 @@ test('a NaN learning rate is refused with its name and value; a learning rate to
   await setHyper('lr', 0.002);
 });
 
+const legend = () => page.locator('#train .train-curve').first().locator('.train-legend').textContent();
+const compared = () => until(() => globalThis.cnnTrain.compareStarted && !globalThis.cnnTrain.pendingCompare
+  && globalThis.cnnTrain.run?.key === globalThis.cnnTrain.runKey() && globalThis.cnnTrain.progress?.state === 'done');
+
+test('one click compares ReLU with sigmoid: both runs\' training and held-out curves, with a legend naming what differs', async () => {
+  await openTrain('?arch=c4k5p2-r-m2-f-d10-x&epochs=1');
+  await described();
+  await page.locator('#train [data-compare=activation]').click();
+  await compared();
+  const v = await page.evaluate(() => {
+    const view = globalThis.cnnTrain;
+    return { prev: view.previous.curve.length, prevHeldOut: view.previous.heldOut.length, now: view.curve.length, heldOut: view.heldOut.length };
+  });
+  assert.deepEqual(v, { prev: 25, prevHeldOut: 3, now: 25, heldOut: 3 }, '250 steps each: a training point every 10, held out every 100 and at the end');
+  assert.match(page.url(), /arch=c4k5p2-g-m2-f-d10-x/, 'the second run is the same network with sigmoid');
+  assert.equal(await legend(), 'ReLU: training batchesReLU: held-out imagesSigmoid: training batchesSigmoid: held-out images');
+  assert.match(await $('train-compare-note').textContent(), /Comparing “ReLU” \(purple and green\) with “Sigmoid” \(blue and orange\)/);
+  await page.locator('#train').screenshot({ path: new URL('train-compare-en.png', OUT).pathname });
+  // in Korean: with padding against without, from the sigmoid network just trained (kept: no third run for it)
+  await page.selectOption('#lang', 'ko');
+  assert.equal(await legend(), 'ReLU: 학습 배치ReLU: 검증 이미지시그모이드: 학습 배치시그모이드: 검증 이미지', 'the names follow the language');
+  await page.locator('#train [data-compare=padding]').click();
+  await compared();
+  assert.match(page.url(), /arch=c4k5-g-m2-f-d10-x/);
+  assert.equal(await legend(), '패딩 2: 학습 배치패딩 2: 검증 이미지패딩 없음: 학습 배치패딩 없음: 검증 이미지');
+  await page.locator('#train').screenshot({ path: new URL('train-compare-ko.png', OUT).pathname });
+  // CNN against a fully connected net: the names carry the engine's parameter counts
+  await page.selectOption('#lang', 'en');
+  await page.locator('#train [data-compare=dense]').click();
+  await compared();
+  assert.match(await legend(), /^CNN, 5,874 parameters: training batches.*fully connected, 5,575 parameters: held-out images$/);
+  assert.deepEqual(errors, []);
+});
+
+test('the feature maps of a held-out image change as the network trains', async () => {
+  await openTrain('?arch=c4k5p2-r-m2-f-d10-x&epochs=3');
+  await described();
+  await $('train-start').click();
+  await until(() => globalThis.cnnTrain.progress?.step > 5 && globalThis.cnnTrain.mapsUpdates > 0);
+  await $('train-maps').scrollIntoViewIfNeeded();
+  const conv = () => page.evaluate(() => {
+    const view = globalThis.cnnTrain;
+    const canvas = document.querySelector('[data-testid=train-maps] [data-layer="1"] canvas.atlas');
+    return { step: view.progress.step, updates: view.mapsUpdates, pixels: canvas.toDataURL() };
+  });
+  await until(() => globalThis.cnnTrain.mapsUpdates > 3);
+  const first = await conv();
+  await page.waitForFunction((n) => globalThis.cnnTrain.progress.step > n + 100, first.step, { timeout: 60000 });
+  const t0 = Date.now();
+  await page.waitForFunction((n) => globalThis.cnnTrain.mapsUpdates > n + 3, (await conv()).updates, { timeout: 20000 });
+  const later = await conv();
+  assert.notEqual(later.pixels, first.pixels, `the first conv layer's maps changed from step ${first.step} to ${later.step}`);
+  console.log(`feature maps repainted ${((later.updates - first.updates) / ((Date.now() - t0) / 1000 + 1e-9)).toFixed(1)} times/s while training (with the curves and filters)`);
+  assert.match(await $('train-maps-label').textContent(), /^held-out image 1: a \d$/);
+  await $('train-maps-another').click();
+  await page.waitForFunction(() => !/^held-out image 1:/.test(document.querySelector('[data-testid=train-maps-label]').textContent));
+  await $('train-start').click();  // pause
+  await until(() => globalThis.cnnTrain.progress?.running === false);
+  assert.deepEqual(errors, []);
+});
+
+test('the lab\'s network probe retrains a network its settings no longer fit, and compares it with the original', async () => {
+  await openTrain('?epochs=1');
+  await described();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-net-status]').textContent.includes('not loaded'), null, { timeout: 30000 });
+  await page.evaluate(() => globalThis.cnnLab.setState({ stride: 2, padding: 2 }));
+  await $('lab-net-apply').check();
+  await $('lab-net-retrain').waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await $('lab-net-message').textContent(), /The dense layer expects 400 inputs/);
+  await $('lab-net-retrain').click();
+  await until(() => globalThis.cnnTrain.progress?.step > 0);
+  assert.match(page.url(), /arch=c8k5s2p2-r-m2-c16k5-r-m2-f-d64-r-d10-x/, 'the editor holds the changed network');
+  const run = await page.evaluate(() => globalThis.cnnTrain.run.specs.find((l) => l.type === 'dense').in_features);
+  assert.equal(run, 16 * 1 * 1, 'the dense layer takes what the changed conv stack gives');
+  assert.match(await $('train-listing').textContent(), /nn\.Conv2d\(1, 8, kernel_size=5, stride=2, padding=2\)/);
+  await page.locator('#train [data-compare=original]').click();
+  await compared();
+  assert.match(page.url(), /^[^?]*\?(?!.*arch=)/, 'the original network: the default architecture');
+  assert.equal(await legend(), 'stride 2: training batchesstride 2: held-out imagesthe original network: training batchesthe original network: held-out images');
+  await $('lab-net-apply').uncheck();
+  assert.deepEqual(errors, []);
+});
+
 test('the training view in Korean', async () => {
   await page.selectOption('#lang', 'ko');
   assert.equal(await page.locator('#train-title').textContent(), '신경망을 만들고 학습하는 모습 보기');

@@ -93,7 +93,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cnn-artefact-'));
   assert.deepEqual(readdirSync(dir), [], 'the artefact goes into an empty folder');
   const sizes = await buildDist(dir);
-  console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B (gzip ${s.gzip} B)`).join(', ')}`);
+  console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B${s.gzip === null ? '' : ` (gzip ${s.gzip} B)`}`).join(', ')}`);
   page('one.html', '<h1>One widget</h1><cnn-conv-lab></cnn-conv-lab>');
   page('one-draw.html', '<h1>One widget</h1><cnn-draw-classify></cnn-draw-classify>');
   // the shipped digit model as an ONNX file, beside the notes (as a teacher's export would be)
@@ -120,6 +120,7 @@ before(async () => {
   page('themes.html', `<cnn-conv-lab id="dark" theme="dark" controls="stride"></cnn-conv-lab>
     <cnn-conv-lab id="light" theme="light" controls="stride"></cnn-conv-lab><cnn-conv-lab id="auto" controls="stride"></cnn-conv-lab>`);
   page('probe.html', `<cnn-conv-lab lang="ko" kernel="5" padding="2" controls="stride,padding,network"></cnn-conv-lab>`);
+  page('train-bad.html', `<cnn-train lang="en" lr="-1" batch-size="0" arch="c8k5-zz" preset="vgg" augment="sometimes" epochs="2"></cnn-train>`);
   page('far.html', '<div style="height:3000px">a long page</div><cnn-conv-lab id="far" autoplay controls="animation"></cnn-conv-lab><div style="height:3000px"></div>');
   server = createServer(sirv(dir, { dev: false, etag: true }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -144,9 +145,9 @@ after(async () => {
 
 test('the example lecture page: every widget renders, and no request leaves this machine', async () => {
   const p = await open('lecture.html');
-  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
-  assert.equal(await widgets.count(), 5);
-  for (let i = 0; i < 5; i++) await rendered(widgets.nth(i));
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
+  assert.equal(await widgets.count(), 6);
+  for (let i = 0; i < 6; i++) await rendered(widgets.nth(i));
   assert.equal(await p.locator('cnn-conv-lab').nth(1).locator('[data-testid=lab-out-shape]').textContent(), '출력 모양: 1 × 3 × 3 (채널 × 높이 × 너비)');
   assert.equal(await p.locator('cnn-network-view').locator('[data-testid=layer-shape]').count(), 12);
   const outside = p.requests.map((r) => r.url()).filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
@@ -298,6 +299,71 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
   await p.close();
 });
 
+test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss falls; off screen it pauses and goes on when back; removed, it frees its run', async () => {
+  const p = await open('lecture.html?lang=ko');
+  const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  // more epochs than the page's one, so the run is still going when it leaves the screen
+  await train.evaluate((el) => el.setAttribute('epochs', '20'));
+  await rendered(train);
+  const dataRequests = () => p.requests.map((r) => new URL(r.url()).pathname).filter((u) => u.startsWith('/data/'));
+  assert.deepEqual(dataRequests(), [], 'no training data is fetched before Start');
+  const before = await live();
+  assert.equal(before.engine.trainers, 0);
+  await train.locator('[data-testid=train-start]').click();
+  await p.waitForFunction(() => document.querySelector('cnn-train').view.curve.length >= 8, null, { timeout: 120000, polling: 100 });
+  const curve = await train.evaluate((el) => el.view.curve);
+  assert.ok(curve.at(-1).loss < curve[0].loss / 2, `the loss fell from ${curve[0].loss} to ${curve.at(-1).loss}`);
+  assert.deepEqual((await live()).engine, { networks: before.engine.networks + 2, trainers: 1 }, 'the run\'s network, its maps\' network, its trainer');
+  assert.deepEqual(dataRequests().sort(), ['/data/manifest.json', '/data/mnist.cnnd'], 'the Worker fetched the manifest and the one data set, from the folder');
+  assert.equal(p.workers().length, 1, 'the widgets\' one Worker trains too');
+  assert.ok(await train.locator('[data-testid=train-maps] canvas').count() > 0, 'the feature maps are shown');
+  // off screen: paused; the steps stand still
+  await p.evaluate(() => scrollTo(0, 0));
+  await p.waitForFunction(() => document.querySelector('cnn-train').dataset.state === 'paused', null, { timeout: 20000 });
+  const at = await train.evaluate((el) => el.view.progress.step);
+  await p.waitForTimeout(600);
+  const worker = await p.evaluate(async (id) => (await [...globalThis.__cnnEngineClients.values()][0].request('trainProgress', { id })),
+    await train.evaluate((el) => el.view.run.id));
+  assert.equal(worker.step, at, 'no step is taken while the widget is off screen');
+  assert.equal(worker.running, false);
+  // back on screen: it goes on
+  await train.scrollIntoViewIfNeeded();
+  await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n, at, { timeout: 30000 });
+  // away and straight back, before the pause has been answered: it still goes on
+  await p.evaluate(() => scrollTo(0, 0));
+  await train.scrollIntoViewIfNeeded();
+  const again = await train.evaluate((el) => el.view.progress.step);
+  await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n + 20, again, { timeout: 30000 });
+  await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
+  // removed: its run is freed in the Worker
+  await train.evaluate((el) => el.remove());
+  let after = await live();
+  for (let i = 0; i < 50 && after.engine.trainers; i++) {
+    await p.waitForTimeout(100);
+    after = await live();
+  }
+  assert.deepEqual(after.engine, before.engine, 'the trainer and both networks are freed');
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('<cnn-train> refuses bad attribute values, naming the attribute and the value, and trains with the rest', async () => {
+  const p = await open('train-bad.html');
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  const said = await messages(train);
+  for (const [name, value] of [['lr', '-1'], ['batch-size', '0'], ['arch', 'c8k5-zz'], ['preset', 'vgg'], ['augment', 'sometimes']]) {
+    assert.ok(said.some((m) => m.includes(`${name}="${value}"`)), `a message names ${name}="${value}": ${said.join(' | ')}`);
+  }
+  assert.equal(said.length, 5);
+  const state = await train.evaluate((el) => ({ lr: el.view.state.lr, batchSize: el.view.state.batchSize, epochs: el.view.state.epochs }));
+  assert.deepEqual(state, { lr: 0.002, batchSize: 32, epochs: 2 }, 'the defaults in place of the bad values; the good one taken');
+  assert.equal(await train.locator('[data-testid=train-start]').isDisabled(), false);
+  await p.close();
+});
+
 test('lang="ko" shows Korean, lang="en" English; without one, a widget takes the page\'s language', async () => {
   const p = await open('langs.html');
   for (const id of ['ko', 'en', 'inherits']) await rendered(p.locator(`#${id}`));
@@ -412,6 +478,27 @@ test('the embed page: its hash sets the lab, a change goes back into the hash, a
   await p.close();
 });
 
+test('the embed page shows <cnn-train> from the training view\'s own query, and writes a reader\'s change back into the hash', async () => {
+  const p = await open('embed.html#widget=train&lang=ko&arch=c4k5p2-g-m2-f-d10-x&epochs=2&lr=0.01');
+  const train = p.locator('cnn-train');
+  await rendered(train);
+  const s = await train.evaluate((el) => ({ epochs: el.view.state.epochs, lr: el.view.state.lr, layers: el.view.state.layers.map((l) => l.type) }));
+  assert.deepEqual(s, { epochs: 2, lr: 0.01, layers: ['conv2d', 'sigmoid', 'maxpool2d', 'flatten', 'dense', 'softmax'] });
+  assert.match(await train.locator('[data-testid=train-start]').textContent(), /시작/);
+  const epochs = train.locator('[data-hyper=epochs]');
+  await epochs.fill('3');
+  await epochs.dispatchEvent('change');
+  await p.waitForFunction(() => location.hash.includes('epochs=3'));
+  assert.match(await p.evaluate(() => location.hash), /^#widget=train&lang=ko&arch=c4k5p2-g-m2-f-d10-x&lr=0\.01&epochs=3$/);
+  assert.match(await p.locator('[data-testid=embed-code]').inputValue(), /height="3400"/);
+  const bad = await open('embed.html#widget=train&lr=NaN&batch=0');
+  await rendered(bad.locator('cnn-train'));
+  const said = await bad.locator('[data-testid=embed-messages] li').allTextContents();
+  assert.deepEqual(said.map((m) => m.match(/setting (\w+)=/)?.[1]), ['lr', 'batch']);
+  await bad.close();
+  await p.close();
+});
+
 test('bad embed hashes are refused with a visible message; the widget still works', async () => {
   for (const hash of BAD_HASHES) {
     const p = await open(`embed.html${hash}`);
@@ -507,7 +594,7 @@ for (const scheme of ['light', 'dark']) {
     const p = await context.newPage();
     await p.emulateMedia({ colorScheme: scheme });
     await p.goto(`${base}/lecture.html?lang=ko`);
-    const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+    const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
     for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
     const low = await p.evaluate(lowContrastTexts);
     assert.deepEqual(low, [], `texts with too little contrast:\n${low.join('\n')}`);
@@ -622,12 +709,20 @@ test('screenshots: dark colour scheme and a phone-sized screen', async () => {
   const draw = phone.locator('cnn-draw-classify');
   await rendered(draw);
   await draw.screenshot({ path: new URL('widgets-phone-draw.png', OUT).pathname });
+  const train = phone.locator('cnn-train');
+  await rendered(train);
+  const overflow = await train.evaluate((el) => {
+    const frame = el.shadowRoot.querySelector('.cnn-widget');
+    return frame.scrollWidth - frame.clientWidth;
+  });
+  assert.ok(overflow <= 0, `the training widget fits a phone without scrolling sideways (${overflow} px too wide)`);
+  await train.screenshot({ path: new URL('widgets-phone-train.png', OUT).pathname });
   await phone.close();
 });
 
 test('unbundled (npm start): the lecture page works from web/ as it is', async () => {
   const p = await open('lecture.html?lang=en', { base: devBase });
-  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+  const widgets = p.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view, cnn-train');
   for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
   assert.equal(p.workers().length, 1);
   assert.deepEqual(pageErrors, []);
@@ -636,7 +731,8 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn.wasm', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn.wasm', 'data', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['fashion.cnnd', 'manifest.json', 'mnist.cnnd'], 'the training data and its manifest');
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });

@@ -11,6 +11,7 @@ import { createTrainingHandlers } from '../../web/src/engine/training-handlers.j
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
   PRESETS, HYPER, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
+  COMPARISONS, comparison, layersFromSpecs,
 } from '../../web/src/ui/train/state.js';
 
 let h;
@@ -89,10 +90,63 @@ test('every text key the training view uses exists in English and Korean', () =>
   for (const v of ['mnist', 'fashion']) used.add(`train.dataset.${v}`);
   for (const v of ['adam', 'sgd']) used.add(`train.optimizer.${v}`);
   for (const f of ['filters', 'kernel', 'stride', 'padding', 'dilation', 'window', 'units']) used.add(`train.field.${f}`);
+  for (const kind of COMPARISONS) used.add(`train.compare.${kind}`).add(`train.compare.${kind}.about`).add(`train.compare.cannot.${kind}`);
   assert.ok(used.size > 60);
   for (const key of used) {
     if (key.endsWith('.')) continue;
     assert.ok(STRINGS.en[key], `English has ${key}`);
     assert.ok(STRINGS.ko[key], `Korean has ${key}`);
   }
+});
+
+test('pooling with padding, ceil_mode and count_include_pad goes into a URL token and the listing', () => {
+  const layers = layersFromText('c8k5p2-r-m2s1p1u-a3e-f-d10-x');
+  assert.deepEqual(layers[2], { type: 'maxpool2d', kernel_size: 2, stride: 1, padding: 1, ceil_mode: true });
+  assert.deepEqual(layers[3], { type: 'avgpool2d', kernel_size: 3, stride: 3, count_include_pad: false });
+  assert.equal(layersToText(layers), 'c8k5p2-r-m2s1p1u-a3e-f-d10-x');
+  assert.match(pytorchListing(layers), /nn\.MaxPool2d\(2, stride=1, padding=1, ceil_mode=True\)/);
+  assert.match(pytorchListing(layers), /nn\.AvgPool2d\(3, count_include_pad=False\)/);
+  assert.throws(() => layersFromText('c8k5u'), /"c8k5u": u is for pooling/);
+  assert.throws(() => layersFromText('m2e'), /"m2e": u is for pooling, e for average pooling/);
+  assert.throws(() => layersFromText('m2p9'), /padding must be a whole number from 0 to 4, not 9/);
+});
+
+test('each comparison changes one setting, and the engine agrees on the parameter counts', () => {
+  const lenet = layersFromText(PRESETS.lenet);
+  const swap = comparison('activation', lenet);
+  assert.equal(layersToText(swap.a.layers), PRESETS.lenet);
+  assert.equal(layersToText(swap.b.layers), PRESETS.sigmoid);
+  assert.deepEqual([swap.a.key, swap.b.key], ['layer.relu', 'layer.sigmoid']);
+  assert.equal(layersToText(comparison('activation', layersFromText(PRESETS.sigmoid)).b.layers), PRESETS.lenet);
+  const pad = comparison('padding', lenet);
+  assert.equal(layersToText(pad.b.layers), PRESETS.noPadding);
+  assert.deepEqual(pad.a.params, { p: 2 });
+  const unpadded = comparison('padding', layersFromText(PRESETS.noPadding));
+  assert.equal(layersToText(unpadded.b.layers), 'c8k5p2-r-m2-c16k5p2-r-m2-f-d64-r-d10-x', 'k // 2 on every conv');
+  assert.deepEqual([unpadded.a.key, unpadded.b.key], ['train.compare.unpadded', 'train.compare.padded']);
+  const cnn = h.describeArchitecture({ layers: lenet, inputShape: [1, 28, 28] }).result.paramCount;
+  const dense = comparison('dense', lenet, { paramCount: cnn });
+  assert.equal(layersToText(dense.b.layers), PRESETS.dense);
+  const fc = h.describeArchitecture({ layers: dense.b.layers, inputShape: [1, 28, 28] }).result.paramCount;
+  assert.ok(Math.abs(fc - cnn) / cnn < 0.02, `${fc} parameters against the CNN's ${cnn}`);
+  assert.equal(layersToText(comparison('dense', dense.b.layers).b.layers), PRESETS.lenet);
+  assert.throws(() => comparison('activation', layersFromText('f-d10')), /neither ReLU nor sigmoid/);
+  assert.throws(() => comparison('padding', layersFromText('f-d10')), /no conv layer/);
+  assert.throws(() => comparison('dropout', lenet), /there is no comparison "dropout"/);
+});
+
+test('a model\'s specs become the editor\'s layers, the dense layer\'s inputs left to follow the layers before', () => {
+  const specs = [
+    { type: 'conv2d', in_channels: 1, out_channels: 8, kernel_size: 5, stride: 2, padding: 'same', dilation: 1, bias: true },
+    { type: 'relu' }, { type: 'maxpool2d', kernel_size: 2, stride: 2, padding: 0, ceil_mode: true }, { type: 'flatten' },
+    { type: 'dense', in_features: 400, out_features: 10 },
+  ];
+  const layers = layersFromSpecs(specs);
+  assert.equal(layersToText(layers), 'c8k5s2p2-r-m2u-f-d10');
+  const d = h.describeArchitecture({ layers, inputShape: [1, 28, 28] }).result;
+  assert.ok(d.ok, d.error);
+  assert.equal(d.specs[4].in_features, 8 * 7 * 7, 'the dense layer takes what the pooling now gives');
+  assert.equal(layersToText(layersFromSpecs([{ ...specs[0], padding: 'valid' }])), 'c8k5s2');
+  assert.throws(() => layersFromSpecs([{ ...specs[0], kernel_size: 4 }]), /layer 1: padding "same" is not one number on every side/);
+  assert.throws(() => layersFromSpecs([{ type: 'batchnorm' }]), /layer 1: unknown layer "batchnorm"/);
 });

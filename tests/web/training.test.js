@@ -99,6 +99,59 @@ test('a confusion-matrix cell gives its images; the trained network saves as a m
   h.trainDestroy({ id: run.id });
 });
 
+test('a saved model carries the data set\'s class names as its labels, and its name', () => {
+  const run = create();
+  h.trainStep({ id: run.id, steps: 5 });
+  const loaded = h.loadModel({ bytes: h.trainSaveModel({ id: run.id }).result.bytes }).result;
+  assert.deepEqual(loaded.metadata.labels, ['h', 'v', 'd', 'a']);
+  assert.equal(loaded.metadata.dataset, 'bars');
+  h.destroyNetwork({ id: loaded.id });
+  h.trainDestroy({ id: run.id });
+  // the engine checks the labels against the outputs when the file is written
+  const net = engine.createNetwork(run.specs);
+  net.initParams(1);
+  net.plan([1, 1, 8, 8]);
+  net.describe({ labels: ['one', 'two'] });
+  assert.throws(() => net.saveModel(), /2 labels, but the network gives 4 outputs/);
+  net.describe({ labels: ['가', 'v', 'd', 'a'], metadata: { note: 'made in a test' } });
+  const again = engine.loadModel(net.saveModel());
+  assert.deepEqual(again.metadata.labels, ['가', 'v', 'd', 'a']);
+  assert.equal(again.metadata.note, 'made in a test');
+  assert.throws(() => net.describe({ labels: [1, 2, 3, 4] }), /labels must be an array of strings/);
+  again.destroy();
+  net.destroy();
+});
+
+test('one image\'s feature maps follow the training, from a network of their own that goes with the run', () => {
+  const before = engine.liveObjects();
+  const run = create();
+  const first = h.trainMaps({ id: run.id, heldOut: 5 }).result;
+  assert.equal(first.activations.length, LAYERS.length + 1, 'the input, then every layer');
+  assert.deepEqual(first.activations[0].shape, [1, 1, 8, 8]);
+  assert.deepEqual(first.activations[1].shape, [1, 4, 8, 8]);
+  assert.equal(first.layers[0].kind, 'conv2d');
+  assert.equal(first.label, 5 % 4, 'held-out image i of the bars has class i % 4');
+  assert.deepEqual(engine.liveObjects(), { networks: before.networks + 2, trainers: before.trainers + 1 });
+  h.trainStep({ id: run.id, steps: 30 });
+  const later = h.trainMaps({ id: run.id, heldOut: 5 }).result;
+  assert.deepEqual(later.activations[0].data, first.activations[0].data, 'the same image');
+  assert.notDeepEqual(later.activations[1].data, first.activations[1].data, 'the conv maps changed with the weights');
+  const image = new Float32Array(64).fill(0.5);
+  const drawn = h.trainMaps({ id: run.id, image }).result;
+  assert.equal(drawn.label, null);
+  assert.deepEqual(drawn.activations[0].data, image);
+  assert.throws(() => h.trainMaps({ id: run.id, heldOut: 100 }), /heldOut must be a held-out image from 0 to 99, not 100/);
+  assert.throws(() => h.trainMaps({ id: run.id, image: new Float32Array(3) }), /Float32Array of 1x8x8 values/);
+  // the step after the maps is the step of an uninterrupted run
+  const plain = create();
+  h.trainStep({ id: plain.id, steps: 31 });
+  h.trainStep({ id: run.id, steps: 1 });
+  assert.deepEqual(params(run.id), params(plain.id));
+  h.trainDestroy({ id: plain.id });
+  h.trainDestroy({ id: run.id });
+  assert.deepEqual(engine.liveObjects(), before, 'the run\'s networks and trainer are freed');
+});
+
 test('the same seed gives the same curve; another seed another one', () => {
   const curve = (seed, augment = false, schedule = 'constant') => {
     const run = create({ seed, augment, schedule, epochs: 2 });

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   labStateFromAttributes, parseOption, parseEmbedHash, kebab, camel, LAB_ATTRIBUTES, LAB_URL_KEYS, shown, isGlobalAttribute, problemText,
+  trainStateFromAttributes, TRAIN_ATTRIBUTES,
 } from '../../web/src/components/attributes.js';
+import { defaultTrainState, layersToText, PRESETS } from '../../web/src/ui/train/state.js';
 import { defaultState, FIELDS, toQuery } from '../../web/src/ui/lab/state.js';
 import { t } from '../../web/src/ui/i18n.js';
 
@@ -186,4 +188,50 @@ test('model: a catalogue key or the address of a .onnx or .cnnm file; normalize 
   const r = parseEmbedHash('#widget=draw-classify&model=https%3A%2F%2Fx.org%2Fm.onnx&normalize=0.5,0.25&labels=a,b', WIDGETS, 'conv-lab');
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.options, { model: 'https://x.org/m.onnx', normalize: '0.5,0.25', labels: 'a,b' });
+});
+
+test('the training widget: preset or arch, and every hyperparameter as an attribute', () => {
+  assert.deepEqual(Object.keys(TRAIN_ATTRIBUTES), ['preset', 'arch', 'dataset', 'optimizer', 'lr', 'schedule', 'momentum', 'batch-size', 'epochs', 'augment', 'seed']);
+  const base = defaultTrainState();
+  const { state, problems } = trainStateFromAttributes([['preset', 'sigmoid'], ['lr', ' 0.01 '], ['batch-size', '64'], ['augment', 'true'], ['dataset', 'fashion']], base);
+  assert.deepEqual(problems, []);
+  assert.equal(layersToText(state.layers), PRESETS.sigmoid);
+  assert.deepEqual([state.lr, state.batchSize, state.augment, state.dataset], [0.01, 64, true, 'fashion']);
+  assert.equal(base.lr, 0.002, 'the base is not changed');
+  const arch = trainStateFromAttributes([['preset', 'dense'], ['arch', 'c4k3-r-f-d10']], base).state;
+  assert.equal(layersToText(arch.layers), 'c4k3-r-f-d10', 'arch wins over preset');
+});
+
+test('the training widget refuses bad values, naming the attribute and the value, and keeps the defaults', () => {
+  const base = defaultTrainState();
+  const bad = [['lr', 'NaN'], ['lr', '-1'], ['lr', '0x1'], ['batch-size', '0'], ['batch-size', '2.5'], ['epochs', '1e9'],
+    ['augment', 'sometimes'], ['dataset', 'cifar'], ['optimizer', '<img src=x onerror=alert(1)>'], ['preset', 'vgg'],
+    ['arch', 'c8k5-zz'], ['seed', '-3']];
+  for (const pair of bad) {
+    const { state, problems } = trainStateFromAttributes([pair], base);
+    assert.equal(problems.length, 1, `${pair[0]}="${pair[1]}" is refused`);
+    assert.equal(problems[0].params.name, pair[0]);
+    assert.equal(problems[0].params.value, shown(pair[1]));
+    assert.deepEqual(state, base, `${pair[0]}="${pair[1]}" leaves the defaults`);
+    for (const lang of ['en', 'ko']) {
+      const text = problemText(lang, problems[0]);
+      assert.ok(text.includes(pair[0]) && !/\{\w+\}/.test(text), `${lang}: ${text}`);
+    }
+  }
+  assert.match(problemText('en', trainStateFromAttributes([['lr', '-1']], base).problems[0]), /expected a number from 0\.000001 to 10|expected a number from 1e-6 to 10/);
+});
+
+test('an embed hash for the training widget: the training view\'s URL names, each checked', () => {
+  const widgets = { train: { options: { lang: ['en', 'ko'], autostart: null }, lab: false, train: true } };
+  const r = parseEmbedHash('#widget=train&lang=ko&arch=c4k3-r-f-d10&lr=0.01&batch=64&aug=1&autostart=true', widgets, 'train');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.options, { lang: 'ko', autostart: true });
+  assert.deepEqual(r.train, [['arch', 'c4k3-r-f-d10'], ['lr', '0.01'], ['batch-size', '64'], ['augment', '1']]);
+  const { state } = trainStateFromAttributes(r.train, defaultTrainState());
+  assert.deepEqual([layersToText(state.layers), state.lr, state.batchSize, state.augment], ['c4k3-r-f-d10', 0.01, 64, true]);
+  const bad = parseEmbedHash('#widget=train&lr=NaN&batch=0&arch=zz&preset=vgg&k=3', widgets, 'train');
+  assert.deepEqual(bad.train, []);
+  assert.deepEqual(bad.problems.map((p) => [p.key, p.params.name]),
+    [['embed.badValue', 'lr'], ['embed.badValue', 'batch'], ['embed.badValue', 'arch'], ['embed.badValue', 'preset'], ['embed.unknownKey', 'k']]);
+  for (const p of bad.problems) assert.doesNotMatch(problemText('ko', p), /\{\w+\}/);
 });

@@ -36,7 +36,9 @@ const PIECES = [
     slots: ['lab'],
     mount(slots, { lang, mounted }) {
       const playground = mounted.find((p) => p instanceof Playground);
-      const piece = mountLab(slots.lab, { lang, playground });
+      // the probe's "retrain with these settings" goes to the training view, mounted after the lab
+      const onRetrain = (request) => mounted.find((p) => typeof p?.retrain === 'function')?.retrain(request);
+      const piece = mountLab(slots.lab, { lang, playground, onRetrain });
       globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
       return piece;
     },

@@ -10,12 +10,18 @@
 // out, and a problem { key, params } says which and why, for the widget to
 // show (as text) in the reader's language.
 //
+// The training widget's settings are the training view's (ui/train/state.js):
+// `preset` or `arch` (the layers as in its URL) and the hyperparameters, an
+// attribute each (batch-size for batchSize), checked by that file's checkHyper.
+//
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
-// static `options`). To add a lab setting: add a field to state.js.
+// static `options`). To add a lab setting: add a field to state.js; a
+// training setting: a row in ui/train/state.js's HYPER.
 import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
 import { lengthProblems } from '../ui/lab/layer.js';
 import { LANGS, t } from '../ui/i18n.js';
 import { parseNormalize, normalizeText, isLabelsFile, parseLabelList, MODEL_FILE_PATTERN } from '../ui/model-source.js';
+import { HYPER, PRESETS, checkHyper, layersFromText } from '../ui/train/state.js';
 
 export { shown };
 
@@ -49,6 +55,17 @@ export const OPTION_TYPES = Object.freeze({
   preprocess: { type: 'bool' },
   cost: { type: 'bool' },
   autoplay: { type: 'bool' },
+  autostart: { type: 'bool' },
+});
+
+/** The training widget's attributes: attribute name -> training state field ('preset' and 'arch' give the layers). */
+export const TRAIN_ATTRIBUTES = Object.freeze({
+  preset: 'preset', arch: 'arch', ...Object.fromEntries(Object.keys(HYPER).map((k) => [kebab(k), k])),
+});
+
+/** The training widget's URL keys (those of the training view's own query, state.js) -> attribute names. */
+export const TRAIN_URL_KEYS = Object.freeze({
+  preset: 'preset', arch: 'arch', ...Object.fromEntries(Object.entries(HYPER).map(([k, f]) => [f.url, kebab(k)])),
 });
 
 /** Attributes every HTML element may carry; a widget neither reads nor questions them. */
@@ -78,6 +95,8 @@ function why(type) {
     case 'model': return { key: 'widget.why.model', params: { values: type.values.join(', ') } };
     case 'normalize': return { key: 'widget.why.normalize', params: {} };
     case 'labels': return { key: 'widget.why.labels', params: {} };
+    case 'number': return { key: 'widget.why.number', params: { min: type.min, max: type.max } };
+    case 'arch': return { key: 'widget.why.arch', params: {} };
     default: return { key: 'widget.why.enum', params: { values: '' } };
   }
 }
@@ -116,6 +135,41 @@ export function labStateFromAttributes(pairs, base) {
     problems.push(want ? { key: 'widget.badLength', params: { name, value, got, want } }
       : { key: 'widget.unusedList', params: { name, value, input: state.input } });
     state = { ...state, [field]: base[field] };
+  }
+  return { state, problems };
+}
+
+/**
+ * The training widget's settings from attribute pairs [[name, value]] over
+ * `base` (a complete training state, ui/train/state.js): { state, problems }.
+ * `arch` (layers as the training view's URL writes them) wins over `preset`.
+ */
+export function trainStateFromAttributes(pairs, base) {
+  const state = { ...base };
+  const problems = [];
+  const last = (name) => pairs.filter(([n]) => n === name).at(-1)?.[1];
+  const preset = last('preset');
+  if (preset !== undefined) {
+    const key = String(preset).trim();
+    if (Object.hasOwn(PRESETS, key)) state.layers = layersFromText(PRESETS[key]);
+    else problems.push(badValue('widget.badAttribute', 'preset', preset, { type: 'enum', values: Object.keys(PRESETS) }));
+  }
+  const arch = last('arch');
+  if (arch !== undefined) {
+    try {
+      state.layers = layersFromText(String(arch).trim());
+    } catch {
+      problems.push(badValue('widget.badAttribute', 'arch', arch, { type: 'arch' }));
+    }
+  }
+  for (const [name, value] of pairs) {
+    const field = TRAIN_ATTRIBUTES[name];
+    if (!field || !Object.hasOwn(HYPER, field)) continue;
+    try {
+      state[field] = checkHyper(field, String(value).trim());
+    } catch {
+      problems.push(badValue('widget.badAttribute', name, value, HYPER[field]));
+    }
   }
   return { state, problems };
 }
@@ -190,13 +244,15 @@ const EMBED_MAX_CHARS = 8192;
 /**
  * An embed page's hash ('#widget=conv-lab&lang=ko&k=3&s=2'): the widget's
  * name, its options, its lab settings as attribute pairs (read from their
- * short URL names and checked by the state table one by one) and the
- * problems found. `widgets` maps each
- * embeddable widget name to its { options: { name: values|null } }.
+ * short URL names and checked by the state table one by one), the training
+ * widget's settings as attribute pairs (`train`: read from the training
+ * view's URL names, arch=c8k5-r-f-d10&lr=0.01, and checked by its table) and
+ * the problems found. `widgets` maps each embeddable widget name to its
+ * { options: { name: values|null }, lab, train }.
  */
 export function parseEmbedHash(hash, widgets, defaultWidget) {
   const problems = [];
-  const out = { widget: defaultWidget, options: {}, lab: [], problems };
+  const out = { widget: defaultWidget, options: {}, lab: [], train: [], problems };
   let text = String(hash ?? '').replace(/^#/, '');
   if (text.length > EMBED_MAX_CHARS) {
     problems.push({ key: 'embed.tooLong', params: { n: text.length } });
@@ -237,6 +293,11 @@ export function parseEmbedHash(hash, widgets, defaultWidget) {
       } catch {
         problems.push(badValue('embed.badValue', key, value, FIELDS[field]));
       }
+    } else if (known.train && Object.hasOwn(TRAIN_URL_KEYS, key)) {
+      const name = TRAIN_URL_KEYS[key];
+      const [problem] = trainStateFromAttributes([[name, value]], {}).problems;
+      if (problem) problems.push({ ...problem, key: 'embed.badValue', params: { ...problem.params, name: key } });
+      else out.train.push([name, value]);
     } else {
       problems.push({ key: 'embed.unknownKey', params: { name: shown(key) } });
     }

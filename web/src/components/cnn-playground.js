@@ -10,6 +10,7 @@ import { CnnPoolLab } from './pool-lab.js';
 import { CnnLangPicker } from './lang-picker.js';
 import { CnnEmbedPage } from './embed-page.js';
 import { CnnTeachPage } from './teach-page.js';
+import { CnnTrain } from './train.js';
 
 CnnDrawClassify.define('cnn-draw-classify');
 CnnNetworkView.define('cnn-network-view');
@@ -18,3 +19,4 @@ CnnPoolLab.define('cnn-pool-lab');
 CnnLangPicker.define('cnn-lang-picker');
 CnnEmbedPage.define('cnn-embed-page');
 CnnTeachPage.define('cnn-teach-page');
+CnnTrain.define('cnn-train');

@@ -2,9 +2,11 @@
 // one widget configured by the page URL's hash, and writes the reader's
 // changes back into the hash, so a copied link reproduces the settings:
 //   embed.html#widget=conv-lab&lang=ko&k=3&s=2&p=1
-// Keys: widget (conv-lab, pool-lab, draw-classify, network-view), the
-// widget's options (lang, theme, controls, autoplay, model, preprocess, cost) and,
-// for the labs, the lab's settings by their short URL names (state.js).
+// Keys: widget (conv-lab, pool-lab, draw-classify, network-view, train), the
+// widget's options (lang, theme, controls, autoplay, autostart, model,
+// preprocess, cost) and, for the labs, the lab's settings by their short URL
+// names (ui/lab/state.js); for train, the training view's (ui/train/state.js:
+// arch, data, opt, lr, sched, mom, batch, epochs, aug, seed) and preset.
 // Unknown keys, bad values and broken encoding are left out with a visible
 // message. Below the widget: the link and the HTML to embed it (in an
 // iframe, only the link).
@@ -19,11 +21,13 @@
 // Light DOM (it is a page, not a widget); all text from i18n.js, set as text.
 import { t, LANGS } from '../ui/i18n.js';
 import { toQuery, FIELDS } from '../ui/lab/state.js';
-import { parseEmbedHash, attributeValue, kebab, camel, problemText, THEMES } from './attributes.js';
+import { toQuery as trainQuery } from '../ui/train/state.js';
+import { parseEmbedHash, attributeValue, kebab, camel, problemText, THEMES, TRAIN_URL_KEYS } from './attributes.js';
 import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
 import { CnnDrawClassify } from './draw-classify.js';
 import { CnnNetworkView } from './network-view.js';
+import { CnnTrain } from './train.js';
 import { themedCss } from './styles.js';
 import { defineOnce } from './define.js';
 
@@ -36,6 +40,7 @@ export const EMBEDDABLE = Object.freeze({
   'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2200 },
   'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 1950 },
   'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 5600 },
+  train: { options: { ...BASE_OPTIONS, ...CnnTrain.options }, lab: false, train: true, height: 3400 },
 });
 const pageStyles = new WeakMap();  // <style> -> its text as written
 
@@ -94,7 +99,7 @@ export class CnnEmbedPage extends HTMLElement {
     messages.hidden = parsed.problems.length === 0;
     const widget = doc.createElement(`cnn-${parsed.widget}`);
     for (const [name, value] of Object.entries(parsed.options)) widget.setAttribute(kebab(name), attributeValue(value));
-    for (const [name, value] of parsed.lab) widget.setAttribute(name, value);
+    for (const [name, value] of [...parsed.lab, ...parsed.train]) widget.setAttribute(name, value);
     widget.addEventListener('cnn-change', (e) => this.remember(e.detail.state));
     this.link = make('a', { className: 'embed-link', textContent: t(lang, 'embed.link'), target: '_blank', rel: 'noopener' });
     this.code = make('textarea', { className: 'embed-code', readOnly: true, rows: 3 });
@@ -123,9 +128,11 @@ export class CnnEmbedPage extends HTMLElement {
   /** Writes the settings into the hash (after a change by the reader), the link and the HTML below. */
   remember(state) {
     const win = this.ownerDocument.defaultView;
-    const { widget, options, lab } = this.parsed;
-    const settings = state ? toQuery(state)
-      : new URLSearchParams(lab.map(([name, value]) => [FIELDS[camel(name)].url, value])).toString();
+    const { widget, options, lab, train } = this.parsed;
+    const trainKeys = Object.fromEntries(Object.entries(TRAIN_URL_KEYS).map(([key, name]) => [name, key]));
+    const settings = state ? (EMBEDDABLE[widget].train ? trainQuery(state) : toQuery(state)).toString()
+      : new URLSearchParams([...lab.map(([name, value]) => [FIELDS[camel(name)].url, value]),
+        ...train.map(([name, value]) => [trainKeys[name], value])]).toString();
     const hash = embedHash(widget, options, settings);
     if (state) {
       this.written = hash;

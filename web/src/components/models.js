@@ -4,11 +4,14 @@
 // The self-contained build (tools/dist.js) fills INLINED with the default
 // model's file (base64, by path), which then comes from a data: URL, and
 // ASSET_BASE with './': the other files sit in the folder of the bundle.
+// The training data of <cnn-train> is in web/build/data/, or in the folder
+// DATA_FOLDER of the bundle's (filled in by the build).
 import { MODEL_CATALOGUE } from '../ui/models.js';
 import { parseNormalize, isLabelsFile, parseLabelList, fileName } from '../ui/model-source.js';
 
 const INLINED = null;
 const ASSET_BASE = null;
+const DATA_FOLDER = null;
 
 function resolve(path) {
   if (INLINED && Object.hasOwn(INLINED, path)) return `data:application/octet-stream;base64,${INLINED[path]}`;
@@ -44,4 +47,9 @@ export function widgetEntry(config, models, base) {
     entry.labelsWhat = `labels="${config.labels}"`;
   }
   return entry;
+}
+
+/** The folder of the training data (its manifest.json and files), as a URL. */
+export function trainingDataUrl() {
+  return resolve(DATA_FOLDER ?? 'build/data/');
 }

@@ -8,7 +8,7 @@
 // not know about. A forced theme is the same sheets with their dark-scheme
 // media blocks turned on or off (themedCss), so the dark colours are written
 // once, in the @media (prefers-color-scheme: dark) blocks of the CSS files.
-export const STYLE_FILES = Object.freeze(['../ui/ui.css', '../ui/lab/lab.css', './widget.css']);
+export const STYLE_FILES = Object.freeze(['../ui/ui.css', '../ui/lab/lab.css', '../ui/train/train.css', './widget.css']);
 
 const STYLE_TEXTS = null;
 const DARK_MEDIA = /@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)/g;

@@ -13,34 +13,41 @@
 import { t, LANGS } from '../ui/i18n.js';
 import { toQuery, FIELDS } from '../ui/lab/state.js';
 import { ALL_CONTROLS } from '../ui/lab/controls.js';
-import { LAB_ATTRIBUTES, LAB_URL_KEYS, THEMES, kebab, camel, parseOption, problemText } from './attributes.js';
+import { LAB_ATTRIBUTES, LAB_URL_KEYS, TRAIN_ATTRIBUTES, TRAIN_URL_KEYS, THEMES, kebab, camel, parseOption, problemText } from './attributes.js';
+import { toQuery as trainQuery } from '../ui/train/state.js';
+import { TRAIN_CONTROLS } from '../ui/train/train-view.js';
 import { EMBEDDABLE, embedHash, iframeCode } from './embed-page.js';
 import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
 import { CnnDrawClassify } from './draw-classify.js';
 import { CnnNetworkView } from './network-view.js';
+import { CnnTrain } from './train.js';
 import { widgetModels } from './models.js';
 import { defineOnce } from './define.js';
 
-const CLASSES = { 'conv-lab': CnnConvLab, 'pool-lab': CnnPoolLab, 'draw-classify': CnnDrawClassify, 'network-view': CnnNetworkView };
+const CLASSES = { 'conv-lab': CnnConvLab, 'pool-lab': CnnPoolLab, 'draw-classify': CnnDrawClassify, 'network-view': CnnNetworkView, train: CnnTrain };
 const DEFAULT_BASE = '/cnn-playground/';
-const LAB_ATTRIBUTE_NAMES = new Set(Object.keys(LAB_ATTRIBUTES));
+const SETTING_NAMES = new Set([...Object.keys(LAB_ATTRIBUTES), ...Object.keys(TRAIN_ATTRIBUTES)]);
 
 /** Text for an attribute value in HTML (the values are checked names and numbers; this keeps any quote out). */
 const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
  * The choices of the page: { widget, lang, theme, controls (names, or null for
- * the widget's defaults), autoplay, model (a catalogue key), modelUrl,
- * normalize, labels (as typed: used when attributes.js takes them), preprocess,
- * cost, base, state (the lab's settings, or null) }. Returns [attribute,
- * value] pairs of the element.
+ * the widget's defaults), autoplay, autostart, model (a catalogue key),
+ * modelUrl, normalize, labels (as typed: used when attributes.js takes them),
+ * preprocess, cost, base, state (the lab's or the training widget's settings,
+ * or null) }. Returns [attribute, value] pairs of the element.
  */
 export function elementAttributes(choice) {
   const cls = CLASSES[choice.widget];
   const out = [['lang', choice.lang]];
   if (choice.theme !== 'auto') out.push(['theme', choice.theme]);
-  if (cls.lab) {
+  if (cls === CnnTrain) {
+    for (const [url, value] of new URLSearchParams(labQuery(choice))) out.push([TRAIN_URL_KEYS[url], value]);
+    if (choice.controls) out.push(['controls', choice.controls.map(kebab).join(',')]);
+    if (choice.autostart) out.push(['autostart', 'true']);
+  } else if (cls.lab) {
     for (const [url, value] of new URLSearchParams(labQuery(choice))) out.push([kebab(LAB_URL_KEYS[url]), value]);
     if (choice.controls) out.push(['controls', choice.controls.map(kebab).join(',')]);
     if (choice.autoplay) out.push(['autoplay', 'true']);
@@ -55,9 +62,10 @@ export function elementAttributes(choice) {
   return out;
 }
 
-/** The lab's settings that differ from the widget's own defaults, as a URL query. */
+/** The lab's (or the training widget's) settings that differ from the widget's own defaults, as a URL query. */
 function labQuery(choice) {
   if (!choice.state) return '';
+  if (CLASSES[choice.widget] === CnnTrain) return trainQuery(choice.state).toString();
   const defaults = CLASSES[choice.widget].defaults ?? {};
   const q = new URLSearchParams(toQuery(choice.state));
   for (const [field, value] of Object.entries(defaults)) if (q.get(FIELDS[field].url) === String(value)) q.delete(FIELDS[field].url);
@@ -74,7 +82,7 @@ export function elementCode(choice) {
 /** The iframe of the embed page with the same widget and settings. */
 export function embedCode(choice) {
   const options = Object.fromEntries(elementAttributes(choice)
-    .filter(([name]) => !LAB_ATTRIBUTE_NAMES.has(name)).map(([name, value]) => [camel(name), value]));
+    .filter(([name]) => !SETTING_NAMES.has(name)).map(([name, value]) => [camel(name), value]));
   return iframeCode(`${choice.base}embed.html${embedHash(choice.widget, options, labQuery(choice))}`, choice.widget, choice.lang);
 }
 
@@ -89,7 +97,7 @@ export class CnnTeachPage extends HTMLElement {
     const doc = this.ownerDocument;
     this.choice = {
       widget: 'conv-lab', lang: LANGS.includes(doc.documentElement.lang) ? doc.documentElement.lang : 'en', theme: 'auto',
-      controls: null, autoplay: false, model: widgetModels()[0]?.key, preprocess: true, cost: false, base: DEFAULT_BASE, state: null,
+      controls: null, autoplay: false, autostart: false, model: widgetModels()[0]?.key, preprocess: true, cost: false, base: DEFAULT_BASE, state: null,
     };
     this.langWatch = new MutationObserver(() => this.build());
     this.langWatch.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'] });
@@ -139,20 +147,24 @@ export class CnnTeachPage extends HTMLElement {
       field('teach.lang', select('teach-lang', LANGS, c.lang, (l) => t(L, `lang.name.${l}`), (l) => this.pick({ lang: l }))),
       field('teach.theme', select('teach-theme', THEMES, c.theme, (th) => t(L, `teach.theme.${th}`), (th) => this.pick({ theme: th }))),
     );
-    if (cls.lab) {
+    if (cls.lab || cls === CnnTrain) {
+      const all = cls === CnnTrain ? TRAIN_CONTROLS : ALL_CONTROLS;
       const shown = new Set(c.controls ?? cls.defaultControls);
       const boxes = make('fieldset', { className: 'teach-controls' }, make('legend', { textContent: t(L, 'teach.controls') }));
-      for (const name of ALL_CONTROLS) {
+      for (const name of all) {
         const box = check(`teach-control-${kebab(name)}`, shown.has(name), (on) => {
           if (on) shown.add(name); else shown.delete(name);
-          const list = ALL_CONTROLS.filter((n) => shown.has(n));
+          const list = all.filter((n) => shown.has(n));
           const same = list.length === cls.defaultControls.length && list.every((n) => cls.defaultControls.includes(n));
           this.pick({ controls: same ? null : list });
         });
         boxes.append(make('label', { className: 'teach-check' }, box, make('code', { textContent: kebab(name) })));
       }
-      form.append(boxes, make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
-        make('span', { textContent: t(L, 'teach.autoplay') })));
+      form.append(boxes, cls === CnnTrain
+        ? make('label', { className: 'teach-check' }, check('teach-autostart', c.autostart, (on) => this.pick({ autostart: on })),
+          make('span', { textContent: t(L, 'teach.autostart') }))
+        : make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
+          make('span', { textContent: t(L, 'teach.autoplay') })));
     } else {
       // a teacher's own model: its address, normalisation and labels, as the widget's attributes (checked as the widget checks them)
       const own = (name, key) => {
@@ -190,7 +202,7 @@ export class CnnTeachPage extends HTMLElement {
       this.writeCode();
     });
     const previewBox = make('section', { className: 'teach-preview' }, make('h2', { textContent: t(L, 'teach.preview') }));
-    if (cls.lab) previewBox.append(make('p', { className: 'teach-note', textContent: t(L, 'teach.settings') }));
+    if (cls.lab || cls === CnnTrain) previewBox.append(make('p', { className: 'teach-note', textContent: t(L, cls.lab ? 'teach.settings' : 'teach.trainSettings') }));
     previewBox.append(this.preview);
 
     this.snippets = {};
@@ -219,7 +231,7 @@ export class CnnTeachPage extends HTMLElement {
   }
 
   applyToPreview() {
-    const keep = new Set(['lang', 'theme', 'controls', 'autoplay', 'model', 'normalize', 'labels', 'preprocess', 'cost']);
+    const keep = new Set(['lang', 'theme', 'controls', 'autoplay', 'autostart', 'model', 'normalize', 'labels', 'preprocess', 'cost']);
     const attrs = elementAttributes({ ...this.choice, state: null });
     for (const name of this.preview.getAttributeNames()) if (keep.has(name) && !attrs.some(([n]) => n === name)) this.preview.removeAttribute(name);
     for (const [name, value] of attrs) if (this.preview.getAttribute(name) !== value) this.preview.setAttribute(name, value);

@@ -34,6 +34,41 @@ export class Network {
     return new Uint8Array(this.m.HEAPU8.buffer, this.m._cnn_saved_model(), size).slice();
   }
 
+  /**
+   * What a saved model file will say: `labels` (one string per output class)
+   * and metadata entries { key: value } (strings). The engine checks the
+   * label count against the outputs when the model is saved.
+   */
+  describe({ labels, metadata = {} } = {}) {
+    this.assertAlive();
+    const bytes = (text) => new TextEncoder().encode(`${text}\0`);
+    if (labels !== undefined) {
+      if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' || l.includes('\0'))) {
+        throw new EngineError('labels must be an array of strings (without NUL characters)');
+      }
+      const parts = labels.map(bytes);
+      const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+      this.engine.withScratch(Math.max(1, all.length), (ptr) => {
+        new Uint8Array(this.m.HEAPU8.buffer, ptr, all.length).set(all);
+        this.engine.check(this.m._cnn_net_set_labels(this.handle, ptr, all.length));
+      });
+    }
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string' || !key || key.includes('\0') || value.includes('\0')) {
+        throw new EngineError(`metadata ${JSON.stringify(key)} must be a string (without NUL characters), not ${JSON.stringify(value)}`);
+      }
+      const k = bytes(key);
+      const v = bytes(value);
+      this.engine.withScratch(k.length + v.length, (ptr) => {
+        new Uint8Array(this.m.HEAPU8.buffer, ptr, k.length).set(k);
+        new Uint8Array(this.m.HEAPU8.buffer, ptr + k.length, v.length).set(v);
+        this.engine.check(this.m._cnn_net_set_meta(this.handle, ptr, ptr + k.length));
+      });
+    }
+    return this;
+  }
+
   assertAlive() {
     if (!this.handle) throw new EngineError('this network has been destroyed');
   }

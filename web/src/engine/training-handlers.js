@@ -144,6 +144,7 @@ export function createTrainingHandlers(engine, options = {}) {
       imagesPerSecond: elapsedMs > 0 ? (run.imagesSeen * 1000) / elapsedMs : 0,
       loadedBytes: entry.load?.loaded ?? 0, totalBytes: entry.load?.total ?? 0,
       classes: run.data?.classes ?? null,
+      heldOutImages: run.data ? run.data.count - run.data.trainCount : null,
       curve: run.curve.slice(curveFrom), heldOut: run.heldOut.slice(heldOutFrom),
     };
   }
@@ -242,6 +243,16 @@ export function createTrainingHandlers(engine, options = {}) {
     trainExamples({ id, truth, predicted, limit }) {
       const result = getRun(id).run.examples({ truth, predicted, limit });
       return { result, transfer: [result.pixels.buffer] };
+    },
+
+    /**
+     * { id, image? (Float32Array) | heldOut? (index) } -> one image's feature
+     * maps through the network as it is now: { layers, inputShape,
+     * activations: [{ shape, data }], label }
+     */
+    trainMaps({ id, image, heldOut }) {
+      const result = getRun(id).run.maps({ image, heldOut });
+      return { result, transfer: result.activations.map((a) => a.data.buffer) };
     },
 
     /** { id } -> { bytes }: the network as it is now, as a model file that loadModel opens */

@@ -447,9 +447,14 @@ export class TrainingRun {
     return { indices: found.map((i) => i - trainCount), height: this.inputShape[1], width: this.inputShape[2], pixels: images };
   }
 
-  /** The network as a model file (engine/model_io), planned for one image: Uint8Array. */
+  /**
+   * The network as a model file (engine/model_io), planned for one image,
+   * with the data set's class names as its labels and its name as the
+   * `dataset` metadata: Uint8Array.
+   */
   saveModel() {
     this.net.plan([1, ...this.inputShape]);
+    if (this.data) this.net.describe({ labels: this.data.classes.map(String), metadata: { dataset: this.data.name ?? '' } });
     return this.net.saveModel();
   }
 
@@ -460,6 +465,46 @@ export class TrainingRun {
     return { layer: this.firstWeighted, type: this.specs[this.firstWeighted].type, weight: Float32Array.from(p.weight), weightShape: p.weightShape };
   }
 
+  /**
+   * One image through the network as it is now, every layer's output kept:
+   * { layers (the engine's layer info), inputShape, activations: [{ shape,
+   * data }] (the input, then each layer's output; copies), label (of a
+   * held-out image, else null) }. The image is `image` (c*h*w values in
+   * 0..1) or held-out image `heldOut`. A second network with the run's
+   * specs, planned for one image, takes a copy of the weights, so the
+   * training network keeps its plan.
+   */
+  maps({ image, heldOut } = {}) {
+    let input;
+    let label = null;
+    if (image !== undefined) {
+      if (!(image instanceof Float32Array) || image.length !== this.inputShape.reduce((a, b) => a * b, 1)) {
+        refuse(`the image must be a Float32Array of ${this.inputShape.join('x')} values`);
+      }
+      input = image;
+    } else {
+      if (!this.data) refuse('the training data is not loaded yet');
+      const count = this.data.count - this.data.trainCount;
+      if (!Number.isInteger(heldOut) || heldOut < 0 || heldOut >= count) refuse(`heldOut must be a held-out image from 0 to ${count - 1}, not ${show(heldOut)}`);
+      input = this.data.image(this.data.trainCount + heldOut);
+      label = this.data.labels[this.data.trainCount + heldOut];
+    }
+    if (!this.probe) {
+      this.probe = this.engine.createNetwork(this.specs);
+      this.probe.plan([1, ...this.inputShape]);
+      this.probeLayers = Array.from({ length: this.probe.numLayers }, (_, i) => this.probe.layerInfo(i));
+    }
+    this.probe.params().set(this.net.params());
+    this.probe.paramsChanged();
+    this.probe.forward(input);
+    const activations = [];
+    for (let i = -1; i < this.probe.numLayers; i++) {
+      const a = this.probe.activation(i);
+      activations.push({ shape: a.shape, data: a.data.slice() });
+    }
+    return { layers: this.probeLayers, inputShape: [1, ...this.inputShape], activations, label };
+  }
+
   /** All parameters (a copy). */
   params() {
     return Float32Array.from(this.net.params());
@@ -468,7 +513,9 @@ export class TrainingRun {
   destroy() {
     this.trainer?.destroy();
     this.net?.destroy();
+    this.probe?.destroy();
     this.trainer = null;
     this.net = null;
+    this.probe = null;
   }
 }

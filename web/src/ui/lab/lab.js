@@ -46,6 +46,8 @@ export class ConvLab extends EventTarget {
    *   controls  the controls to show (names of ALL_CONTROLS); all by default
    *   digit     a 28x28 image (784 values in [0, 1]) for the 'digit' input
    *   model     { specs, params, metadata, trained } for "apply to the network"
+   *   onRetrain ({ layers, original, labels }) => …: the probe then offers to
+   *             retrain a network its settings no longer fit (network-probe.js)
    */
   constructor(container, options = {}) {
     super();
@@ -68,7 +70,7 @@ export class ConvLab extends EventTarget {
     this.pickCell = this.state.input !== 'grid';
     this.build(container);
     this.probe = this.shown.has('network')
-      ? new NetworkProbe(this.networkBox, { client: this.client, lang: this.lang, model: options.model, digit: this.digit })
+      ? new NetworkProbe(this.networkBox, { client: this.client, lang: this.lang, model: options.model, digit: this.digit, onRetrain: options.onRetrain })
       : null;
     this.sync();
     // A drawing made while the lab is off screen is only sent once it is seen,

@@ -48,7 +48,7 @@ export function mountLab(container, options = {}) {
     container.append(el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-url-problems',
       text: fromUrl.problems.map((p) => t(options.lang, 'lab.urlRefused', p)).join(' ') }));
   }
-  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state ?? fromUrl.state });
+  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state ?? fromUrl.state, onRetrain: options.onRetrain });
   lab.addEventListener('change', (e) => {
     const url = new URL(location.href);
     for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);

@@ -5,13 +5,20 @@
 // longer fit the dense layer, it says so with the numbers (from the engine's
 // own geometry), and no prediction is left on screen.
 //
-// A class given a container and options (client, lang, model, digit); no
-// module state; all text from i18n.js.
+// When the dense layer no longer fits and the page can train (the option
+// onRetrain), it offers "retrain with these settings": onRetrain({ layers,
+// original, labels }) gets the changed network and the original one as
+// the training view's layers (state.js's layersFromSpecs: the dense layer's
+// in_features are left to follow the layers before it) and their names.
+//
+// A class given a container and options (client, lang, model, digit,
+// onRetrain); no module state; all text from i18n.js.
 import { t, errorText } from '../i18n.js';
 import { el } from '../dom.js';
 import { divergingRgb, maxAbs } from '../colormap.js';
 import { adaptNetwork, pytorchLayer } from './layer.js';
 import { sampleDigit } from './presets.js';
+import { layersFromSpecs } from '../train/state.js';
 
 const INPUT_SHAPE = [1, 1, 28, 28];
 
@@ -22,6 +29,7 @@ export class NetworkProbe {
     this.lang = options.lang ?? 'en';
     this.model = null;
     this.digit = options.digit ?? null;
+    this.onRetrain = options.onRetrain ?? null;
     this.state = null;
     this.enabled = false;
     this.gen = 0;
@@ -41,10 +49,12 @@ export class NetworkProbe {
     this.status = el('p', { class: 'lab-net-status', 'data-testid': 'lab-net-status' });
     this.lines = el('div', { class: 'lab-net-lines', 'data-testid': 'lab-net-lines' });
     this.message = el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-net-message', hidden: true });
+    this.retrainButton = el('button', { type: 'button', class: 'lab-net-retrain', 'data-testid': 'lab-net-retrain', hidden: true, onclick: () => this.retrain() });
     this.prediction = el('div', { class: 'lab-net-prediction', 'data-testid': 'lab-net-prediction', 'aria-live': 'polite' });
     this.maps = el('div', { class: 'lab-net-maps', 'data-testid': 'lab-net-maps' });
     this.root = el('section', { class: 'lab-net', 'data-testid': 'lab-net' }, this.title, this.intro,
-      el('label', { class: 'lab-check' }, this.toggle, this.toggleText), this.status, this.lines, this.message, this.prediction, this.maps);
+      el('label', { class: 'lab-check' }, this.toggle, this.toggleText), this.status, this.lines, this.message, this.retrainButton,
+      this.prediction, this.maps);
     container.append(this.root);
     this.texts();
   }
@@ -54,6 +64,22 @@ export class NetworkProbe {
     this.title.textContent = t(L, 'lab.net.title');
     this.intro.textContent = t(L, 'lab.net.intro');
     this.toggleText.textContent = t(L, 'lab.net.apply');
+    this.retrainButton.textContent = t(L, 'lab.net.retrain');
+  }
+
+  /** The changed network to the training view (onRetrain), with the original to compare it with. */
+  retrain() {
+    const v = this.view;
+    if (v?.kind !== 'mismatch' || !this.onRetrain) return;
+    let layers, original;
+    try {
+      layers = layersFromSpecs(v.adapted.specs);
+      original = layersFromSpecs(v.original);
+    } catch (e) {
+      this.message.textContent = t(this.lang, 'lab.net.cannotRetrain', { message: e.message });
+      return;
+    }
+    this.onRetrain({ layers, original, labels: { changed: this.describeChanges(v.adapted.changes), original: t(this.lang, 'lab.net.originalRun') } });
   }
 
   setLang(lang) {
@@ -207,6 +233,7 @@ export class NetworkProbe {
     const L = this.lang;
     const v = this.view ?? { kind: 'idle' };
     this.message.hidden = true;
+    this.retrainButton.hidden = !(this.onRetrain && v.kind === 'mismatch');
     this.lines.replaceChildren();
     if (!this.model) {
       this.status.textContent = t(L, 'lab.net.noModel');

@@ -92,6 +92,12 @@ export class CurveChart {
       ctx.beginPath();
       s.points.forEach((p, i) => (i ? ctx.lineTo(X(p[this.xKey]), Y(p.value)) : ctx.moveTo(X(p[this.xKey]), Y(p.value))));
       ctx.stroke();
+      if (s.points.length === 1) {  // one point is no line yet: a dot
+        ctx.fillStyle = s.color;
+        ctx.beginPath();
+        ctx.arc(X(s.points[0][this.xKey]), Y(s.points[0].value), 2.5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
     }
     ctx.setLineDash([]);
     this.legend.replaceChildren(...this.series.map((s) => el('span', { class: 'train-key' },

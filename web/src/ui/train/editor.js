@@ -11,8 +11,8 @@ import { LAYER_TYPES, LAYER_LIMITS, PRESETS, newLayer, checkLayer, layersFromTex
 
 const FIELDS = {
   conv2d: [['out_channels', 'filters'], ['kernel_size', 'kernel'], ['stride', 'stride'], ['padding', 'padding'], ['dilation', 'dilation']],
-  maxpool2d: [['kernel_size', 'window'], ['stride', 'stride']],
-  avgpool2d: [['kernel_size', 'window'], ['stride', 'stride']],
+  maxpool2d: [['kernel_size', 'window'], ['stride', 'stride'], ['padding', 'padding']],
+  avgpool2d: [['kernel_size', 'window'], ['stride', 'stride'], ['padding', 'padding']],
   dense: [['out_features', 'units']],
 };
 
@@ -37,11 +37,11 @@ export class ArchitectureEditor {
     this.showCounts();
   }
 
-  /** Replaces every layer (a preset, a link) and describes them. */
+  /** Replaces every layer (a preset, a link) and describes them: a promise, settled once onChange has run. */
   setLayers(layers) {
     this.rows = layers.map((l) => ({ ...l }));
     this.build();
-    this.describe();
+    return this.describe();
   }
 
   /** The layers as checked by the editor's limits, or null with `this.problem` set. */
@@ -103,7 +103,7 @@ export class ArchitectureEditor {
     const settings = (FIELDS[row.type] ?? []).map(([field, key]) => el('label', { class: 'train-field' },
       el('span', { text: t(L, `train.field.${key}`) }),
       el('input', {
-        type: 'number', inputmode: 'numeric', value: String(row[field]), 'data-field': field, size: 3,
+        type: 'number', inputmode: 'numeric', value: String(row[field] ?? 0), 'data-field': field, size: 3,
         oninput: (e) => {
           const v = e.target.value.trim();
           this.rows[i] = { ...this.rows[i], [field]: /^\d+$/.test(v) ? Number(v) : v };

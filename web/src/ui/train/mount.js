@@ -22,14 +22,19 @@ async function useInPlayground(playground, { bytes, dataset }) {
   if (old) URL.revokeObjectURL(old.url);
 }
 
-/** container: the element to fill; options: lang, client, playground (optional). Returns { view, setLang, errors }. */
+/** container: the element to fill; options: lang, client, playground (optional). Returns { view, setLang, retrain, errors }. */
 export function mountTrain(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
   const { state, errors } = fromQuery(location.search);
   const pg = options.playground;
+  let lastDrawing = null;
+  pg?.addEventListener('update', (e) => {
+    lastDrawing = e.detail?.image && !e.detail.empty ? e.detail.image : null;
+  });
   const view = new TrainView(container, {
     lang: options.lang, client, state, dataUrl: new URL('build/data/', document.baseURI).href,
     onUseModel: pg ? (model) => useInPlayground(pg, model) : null,
+    drawing: pg ? () => lastDrawing : null,
     onState: (s) => {
       const url = new URL(location.href);
       for (const key of OWN) url.searchParams.delete(key);
@@ -38,5 +43,9 @@ export function mountTrain(container, options = {}) {
     },
   });
   if (errors.length) view.showMessage(errors.join('; '));
-  return { view, setLang: (lang) => view.setLang(lang), errors };
+  const retrain = ({ layers, original, labels }) => {
+    container.scrollIntoView({ block: 'start' });
+    return view.retrain(layers, { original, labels });
+  };
+  return { view, setLang: (lang) => view.setLang(lang), retrain, errors };
 }

@@ -7,7 +7,10 @@
 // A layer in a URL is one token, layers joined by '-':
 //   c8k5s1p2d1  conv2d: 8 filters, kernel 5, stride 1, padding 2, dilation 1
 //               (s, p, d may be left out: 1, 0, 1)
-//   m2s2 a2s2   max / average pooling, window 2, stride 2 (s: the window)
+//   m2s2 a2s2   max / average pooling, window 2, stride 2 (s: the window);
+//               p1 pads by 1, a final u rounds the output size up
+//               (ceil_mode), a final e leaves the padding out of an
+//               average (count_include_pad=False)
 //   r g t l     ReLU, sigmoid, tanh, leaky ReLU
 //   f d64 x     flatten, fully connected with 64 units, softmax
 // To add a hyperparameter: a row in HYPER (type, default, range, URL name).
@@ -80,8 +83,13 @@ export function checkLayer(layer) {
         stride: within('stride', layer.stride ?? 1, L.stride), padding: within('padding', layer.padding ?? 0, L.padding),
         dilation: within('dilation', layer.dilation ?? 1, L.dilation) };
     case 'maxpool2d':
-    case 'avgpool2d':
-      return { type: layer.type, kernel_size: within('window', layer.kernel_size, L.window), stride: within('stride', layer.stride ?? layer.kernel_size, L.stride) };
+    case 'avgpool2d': {
+      const pool = { type: layer.type, kernel_size: within('window', layer.kernel_size, L.window), stride: within('stride', layer.stride ?? layer.kernel_size, L.stride) };
+      if (layer.padding) pool.padding = within('padding', layer.padding, [0, L.window[1]]);
+      if (layer.ceil_mode === true) pool.ceil_mode = true;
+      if (layer.type === 'avgpool2d' && layer.count_include_pad === false) pool.count_include_pad = false;
+      return pool;
+    }
     case 'dense':
       return { type: 'dense', out_features: within('units', layer.out_features, L.units) };
     default:
@@ -98,7 +106,7 @@ export function layersToText(layers) {
         return `c${l.out_channels}k${l.kernel_size}${l.stride !== 1 ? `s${l.stride}` : ''}${l.padding ? `p${l.padding}` : ''}${l.dilation !== 1 ? `d${l.dilation}` : ''}`;
       case 'maxpool2d':
       case 'avgpool2d':
-        return `${l.type[0]}${l.kernel_size}${l.stride !== l.kernel_size ? `s${l.stride}` : ''}`;
+        return `${l.type[0]}${l.kernel_size}${l.stride !== l.kernel_size ? `s${l.stride}` : ''}${l.padding ? `p${l.padding}` : ''}${l.ceil_mode ? 'u' : ''}${l.count_include_pad === false ? 'e' : ''}`;
       case 'dense': return `d${l.out_features}`;
       default: return LETTER[l.type];
     }
@@ -111,14 +119,15 @@ export function layersFromText(text) {
   if (!tokens.length || tokens.length > LAYER_LIMITS.layers) throw new RangeError(`an architecture has 1 to ${LAYER_LIMITS.layers} layers`);
   return tokens.map((tok) => {
     if (TOKENS[tok]) return { type: TOKENS[tok] };
-    const m = /^([cmad])(\d+)((?:[kspd]\d+)*)$/.exec(tok);
+    const m = /^([cmad])(\d+)((?:[kspd]\d+)*)(u?)(e?)$/.exec(tok);
     if (!m) throw new RangeError(`${JSON.stringify(tok)} is not a layer`);
     const args = Object.fromEntries([...m[3].matchAll(/([kspd])(\d+)/g)].map((a) => [a[1], Number(a[2])]));
     const n = Number(m[2]);
     try {
+      if ((m[4] || m[5]) && (m[1] === 'c' || m[1] === 'd' || (m[5] && m[1] !== 'a'))) throw new RangeError('u is for pooling, e for average pooling');
       if (m[1] === 'c') return checkLayer({ type: 'conv2d', out_channels: n, kernel_size: args.k ?? 3, stride: args.s, padding: args.p, dilation: args.d });
       if (m[1] === 'd') return checkLayer({ type: 'dense', out_features: n });
-      return checkLayer({ type: m[1] === 'm' ? 'maxpool2d' : 'avgpool2d', kernel_size: n, stride: args.s });
+      return checkLayer({ type: m[1] === 'm' ? 'maxpool2d' : 'avgpool2d', kernel_size: n, stride: args.s, padding: args.p, ceil_mode: m[4] === 'u', count_include_pad: m[5] !== 'e' });
     } catch (e) {
       throw new RangeError(`${JSON.stringify(tok)}: ${e.message}`);
     }
@@ -191,8 +200,12 @@ export function pytorchListing(specs) {
         const extra = [s.stride !== 1 && `stride=${s.stride}`, s.padding && `padding=${s.padding}`, s.dilation !== 1 && `dilation=${s.dilation}`].filter(Boolean);
         return `nn.Conv2d(${s.in_channels}, ${s.out_channels}, kernel_size=${s.kernel_size}${extra.map((e) => `, ${e}`).join('')})`;
       }
-      case 'maxpool2d': return `nn.MaxPool2d(${s.kernel_size}${s.stride !== undefined && s.stride !== s.kernel_size ? `, stride=${s.stride}` : ''})`;
-      case 'avgpool2d': return `nn.AvgPool2d(${s.kernel_size}${s.stride !== undefined && s.stride !== s.kernel_size ? `, stride=${s.stride}` : ''})`;
+      case 'maxpool2d':
+      case 'avgpool2d': {
+        const extra = [s.stride !== undefined && s.stride !== s.kernel_size && `stride=${s.stride}`, s.padding && `padding=${s.padding}`,
+          s.ceil_mode && 'ceil_mode=True', s.count_include_pad === false && 'count_include_pad=False'].filter(Boolean);
+        return `nn.${s.type === 'maxpool2d' ? 'MaxPool2d' : 'AvgPool2d'}(${s.kernel_size}${extra.map((e) => `, ${e}`).join('')})`;
+      }
       case 'relu': return 'nn.ReLU()';
       case 'sigmoid': return 'nn.Sigmoid()';
       case 'tanh': return 'nn.Tanh()';
@@ -204,4 +217,87 @@ export function pytorchListing(specs) {
     }
   };
   return `nn.Sequential(\n${specs.map((s) => `    ${line(s)},`).join('\n')}\n)`;
+}
+
+/** The one-click comparisons of the training view: the current network against the same with one setting changed. */
+export const COMPARISONS = Object.freeze(['activation', 'padding', 'dense']);
+
+const has = (layers, type) => layers.some((l) => l.type === type);
+
+/**
+ * The two sides of a comparison for the current layers: { a, b }, each
+ * { layers, key, params } (key and params: the side's name in i18n.js, where
+ * `count` is filled in with the side's parameter count from the engine).
+ * `a` is the current network; `b` differs in one setting:
+ *   activation  ReLU and sigmoid swapped (every one of them);
+ *   padding     every conv padded to keep its size (k // 2), or not at all;
+ *   dense       a CNN against a fully connected net with one hidden layer
+ *               of about as many parameters (paramCount: the CNN's), or,
+ *               from a fully connected net, the LeNet-style preset.
+ * A RangeError when the layers have nothing to change (no ReLU or sigmoid,
+ * no conv layer).
+ */
+export function comparison(kind, layers, { inputShape = [1, 28, 28], classes = 10, paramCount = 0 } = {}) {
+  const copy = layers.map((l) => ({ ...l }));
+  switch (kind) {
+    case 'activation': {
+      const from = has(layers, 'relu') ? 'relu' : has(layers, 'sigmoid') ? 'sigmoid' : null;
+      if (!from) throw new RangeError('the network has neither ReLU nor sigmoid');
+      const to = from === 'relu' ? 'sigmoid' : 'relu';
+      return {
+        a: { layers: copy, key: `layer.${from}` },
+        b: { layers: copy.map((l) => (l.type === from ? { type: to } : l)), key: `layer.${to}` },
+      };
+    }
+    case 'padding': {
+      if (!has(layers, 'conv2d')) throw new RangeError('the network has no conv layer');
+      const padded = layers.some((l) => l.type === 'conv2d' && l.padding > 0);
+      const pad = (l) => (l.type !== 'conv2d' ? l : { ...l, padding: padded ? 0 : Math.floor((l.dilation * (l.kernel_size - 1)) / 2) });
+      const other = copy.map(pad);
+      const [withPad, without] = padded ? [copy, other] : [other, copy];
+      const p = Math.max(...withPad.filter((l) => l.type === 'conv2d').map((l) => l.padding));
+      const sides = [{ layers: withPad, key: 'train.compare.padded', params: { p } }, { layers: without, key: 'train.compare.unpadded' }];
+      return padded ? { a: sides[0], b: sides[1] } : { a: sides[1], b: sides[0] };
+    }
+    case 'dense': {
+      const softmax = layers.at(-1)?.type === 'softmax' ? [{ type: 'softmax' }] : [];
+      if (has(layers, 'conv2d')) {
+        // (in + 1) * h + (h + 1) * classes parameters: as close to the CNN's as a whole h gets
+        const inputs = inputShape.reduce((x, y) => x * y, 1);
+        const units = Math.min(LAYER_LIMITS.units[1], Math.max(1, Math.round((paramCount - classes) / (inputs + 1 + classes))));
+        return {
+          a: { layers: copy, key: 'train.compare.cnn' },
+          b: { layers: [{ type: 'flatten' }, { type: 'dense', out_features: units }, { type: 'relu' }, { type: 'dense', out_features: classes }, ...softmax], key: 'train.compare.fc' },
+        };
+      }
+      return { a: { layers: copy, key: 'train.compare.fc' }, b: { layers: layersFromText(PRESETS.lenet), key: 'train.compare.cnn' } };
+    }
+    default:
+      throw new RangeError(`there is no comparison ${JSON.stringify(kind)}: there are ${COMPARISONS.join(', ')}`);
+  }
+}
+
+/**
+ * Complete layer specs (a model's, e.g. the lab's settings put on the shipped
+ * network) as the editor's layers: the input sizes (in_channels,
+ * in_features) left out, to be filled in from the layer before, so a dense
+ * layer takes whatever the layers before it now give. PyTorch's 'valid'
+ * padding is 0 and 'same' is dilation * (k - 1) / 2. A RangeError names a
+ * layer the editor cannot hold.
+ */
+export function layersFromSpecs(specs) {
+  return specs.map((spec, i) => {
+    const { in_channels: _c, in_features: _f, bias: _b, ...l } = spec;
+    if (l.type === 'conv2d' && typeof l.padding === 'string') {
+      const span = (l.dilation ?? 1) * (l.kernel_size - 1);
+      if (l.padding === 'valid') l.padding = 0;
+      else if (l.padding === 'same' && span % 2 === 0) l.padding = span / 2;
+      else throw new RangeError(`layer ${i + 1}: padding ${JSON.stringify(l.padding)} is not one number on every side`);
+    }
+    try {
+      return checkLayer(l);
+    } catch (e) {
+      throw new RangeError(`layer ${i + 1}: ${e.message}`);
+    }
+  });
 }

@@ -1,34 +1,51 @@
 // Build a network and watch it learn: the architecture editor, the
 // hyperparameters, start / pause / one step / reset, the loss and accuracy
-// curves (training and held-out, with the previous run's held-out curves to
-// compare), images/s and time, the first layer's filters, the held-out
-// confusion matrix (a cell shows its images), the PyTorch listing, and the
-// trained network as a model file. The run
-// lives in the engine Worker (training.js); this view holds its id and polls
-// its progress 10 times a second while it trains.
+// curves (training and held-out, with the previous run's curves beside them),
+// images/s and time, the first layer's filters, one image's feature maps, the
+// held-out confusion matrix (a cell shows its images), the PyTorch listing,
+// the trained network as a model file, and comparisons: one click trains the
+// network again with one setting changed (ReLU against sigmoid, padding
+// against none, CNN against a fully connected net of as many parameters) and
+// overlays both runs' curves. The run lives in the engine Worker
+// (training.js); this view holds its id and polls its progress 10 times a
+// second while it trains.
 //
 // Given a container and options { lang, client, state (state.js), dataUrl
-// (the folder of the training data), onState(state) (after every change:
-// e.g. to write it into the URL), onUseModel({ bytes, dataset, step })
-// (optional: a button then hands the network as it is now, as a model file,
-// e.g. to the draw pad) }.
+// (the folder of the training data), controls (the parts shown, a list of
+// TRAIN_CONTROLS; all by default), onState(state) (after every change: e.g.
+// to write it into the URL), onUseModel({ bytes, dataset, step }) (optional:
+// a button then hands the network as it is now, as a model file, e.g. to the
+// draw pad), drawing() (optional: the drawn image, c*h*w values in 0..1, or
+// null; the feature maps can then show it) }.
+// Events: 'run' { id, specs } when a run is made, 'progress' (the Worker's
+// progress) after every poll, 'maps' after the feature maps are repainted.
 import { el, formatNumber } from '../dom.js';
 import { t } from '../i18n.js';
+import { NetworkView } from '../network-view.js';
 import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
-import { HYPER, checkHyper, defaultTrainState, pytorchListing, layersToText } from './state.js';
+import { HYPER, checkHyper, defaultTrainState, pytorchListing, layersToText, COMPARISONS, comparison } from './state.js';
 
 const POLL_MS = 100;
 const INPUT_SHAPE = [1, 28, 28];
 const CLASSES = 10;
-const COLOURS = { train: '#2166ac', heldOut: '#b35806', previous: '#8c8c99' };
+// this run's curves, and the previous (or compared) run's
+const COLOURS = { train: '#2166ac', heldOut: '#b35806', previousTrain: '#7b3294', previousHeldOut: '#1b7837' };
+
+/** The parts of the view that can be shown or left out (start / pause and the curves always show). */
+export const TRAIN_CONTROLS = Object.freeze(['editor', 'pytorch', 'hyper', 'step', 'reset', 'download', 'filters', 'maps',
+  'confusion', 'compare']);
 
 export class TrainView extends EventTarget {
-  constructor(container, { lang = 'en', client, state, dataUrl, onState = () => {}, onUseModel = null } = {}) {
+  constructor(container, { lang = 'en', client, state, dataUrl, controls = TRAIN_CONTROLS, onState = () => {}, onUseModel = null, drawing = null } = {}) {
     super();
     this.onUseModel = onUseModel;
+    this.shows = new Set(controls);
+    this.drawing = drawing;
+    this.mapsSource = { kind: 'heldOut', index: 0 };
+    this.pendingCompare = null;  // { layers, labelA, labelB }: run B when the current run is done
     this.lang = lang;
     this.client = client;
     this.dataUrl = dataUrl;
@@ -84,10 +101,23 @@ export class TrainView extends EventTarget {
     };
     const button = (key, onclick, testid) => el('button', { type: 'button', text: t(L, key), onclick, 'data-testid': testid });
     this.startButton = button('train.start', () => this.toggle(), 'train-start');
+    const shows = (name) => this.shows.has(name);
     this.controls = el('div', { class: 'train-controls' },
-      this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'),
+      this.startButton, shows('step') ? button('train.step', () => this.stepOnce(), 'train-step') : null,
+      shows('reset') ? button('train.reset', () => this.reset(), 'train-reset') : null,
       this.onUseModel ? button('train.useInPad', () => this.useModel(), 'train-use') : null,
-      button('train.download', () => this.download(), 'train-download'));
+      shows('download') ? button('train.download', () => this.download(), 'train-download') : null);
+    this.compareNote = el('p', { class: 'train-note', 'data-testid': 'train-compare-note', hidden: true });
+    this.compareBox = el('div', { class: 'train-compare', role: 'group', 'aria-label': t(L, 'train.compare'), 'data-testid': 'train-compare' },
+      el('span', { class: 'train-label', text: t(L, 'train.compare') }),
+      ...COMPARISONS.map((kind) => el('button', {
+        type: 'button', 'data-compare': kind, text: t(L, `train.compare.${kind}`), title: t(L, `train.compare.${kind}.about`),
+        onclick: () => this.compare(kind),
+      })),
+      this.retrainCompare ? el('button', {
+        type: 'button', 'data-compare': 'original', text: t(L, 'train.compare.original'), onclick: () => this.compareOriginal(),
+      }) : null,
+      this.compareNote);
     this.loadBar = el('progress', { max: 1, value: 0, hidden: true, 'data-testid': 'train-loading' });
     this.status = el('p', { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' });
     this.message = el('p', { class: 'train-message-text error', role: 'alert', hidden: true, 'data-testid': 'train-message' });
@@ -106,23 +136,111 @@ export class TrainView extends EventTarget {
     this.examples = el('div', { class: 'train-examples', 'data-testid': 'train-examples' });
     confusionBox.append(this.examples);
     this.listing = el('pre', { class: 'train-listing', 'data-testid': 'train-listing' });
-    this.root.replaceChildren(
-      el('div', { class: 'train-build' }, el('h3', { text: t(L, 'train.architecture') }), this.editorSlot,
-        el('details', { class: 'train-pytorch' }, el('summary', { text: t(L, 'train.pytorch') }), this.listing)),
+    const mapsBox = this.buildMaps();
+    const hyper = Object.keys(HYPER).map(field);
+    this.root.replaceChildren(...[
+      shows('editor') || shows('pytorch') ? el('div', { class: 'train-build' },
+        shows('editor') ? el('h3', { text: t(L, 'train.architecture') }) : null, shows('editor') ? this.editorSlot : null,
+        shows('pytorch') ? el('details', { class: 'train-pytorch' }, el('summary', { text: t(L, 'train.pytorch') }), this.listing) : null) : null,
       el('div', { class: 'train-grid' },
-        el('div', { class: 'train-run' }, el('h3', { text: t(L, 'train.hyperparameters') }),
-          el('div', { class: 'train-hyper' }, ...Object.keys(HYPER).map(field)),
-          this.controls, this.loadBar, this.status, this.message, filterBox),
-        el('div', { class: 'train-watch' }, el('div', { class: 'train-x' }, el('label', {}, el('span', { text: t(L, 'train.xAxis') }), this.xToggle)),
+        el('div', { class: 'train-run' }, shows('hyper') ? el('h3', { text: t(L, 'train.hyperparameters') }) : null,
+          shows('hyper') ? el('div', { class: 'train-hyper' }, ...hyper) : null,
+          this.controls, this.loadBar, this.status, this.message, shows('filters') ? filterBox : null),
+        el('div', { class: 'train-watch' }, shows('compare') ? this.compareBox : null,
+          el('div', { class: 'train-x' }, el('label', {}, el('span', { text: t(L, 'train.xAxis') }), this.xToggle)),
           charts)),
-      confusionBox);
+      shows('maps') ? mapsBox : null,
+      shows('confusion') ? confusionBox : null].filter(Boolean));
     this.confusion.show(this.lastEvaluation ?? null);
     this.filters.show(this.lastFilters ?? null);
     this.redrawCurves();
     this.setX();
     this.showListing();
     this.showProgress();
+    this.showCompareNote();
     this.inputs.momentum.disabled = this.state.optimizer !== 'sgd';
+  }
+
+  /** The feature maps of one image (held out, or the drawing), as the network being trained sees it. */
+  buildMaps() {
+    const L = this.lang;
+    this.mapsView?.destroy();
+    const source = el('select', { 'aria-label': t(L, 'train.maps.source'), 'data-testid': 'train-maps-source' },
+      el('option', { value: 'heldOut', text: t(L, 'train.maps.heldOut'), selected: this.mapsSource.kind === 'heldOut' }),
+      this.drawing ? el('option', { value: 'drawing', text: t(L, 'train.maps.drawing'), selected: this.mapsSource.kind === 'drawing' }) : null);
+    const index = el('input', { type: 'number', min: 1, value: String(this.mapsSource.index + 1), size: 5, 'data-testid': 'train-maps-index' });
+    const pick = (i) => {
+      const n = this.heldOutCount ?? 2000;
+      this.mapsSource = { kind: 'heldOut', index: ((i % n) + n) % n };
+      index.value = String(this.mapsSource.index + 1);
+      source.value = 'heldOut';
+      this.refreshMaps();
+    };
+    index.addEventListener('change', () => {
+      const v = index.value.trim();
+      if (/^\d+$/.test(v) && Number(v) >= 1) pick(Number(v) - 1);
+      else index.value = String(this.mapsSource.index + 1);
+    });
+    source.addEventListener('change', () => {
+      this.mapsSource = { ...this.mapsSource, kind: source.value };
+      this.refreshMaps();
+    });
+    const another = el('button', { type: 'button', text: t(L, 'train.maps.another'), 'data-testid': 'train-maps-another',
+      onclick: () => pick(this.mapsSource.index + 1 + Math.floor(Math.random() * 97)) });
+    this.mapsLabel = el('span', { class: 'train-note', 'data-testid': 'train-maps-label' });
+    const slot = el('div', { class: 'train-maps', 'data-testid': 'train-maps' });
+    this.mapsWaiting = el('p', { class: 'train-note', text: t(L, 'train.maps.waiting') });
+    this.mapsSlot = slot;
+    slot.hidden = true;
+    this.mapsView = new NetworkView(slot, { lang: L });
+    this.mapsKey = '';
+    if (this.lastMaps) this.paintMaps(this.lastMaps);
+    return el('div', { class: 'train-maps-box' }, el('h4', { text: t(L, 'train.maps') }),
+      el('p', { class: 'train-note', text: t(L, 'train.maps.note') }),
+      el('div', { class: 'train-maps-pick' },
+        el('label', { class: 'train-field' }, el('span', { text: t(L, 'train.maps.source') }), source),
+        el('label', { class: 'train-field' }, el('span', { text: t(L, 'train.maps.index') }), index), another, this.mapsLabel),
+      this.mapsWaiting, slot);
+  }
+
+  /** The chosen image's maps, from the Worker (the network as it is now); null when there is nothing to show yet. */
+  async fetchMaps(id) {
+    if (!this.shows.has('maps')) return null;
+    const { kind, index } = this.mapsSource;
+    if (kind === 'drawing') {
+      const image = this.drawing?.();
+      if (image) return this.client.request('trainMaps', { id, image: Float32Array.from(image) });
+    }
+    return this.client.request('trainMaps', { id, heldOut: index });
+  }
+
+  paintMaps(m) {
+    this.lastMaps = m;
+    this.mapsSlot.hidden = false;
+    this.mapsWaiting.hidden = true;
+    // the layers that still have maps: up to the first whose output is a vector
+    const flat = m.layers.findIndex((l) => l.outShape.length !== 4);
+    const layers = flat < 0 ? m.layers : m.layers.slice(0, flat);
+    const key = layers.map((l) => `${l.kind}:${l.outShape.join('x')}`).join(',');
+    if (key !== this.mapsKey) {
+      this.mapsKey = key;
+      this.mapsView.setModel({ layers, inputShape: m.inputShape });
+    }
+    this.mapsView.update(m.activations.slice(0, layers.length + 1));
+    const name = (c) => this.progress?.classes?.[c] ?? String(c);
+    this.mapsLabel.textContent = m.label === null ? t(this.lang, 'train.maps.ofDrawing')
+      : t(this.lang, 'train.maps.label', { n: this.mapsSource.index + 1, label: name(m.label) });
+    this.mapsUpdates = (this.mapsUpdates ?? 0) + 1;
+    this.dispatchEvent(new CustomEvent('maps'));
+  }
+
+  /** Repaints the maps now (a new image chosen while nothing is running). */
+  refreshMaps() {
+    const run = this.run;
+    if (!run || !this.progress || this.progress.state === 'loading') return;
+    this.fetchMaps(run.id).then((m) => {
+      if (m && this.run?.id === run.id) this.paintMaps(m);
+    }).catch((e) => this.showMessage(e.message));
   }
 
   setX() {
@@ -162,6 +280,7 @@ export class TrainView extends EventTarget {
   /** After any change of the settings: a running run pauses (its curves stay) until Start makes the new one. */
   settingsChanged() {
     this.onState({ ...this.state });
+    if (this.pendingCompare && !this.pendingCompare.starting) this.cancelCompare();
     if (this.run && this.run.key !== this.runKey() && this.progress?.running) this.pause();
     this.showProgress();
   }
@@ -200,6 +319,10 @@ export class TrainView extends EventTarget {
     const made = await this.client.request('trainCreate', {
       layers, inputShape: INPUT_SHAPE, classes: CLASSES, dataset, dataUrl: this.dataUrl, ...hyper,
     });
+    if (this.destroyed) {  // the view left the page while the run was being made: it is no one's
+      this.client.request('trainDestroy', { id: made.id }).catch(() => {});
+      throw new Error('the training view is gone');
+    }
     this.run = { id: made.id, key, specs: made.specs };
     this.clearRun();
     this.dispatchEvent(new CustomEvent('run', { detail: { id: made.id, specs: made.specs } }));
@@ -248,6 +371,17 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** Whether a run is training now. */
+  get running() {
+    return !!this.progress?.running && !!this.run && this.run.key === this.runKey();
+  }
+
+  /** Starts (or resumes) training with the current settings, unless it is running. */
+  start() {
+    if (this.running) return Promise.resolve();
+    return this.toggle();
+  }
+
   async pause() {
     if (!this.run) return;
     this.progress = await this.client.request('trainPause', { id: this.run.id });
@@ -271,6 +405,7 @@ export class TrainView extends EventTarget {
   }
 
   reset() {
+    this.cancelCompare();
     return this.act(async () => {
       this.stopPolling();
       if (this.run && this.run.key === this.runKey()) {
@@ -333,10 +468,99 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /**
+   * Sets the editor to `layers` (e.g. the lab's settings on the network),
+   * starts training them, and offers to compare them with `original` (the
+   * layers before the change), named by `labels` { changed, original }.
+   */
+  async retrain(layers, { original = null, labels = {} } = {}) {
+    this.cancelCompare();
+    this.retrainCompare = original ? { layers: original, labelA: labels.changed ?? layersToText(layers), labelB: labels.original ?? layersToText(original) } : null;
+    this.build(false);
+    await this.editor.setLayers(layers);
+    this.runLabelNext = this.retrainCompare?.labelA ?? null;
+    return this.start();
+  }
+
+  /** One click of a comparison (state.js's COMPARISONS): the current network, then the same with one setting changed. */
+  async compare(kind) {
+    this.cancelCompare();  // the charts no longer show the comparison named before
+    let plan;
+    try {
+      plan = comparison(kind, this.state.layers, { inputShape: INPUT_SHAPE, classes: CLASSES, paramCount: this.description?.paramCount ?? 0 });
+    } catch {
+      this.showMessage(t(this.lang, `train.compare.cannot.${kind}`));
+      return undefined;
+    }
+    // the parameter counts in the names come from the engine
+    const other = await this.client.request('describeArchitecture', { layers: plan.b.layers, inputShape: INPUT_SHAPE });
+    const label = (side, count) => ({ key: side.key, params: { ...side.params, count: count ?? 0 } });
+    return this.compareWith({ layers: plan.b.layers, labelA: label(plan.a, this.description?.paramCount), labelB: label(plan.b, other.paramCount) });
+  }
+
+  /** A run's name: text, or { key, params } of i18n.js (a comparison's side), said in the view's language. */
+  labelText(label) {
+    if (typeof label === 'string') return label;
+    return t(this.lang, label.key, { ...label.params, count: formatNumber(label.params.count ?? 0, this.lang) });
+  }
+
+  /** After a retrain: the original network, trained the same way, beside the changed one. */
+  compareOriginal() {
+    return this.retrainCompare ? this.compareWith(this.retrainCompare) : Promise.resolve();
+  }
+
+  /**
+   * Trains the current settings to the end (or keeps the run that already
+   * got there), then `layers` with the same training settings, both runs'
+   * curves overlaid and named by labelA and labelB.
+   */
+  async compareWith({ layers, labelA, labelB }) {
+    this.cancelCompare();
+    this.pendingCompare = { layers, labelA, labelB };
+    this.showCompareNote();
+    if (this.run?.key === this.runKey() && this.progress?.state === 'done') return this.compareNext();
+    this.runLabelNext = labelA;
+    if (this.run?.key === this.runKey()) this.runLabel = labelA;
+    await this.start();
+    if (!this.running && this.progress?.state === 'done' && this.pendingCompare) return this.compareNext();
+    return undefined;
+  }
+
+  /** The first run of a comparison is done: the second starts. */
+  async compareNext() {
+    const plan = this.pendingCompare;
+    if (!plan || plan.starting) return;
+    plan.starting = true;
+    this.runLabel = plan.labelA;
+    await this.editor.setLayers(plan.layers);
+    this.runLabelNext = plan.labelB;
+    this.pendingCompare = null;
+    this.compareStarted = plan;
+    this.showCompareNote();
+    await this.start();
+  }
+
+  cancelCompare() {
+    this.pendingCompare = null;
+    this.compareStarted = null;
+    this.showCompareNote();
+  }
+
+  /** What the comparison is doing: its first run training, or both runs on the charts. */
+  showCompareNote() {
+    if (!this.compareNote) return;
+    const p = this.pendingCompare ?? this.compareStarted;
+    this.compareNote.hidden = !p;
+    this.compareNote.textContent = !p ? '' : t(this.lang, this.pendingCompare ? 'train.compare.first' : 'train.compare.second',
+      { a: this.labelText(p.labelA), b: this.labelText(p.labelB) });
+  }
+
   /** Forgets what was seen of the run (curves, matrix): it starts again from step 0; its curves stay to compare with. */
   clearRun() {
     if (this.heldOut.length) this.previous = { label: this.runLabel ?? '', curve: this.curve, heldOut: this.heldOut };
-    this.runLabel = `${layersToText(this.state.layers)}, ${this.state.optimizer} ${this.state.lr}`;
+    if (!this.runLabelNext && this.compareStarted) this.cancelCompare();  // a run of its own: no longer the comparison
+    this.runLabel = this.runLabelNext ?? `${layersToText(this.state.layers)}, ${this.state.optimizer} ${this.state.lr}`;
+    this.runLabelNext = null;
     this.examples?.replaceChildren();
     this.curve = [];
     this.heldOut = [];
@@ -374,17 +598,25 @@ export class TrainView extends EventTarget {
       if (this.run?.id !== id) return;
       this.progress = p;
       if (p.classes) this.confusion.labels = p.classes;
+      if (p.heldOutImages) this.heldOutCount = p.heldOutImages;
       this.curve.push(...p.curve);
       this.heldOut.push(...p.heldOut);
       if (p.state !== 'loading') {
-        const f = await this.client.request('trainFilters', { id });
-        if (this.run?.id === id) this.filters.show((this.lastFilters = f));
+        const [f, m] = await Promise.all([this.client.request('trainFilters', { id }), this.fetchMaps(id)]);
+        if (this.run?.id === id) {
+          this.filters.show((this.lastFilters = f));
+          if (m) this.paintMaps(m);
+        }
       }
       this.redrawCurves();
       this.showProgress();
       if (!p.running && p.state !== 'loading') {
         this.stopPolling();
-        if (p.state === 'diverged' || p.state === 'failed') this.showMessage(p.message);
+        if (p.state === 'diverged' || p.state === 'failed') {
+          this.showMessage(p.message);
+          this.cancelCompare();
+        }
+        if (p.state === 'done' && this.pendingCompare) this.compareNext().catch((e) => this.showMessage(e.message));
         if (p.state === 'done' && this.confusionOf !== id) {
           this.confusionOf = id;
           const e = await this.client.request('trainEvaluate', { id });
@@ -400,10 +632,15 @@ export class TrainView extends EventTarget {
   redrawCurves() {
     const L = this.lang;
     const pick = (points, key) => points.map((p) => ({ step: p.step, images: p.images, value: p[key] }));
+    const prev = this.previous;
+    const named = (which, run) => (prev ? t(L, `train.series.run.${which}`, { run: this.labelText(run) }) : t(L, `train.series.${which}`));
     const series = (key) => [
-      ...(this.previous ? [{ label: t(L, 'train.series.previous', { run: this.previous.label }), color: COLOURS.previous, dashed: true, points: pick(this.previous.heldOut, key) }] : []),
-      { label: t(L, 'train.series.train'), color: COLOURS.train, points: pick(this.curve, key) },
-      { label: t(L, 'train.series.heldOut'), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, key) },
+      ...(prev ? [
+        { label: named('train', prev.label), color: COLOURS.previousTrain, points: pick(prev.curve, key) },
+        { label: named('heldOut', prev.label), color: COLOURS.previousHeldOut, dashed: true, points: pick(prev.heldOut, key) },
+      ] : []),
+      { label: named('train', this.runLabel), color: COLOURS.train, points: pick(this.curve, key) },
+      { label: named('heldOut', this.runLabel), color: COLOURS.heldOut, dashed: true, points: pick(this.heldOut, key) },
     ];
     this.lossChart.setSeries(series('loss'));
     this.accuracyChart.setSeries(series('accuracy'));
@@ -424,7 +661,7 @@ export class TrainView extends EventTarget {
       return;
     }
     if (!p) {
-      this.status.textContent = this.blocked() ?? t(L, 'train.idle');
+      this.status.textContent = this.blocked() ?? t(L, this.shows.has('step') ? 'train.idle' : 'train.idleStart');
       return;
     }
     const pct = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
@@ -439,7 +676,10 @@ export class TrainView extends EventTarget {
 
   /** Frees the run in the Worker (when the view leaves the page for good). */
   destroy() {
+    this.destroyed = true;
+    this.cancelCompare();
     this.stopPolling();
-    this.dropRun();
+    this.mapsView?.destroy();
+    return this.dropRun();
   }
 }

@@ -32,4 +32,7 @@ export default {
   'lab.net.convMaps': 'First convolution: {c} feature {c|map|maps} of {h}×{w}',
   'lab.net.poolMaps': 'First pooling: {c} {c|map|maps} of {h}×{w}',
   'lab.net.mapLabel': 'Feature map {n}',
+  'lab.net.retrain': "Retrain with these settings",
+  'lab.net.cannotRetrain': "The training view cannot hold this network: {message}",
+  'lab.net.originalRun': "the original network",
 };

@@ -49,4 +49,9 @@ export default {
   'teach.copy': 'Copy',
   'teach.copied': 'Copied.',
   'teach.copyByHand': 'The browser did not allow copying: the text is selected, copy it with Ctrl+C.',
+  'widget.region.train': "Build a network and watch it learn",
+  'widget.why.number': "expected a number from {min} to {max}",
+  'widget.why.arch': "expected layers written as in the training view’s links, e.g. c8k5p2-r-m2-f-d10-x",
+  'teach.autostart': "Start training when it comes into view",
+  'teach.trainSettings': "Change the network and the training settings here (show the editor to change the layers): the code above follows.",
 };

@@ -32,4 +32,7 @@ export default {
   'lab.net.convMaps': '첫 번째 합성곱: {h}×{w} 특성 맵 {c}개',
   'lab.net.poolMaps': '첫 번째 풀링: {h}×{w} 맵 {c}개',
   'lab.net.mapLabel': '특성 맵 {n}',
+  'lab.net.retrain': "이 설정으로 다시 학습",
+  'lab.net.cannotRetrain': "학습 화면에 이 신경망을 넣을 수 없습니다: {message}",
+  'lab.net.originalRun': "원래 신경망",
 };

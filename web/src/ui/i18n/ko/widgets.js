@@ -49,4 +49,9 @@ export default {
   'teach.copy': '복사',
   'teach.copied': '복사했습니다.',
   'teach.copyByHand': '브라우저가 복사를 허용하지 않았습니다. 글이 선택되어 있으니 Ctrl+C로 복사하세요.',
+  'widget.region.train': "신경망을 만들고 학습하는 모습 보기",
+  'widget.why.number': "{min}부터 {max}까지의 수여야 합니다",
+  'widget.why.arch': "학습 화면의 링크처럼 층을 적어야 합니다. 예: c8k5p2-r-m2-f-d10-x",
+  'teach.autostart': "화면에 보이면 학습 시작",
+  'teach.trainSettings': "여기서 신경망과 학습 설정을 바꾸면(층을 바꾸려면 편집기를 보이게 하세요) 위의 코드가 따라 바뀝니다.",
 };
