@@ -50,6 +50,7 @@ export const FIELDS = Object.freeze({
   poolCeil: bool(false, 'pc'),          // ceil_mode: round the output size up
   poolIncludePad: bool(true, 'pi'),     // count_include_pad: an average counts the padding zeros
   speed: int(1, 5, 3, 'speed'),
+  quiz: bool(false, 'quiz'),           // predict the output size and the parameter count before they are shown
 });
 
 export const DEFAULT_PRESETS = Object.freeze(['edge', 'blur', 'sharpen', 'identity']);
