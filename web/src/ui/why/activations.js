@@ -4,9 +4,10 @@
 // sigmoid's is at most 0.25, so after n layers at most 0.25^n, where ReLU
 // passes 1 (for a positive input) through any depth.
 //
-// The values are the engine's forward output (runLayer, the reference
-// kernel), and the slope is measured on that output by centred differences,
-// (f(x + h) − f(x − h)) / 2h, so nothing here is a formula of its own.
+// The values and the slopes are the engine's: its activation layers'
+// reference forward and backward kernels (activationSlopes), what a network
+// computes and what its trainer multiplies by, so nothing here is a formula
+// of its own.
 //
 // A class given a container and options (client, lang, trainHref(preset, lang)).
 import { t } from '../i18n.js';
@@ -21,10 +22,9 @@ export const ACTIVATIONS = Object.freeze([
 export const X_MIN = -4;
 export const X_MAX = 4;
 export const X_STEP = 0.05;
-export const H = 0.01;        // the half-width of the centred difference
 export const DEPTH_MAX = 20;
 
-/** The points where the curves are measured: X_MIN to X_MAX by X_STEP (0 among them). */
+/** The points where the curves are drawn: X_MIN to X_MAX by X_STEP (0 among them). */
 export function samplePoints() {
   const n = Math.round((X_MAX - X_MIN) / X_STEP) + 1;
   return Float64Array.from({ length: n }, (_, i) => Math.round((X_MIN + i * X_STEP) * 1000) / 1000);
@@ -32,24 +32,13 @@ export function samplePoints() {
 
 /**
  * Each activation's values and slopes at the points xs, from the engine:
- * [{ id, y: Float64Array, dy: Float64Array }]. One request per activation:
- * the layer runs on x, x − h and x + h side by side.
+ * [{ id, y: Float32Array, dy: Float32Array }], one request per activation.
  */
 export async function activationCurves(request, xs = samplePoints()) {
-  const n = xs.length;
-  const input = new Float32Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    input[i] = xs[i];
-    input[n + i] = xs[i] - H;
-    input[2 * n + i] = xs[i] + H;
-  }
+  const input = Float32Array.from(xs);
   return Promise.all(ACTIVATIONS.map(async (a) => {
-    const r = await request('runLayer', { spec: a.spec, shape: [1, 1, 1, 3 * n], input, variant: 'ref' });
-    const out = r.output.data;
-    // the step actually taken, in float32 as the engine got it
-    const y = Float64Array.from({ length: n }, (_, i) => out[i]);
-    const dy = Float64Array.from({ length: n }, (_, i) => (out[2 * n + i] - out[n + i]) / (input[2 * n + i] - input[n + i]));
-    return { id: a.id, y, dy };
+    const r = await request('activationSlopes', { spec: a.spec, input });
+    return { id: a.id, y: r.output, dy: r.slope };
   }));
 }
 
@@ -101,7 +90,7 @@ export class ActivationsView {
     return Math.round((x - X_MIN) / X_STEP);
   }
 
-  /** Sigmoid's largest slope, measured at x = 0 (where it peaks). */
+  /** Sigmoid's largest slope, the engine's at x = 0 (where it peaks). */
   sigmoidPeak() {
     return this.curves.find((c) => c.id === 'sigmoid').dy[this.at(0)];
   }
@@ -127,7 +116,7 @@ export class ActivationsView {
       el('p', { text: t(L, 'why.relu.intro') }),
       el('label', { class: 'why-control' }, el('span', { class: 'why-control-name', text: t(L, 'why.relu.x') }), this.xInput, this.xValue),
       this.panels,
-      el('p', { class: 'why-hint', text: t(L, 'why.relu.measured', { h: H }) }),
+      el('p', { class: 'why-hint', text: t(L, 'why.relu.measured') }),
       el('h3', { text: t(L, 'why.relu.depthTitle') }),
       el('p', { text: t(L, 'why.relu.depthIntro', { peak: shownNumber(this.sigmoidPeak()) }) }),
       el('label', { class: 'why-control' }, el('span', { class: 'why-control-name', text: t(L, 'why.relu.depth') }), this.depthInput, this.depthValue),
@@ -172,7 +161,7 @@ export class ActivationsView {
     return this.sigmoidPeak() ** n;
   }
 
-  /** ReLU's slope for a positive input (measured at x = 1), through n layers. */
+  /** ReLU's slope for a positive input (the engine's at x = 1), through n layers. */
   reluThrough(n) {
     return this.curves.find((c) => c.id === 'relu').dy[this.at(1)] ** n;
   }

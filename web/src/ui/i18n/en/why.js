@@ -13,7 +13,7 @@ export default {
   'why.relu.value': 'f(x) = {v}',
   'why.relu.slope': "f′(x) = {v}",
   'why.relu.plotLabel': '{name}: the function and its slope from x = −4 to 4',
-  'why.relu.measured': 'The curves are the engine\'s activation layers run on x from −4 to 4; the slope is measured on them, (f(x + h) − f(x − h))/2h with h = {h}. At ReLU\'s kink (x = 0) that gives 0.5, the mean of both sides; PyTorch\'s backward, and the engine\'s, take 0 there.',
+  'why.relu.measured': 'The curves are the engine\'s activation layers run on x from −4 to 4, and the slopes come from its backward pass: the numbers training multiplies by. At ReLU\'s kink (x = 0) the slope is taken as 0, as PyTorch does.',
   'why.relu.depthTitle': 'Through many layers: the vanishing gradient',
   'why.relu.depthIntro': 'Backpropagation multiplies one slope per layer. Sigmoid\'s slope is at most {peak} (at x = 0), so after n sigmoid layers the gradient is at most {peak}ⁿ. ReLU\'s slope is 1 for every positive input, so the gradient passes through any depth unchanged.',
   'why.relu.depth': 'Layers n',

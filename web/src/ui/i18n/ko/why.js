@@ -12,7 +12,7 @@ export default {
   'why.relu.value': 'f(x) = {v}',
   'why.relu.slope': "f′(x) = {v}",
   'why.relu.plotLabel': '{name}: x = −4에서 4까지 함수와 그 기울기',
-  'why.relu.measured': '곡선은 엔진의 활성화 함수 층을 x = −4부터 4까지 실행한 값이고, 기울기는 그 값에서 (f(x + h) − f(x − h))/2h, h = {h}로 잰 것입니다. ReLU가 꺾이는 x = 0에서는 양쪽의 평균인 0.5가 나오지만, PyTorch와 이 엔진의 역전파는 그 점에서 0을 씁니다.',
+  'why.relu.measured': '곡선은 엔진의 활성화 함수 층을 x = −4부터 4까지 실행한 값이고, 기울기는 엔진의 역전파에서 얻은 값, 곧 학습이 곱하는 수입니다. ReLU가 꺾이는 x = 0에서는 PyTorch처럼 기울기를 0으로 씁니다.',
   'why.relu.depthTitle': '여러 층을 지나면: 기울기 소실',
   'why.relu.depthIntro': '역전파는 층마다 기울기 하나를 곱합니다. 시그모이드의 기울기는 많아야 {peak}(x = 0에서)이므로, 시그모이드 층 n개를 지나면 기울기는 많아야 {peak}ⁿ입니다. ReLU의 기울기는 양수 입력에서 늘 1이라, 기울기가 깊이와 상관없이 그대로 전해집니다.',
   'why.relu.depth': '층 수 n',
