@@ -165,3 +165,17 @@ test('a very long hash is not read at all', () => {
   assert.deepEqual(r.lab, []);
   assert.equal(shown('y'.repeat(100)).length, 41);
 });
+
+test('quiz mode is a lab setting: an attribute, a hash key and a query key, a bad value named', () => {
+  assert.equal(LAB_ATTRIBUTES.quiz, 'quiz');
+  assert.equal(LAB_URL_KEYS.quiz, 'quiz');
+  assert.equal(labStateFromAttributes([['quiz', '']], base).state.quiz, true);   // a bare attribute
+  assert.equal(labStateFromAttributes([['quiz', 'false']], base).state.quiz, false);
+  const bad = labStateFromAttributes([['quiz', 'maybe']], base);
+  assert.equal(bad.state.quiz, false);
+  assert.match(problemText('en', bad.problems[0]), /quiz.*maybe/);
+  const r = parseEmbedHash('#widget=conv-lab&quiz=true&pk=3', WIDGETS, 'conv-lab');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.lab, [['quiz', 'true'], ['pool-window', '3']]);
+  assert.equal(toQuery({ ...base, quiz: true }), 'quiz=true');
+});

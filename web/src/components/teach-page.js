@@ -146,8 +146,10 @@ export class CnnTeachPage extends HTMLElement {
         });
         boxes.append(make('label', { className: 'teach-check' }, box, make('code', { textContent: kebab(name) })));
       }
+      this.quizBox = check('teach-quiz', !!c.state?.quiz, (on) => this.setQuiz(on));
       form.append(boxes, make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
-        make('span', { textContent: t(L, 'teach.autoplay') })));
+        make('span', { textContent: t(L, 'teach.autoplay') })),
+        make('label', { className: 'teach-check' }, this.quizBox, make('span', { textContent: t(L, 'teach.quiz') })));
     } else {
       form.append(field('teach.model', select('teach-model', widgetModels().map((m) => m.key), c.model, (k) => t(L, `model.${k}`), (k) => this.pick({ model: k }))),
         make('label', { className: 'teach-check' }, check('teach-preprocess', c.preprocess, (on) => this.pick({ preprocess: on })),
@@ -167,6 +169,7 @@ export class CnnTeachPage extends HTMLElement {
     for (const [name, value] of elementAttributes(c)) this.preview.setAttribute(name, value);
     this.preview.addEventListener('cnn-change', (e) => {
       c.state = e.detail.state;
+      if (this.quizBox) this.quizBox.checked = !!c.state.quiz;
       this.writeCode();
     });
     const previewBox = make('section', { className: 'teach-preview' }, make('h2', { textContent: t(L, 'teach.preview') }));
@@ -190,6 +193,17 @@ export class CnnTeachPage extends HTMLElement {
     }
     this.replaceChildren(form, codeBox, previewBox);
     this.applyToPreview();
+  }
+
+  /**
+   * Quiz mode (the lab's `quiz` setting): on the preview's lab, keeping the
+   * reader's other settings there, or as its attribute before it is built.
+   */
+  setQuiz(on) {
+    if (this.preview.lab) this.preview.setState({ quiz: on });
+    else this.preview.setAttribute('quiz', String(on));
+    this.choice.state = { ...this.preview.state, quiz: on };
+    this.writeCode();
   }
 
   /** Takes new choices: the preview's attributes and the snippets follow. */

@@ -33,6 +33,7 @@ export default {
   'teach.theme.light': 'Light',
   'teach.theme.dark': 'Dark',
   'teach.controls': 'Controls shown',
+  'teach.quiz': 'Quiz: the reader predicts the output size and the parameters before the lab shows them',
   'teach.autoplay': 'Slide the kernel on its own',
   'teach.cost': 'Show each layer’s cost',
   'teach.base': 'Address of the cnn-playground folder on your site',

@@ -33,6 +33,7 @@ export default {
   'teach.theme.light': '밝게',
   'teach.theme.dark': '어둡게',
   'teach.controls': '보여 줄 조작 장치',
+  'teach.quiz': '퀴즈: 실험실이 보여 주기 전에 독자가 출력 크기와 파라미터 수를 예측',
   'teach.autoplay': '커널이 저절로 움직이기',
   'teach.cost': '층마다 계산량 보이기',
   'teach.base': '사이트에서 cnn-playground 폴더의 주소',
