@@ -281,30 +281,30 @@ test('cross-correlation against convolution: Sobel x turned half a turn; the cel
   assert.match(await text('lab-pytorch'), /torch\.flip\(w, dims=\[2, 3\]\)/);
 });
 
-test('ReLU: each activation\'s value and slope at x = 1 and −2, and the gradient through 1 to 20 sigmoid layers', async () => {
+test('ReLU: each activation\'s value and slope at x = 1, −2 and 0, and the gradient through 1 to 20 sigmoid layers', async () => {
   await $('concept-relu-0').click();
   await page.waitForFunction(() => location.hash === '#why-relu');
   await page.waitForSelector('[data-testid=why-relu][data-ready]');
   const sig = (x) => 1 / (1 + Math.exp(-x));
   const expect = {
-    relu: [(x) => Math.max(0, x), (x) => (x > 0 ? 1 : 0)],
+    relu: [(x) => Math.max(0, x), (x) => (x > 0 ? 1 : 0)],   // at the kink, 0 as PyTorch takes it
     sigmoid: [sig, (x) => sig(x) * (1 - sig(x))],
     tanh: [Math.tanh, (x) => 1 - Math.tanh(x) ** 2],
     leaky: [(x) => (x > 0 ? x : 0.01 * x), (x) => (x > 0 ? 1 : 0.01)],
   };
-  for (const x of [1, -2]) {
+  for (const x of [1, -2, 0]) {
     await $('why-relu-x').evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, x);
     for (const [id, [f, df]] of Object.entries(expect)) {
       const value = Number(await $(`why-act-${id}-value`).getAttribute('data-value'));
       const slope = Number(await $(`why-act-${id}-slope`).getAttribute('data-value'));
       assert.ok(Math.abs(value - f(x)) < 1e-6, `${id}(${x}) = ${value}, not ${f(x)}`);
-      assert.ok(Math.abs(slope - df(x)) < 1e-3, `${id}'(${x}) = ${slope}, not ${df(x)}`);
+      assert.ok(Math.abs(slope - df(x)) < 1e-6, `${id}'(${x}) = ${slope}, not ${df(x)}`);
       assert.match(await $(`why-act-${id}-value`).textContent(), new RegExp(String(Math.round(f(x) * 10000) / 10000).replace('-', '−')));
     }
   }
   for (let n = 1; n <= 20; n++) {
     const bound = Number(await $(`why-depth-sigmoid-${n}`).getAttribute('data-value'));
-    assert.ok(Math.abs(bound / 0.25 ** n - 1) < 1e-3, `0.25^${n}: ${bound}`);
+    assert.equal(bound, 0.25 ** n, `0.25^${n}`);
     assert.equal(Number(await $(`why-depth-relu-${n}`).getAttribute('data-value')), 1);
   }
   await $('why-depth').evaluate((el) => { el.value = '20'; el.dispatchEvent(new Event('input', { bubbles: true })); });
@@ -396,5 +396,29 @@ test('Predict, then check: a wrong output size and a forgotten bias are named, a
   assert.equal(await $('lab-quiz-size-verdict').getAttribute('data-why'), 'right');
   assert.equal(await $('lab-quiz-params-verdict').getAttribute('data-why'), 'noChannels');
   assert.match(await text('lab-quiz-params-verdict'), /답은 112입니다.*입력 채널이 3개/);
+  assert.deepEqual(errors, []);
+});
+
+test('the quiz as a widget: <cnn-pool-lab quiz> on the embed page, and the teachers\' page writes quiz="true"', async () => {
+  await page.goto(`${base}/embed.html#widget=pool-lab&lang=ko&quiz=true`);
+  const size = page.locator('cnn-pool-lab [data-testid=lab-quiz-size]');
+  await size.waitFor({ timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('cnn-pool-lab')?.dataset.state === 'ok', null, { timeout: 30000 });
+  // 5×5, window 2, stride 2: ⌊(5 − 2)/2⌋ + 1 = 2; pooling has no parameters
+  await size.fill(String(Math.floor((5 - 2) / 2) + 1));
+  await page.locator('cnn-pool-lab [data-testid=lab-quiz-params]').fill(String(2 * 2));
+  await page.locator('cnn-pool-lab [data-testid=lab-quiz-check]').click();
+  const verdict = page.locator('cnn-pool-lab [data-testid=lab-quiz-params-verdict]');
+  await verdict.waitFor();
+  assert.equal(await page.locator('cnn-pool-lab [data-testid=lab-quiz-size-verdict]').getAttribute('data-why'), 'right');
+  assert.equal(await verdict.getAttribute('data-why'), 'poolWindow');
+  assert.match(await verdict.textContent(), /답은 0입니다.*파라미터가 없습니다/);
+  await page.goto(`${base}/teach.html`);
+  const box = page.locator('[data-testid=teach-quiz]');
+  await box.waitFor({ timeout: 30000 });
+  await box.check();
+  await page.waitForFunction(() => document.querySelector('[data-testid=teach-code-element]')?.value.includes('quiz="true"'));
+  assert.match(await page.locator('[data-testid=teach-code-iframe]').inputValue(), /quiz=true/);
+  await page.locator('cnn-conv-lab [data-testid=lab-quiz-size]').waitFor({ timeout: 30000 });
   assert.deepEqual(errors, []);
 });

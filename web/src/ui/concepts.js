@@ -15,7 +15,7 @@ import { parseState, toQuery } from './lab/state.js';
 import { PRESETS } from './train/state.js';
 
 const lab = (state, text = 'concepts.link.lab') => ({ lab: state, section: 'lab', text });
-const full = (ex) => ({ ex, section: 'lab', text: 'concepts.link.full' });
+const full = (ex) => ({ ex, section: 'lab', text: `concepts.ex.${ex}` });
 const train = (arch, text) => ({ arch, section: 'train', text });
 const section = (id, text) => ({ section: id, text });
 
@@ -43,9 +43,10 @@ export const CONCEPTS = Object.freeze([
  * A concept link's address on the page at `base` (its path), in `lang`:
  * the lab's settings as its URL query (the mode always written, so that the
  * link sets the lab even at its defaults), or the training preset, or the
- * example's id, then the section.
+ * example's id, then the section; a link to a section alone is its anchor.
  */
 export function conceptHref(link, lang, base = '') {
+  if (!link.lab && !link.arch && !link.ex) return `${base}#${link.section}`;
   const q = new URLSearchParams();
   q.set('lang', lang);
   if (link.lab) {
