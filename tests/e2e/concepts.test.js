@@ -375,11 +375,18 @@ test('Predict, then check: a wrong output size and a forgotten bias are named, a
   assert.equal(await $('lab-output').isVisible(), true);
   assert.match(await text('lab-out-shape'), new RegExp(`1 × ${out} × ${out}`));
   await page.locator('#lab').screenshot({ path: new URL('concepts-quiz.png', OUT).pathname });
-  // a new setting is a new question; right answers are right
+  // a new setting is a new question; "Show the answer" shows it without a guess
   await page.evaluate(() => globalThis.cnnLab.setState({ stride: 1 }));
   await settled();
   assert.equal(await $('lab-output').isVisible(), false);
-  await $('lab-quiz-size').fill(String(7 + 2 - 3 + 1));
+  await $('lab-quiz-reveal').click();
+  assert.match(await text('lab-quiz-answer'), new RegExp(`${7 + 2 - 3 + 1} wide and tall, and the layer has ${3 * 3 + 1} parameters`));
+  assert.equal(await $('lab-output').isVisible(), true);
+  // right answers are right
+  await page.evaluate(() => globalThis.cnnLab.setState({ padding: 0 }));
+  await settled();
+  assert.equal(await $('lab-output').isVisible(), false);
+  await $('lab-quiz-size').fill(String(7 - 3 + 1));
   await $('lab-quiz-params').fill('10');
   await $('lab-quiz-check').click();
   await $('lab-quiz-size-verdict').waitFor();
@@ -397,6 +404,23 @@ test('Predict, then check: a wrong output size and a forgotten bias are named, a
   assert.equal(await $('lab-quiz-params-verdict').getAttribute('data-why'), 'noChannels');
   assert.match(await text('lab-quiz-params-verdict'), /답은 112입니다.*입력 채널이 3개/);
   assert.deepEqual(errors, []);
+});
+
+test('a link with a bad lab setting: the setting is named above the lab and left out, the others are used', async () => {
+  await page.goto(`${base}/?lang=en&k=9&s=2#lab`);
+  await page.waitForFunction(() => globalThis.cnnLab, null, { timeout: 60000 });
+  await settled();
+  assert.match(await text('lab-url-problem'), /k: 9 is outside 1 to 7/);
+  const state = await page.evaluate(() => globalThis.cnnLab.getState());
+  assert.equal(state.kernel, 3);
+  assert.equal(state.stride, 2);
+  // a change writes the lab's settings back into the address
+  await page.evaluate(() => globalThis.cnnLab.setState({ kernel: 5 }));
+  await settled();
+  const q = new URL(page.url()).searchParams;
+  assert.equal(q.get('k'), '5');
+  assert.equal(q.get('s'), '2');
+  assert.equal(q.get('lang'), 'en');
 });
 
 test('the quiz as a widget: <cnn-pool-lab quiz> on the embed page, and the teachers\' page writes quiz="true"', async () => {

@@ -8,6 +8,7 @@
 // setLang(lang) (and may return a promise of it); ctx is { lang, mounted }
 // (the pieces mounted before it).
 import { t, pickLang } from './ui/i18n.js';
+import './ui/page-strings.js';
 import { Playground } from './ui/playground.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';

@@ -10,6 +10,7 @@
 // | { ex: a lab example's id } | {} (a section only), each with the
 // section it scrolls to and the key of its link text.
 import { t } from './i18n.js';
+import './page-strings.js';
 import { el } from './dom.js';
 import { parseState, toQuery } from './lab/state.js';
 import { PRESETS } from './train/state.js';

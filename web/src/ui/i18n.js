@@ -9,7 +9,9 @@
 //
 // To add a string: add the key to its piece's file in both languages (a test
 // checks that each piece has the same keys, with the same parameters, in both).
-// To add a piece: a file in each language's folder, spread into STRINGS below.
+// To add a piece: a file in each language's folder, spread into STRINGS below;
+// a piece that only the playground page shows is added by page-strings.js
+// instead (addStrings), so the widgets' bundle does not carry its text.
 // Parameters are written {name} and filled from `params` as text, never HTML.
 // Two forms agree with a number:
 //   {n|filter|filters}  the first word when n is 1, else the second (English);
@@ -28,8 +30,6 @@ import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
 import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
-import enWhy from './i18n/en/why.js';
-import enConcepts from './i18n/en/concepts.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
@@ -40,16 +40,22 @@ import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
 import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
-import koWhy from './i18n/ko/why.js';
-import koConcepts from './i18n/ko/concepts.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enWhy, ...enConcepts },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koWhy, ...koConcepts },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain },
 };
+
+/**
+ * Adds the text of pieces that not every page loads ({ en: {...}, ko: {...} },
+ * the same keys in both): once added, t() says them like any other.
+ */
+export function addStrings(byLang) {
+  for (const lang of LANGS) Object.assign(STRINGS[lang], byLang[lang]);
+}
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */
 export function matchLang(tag) {

@@ -22,7 +22,8 @@ export function isLabKey(key) {
 /**
  * The lab's settings in a URL query (other keys are not the lab's and are
  * passed over): { state, problems }, each setting checked on its own, so
- * one bad value costs only itself; problems are the state table's messages.
+ * one bad value costs only itself; problems are the state table's messages,
+ * naming the setting by its key in the query (k, not kernel).
  */
 export function labStateFromQuery(query) {
   const q = query instanceof URLSearchParams ? query : new URLSearchParams(String(query ?? ''));
@@ -33,7 +34,7 @@ export function labStateFromQuery(query) {
     try {
       state = fromQuery(new URLSearchParams([[key, value]]), state);
     } catch (e) {
-      problems.push(e.message);
+      problems.push(e.message.replace(/^\w+:/, `${key}:`));  // named as the link writes it
     }
   }
   return { state, problems };
@@ -49,7 +50,7 @@ export function labStateFromQuery(query) {
 export function mountLab(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
   let lang = options.lang;
-  const message = el('p', { class: 'lab-url-problem', role: 'alert', 'data-testid': 'lab-url-problem', hidden: true });
+  const message = el('p', { class: 'lab-url-problem error', role: 'alert', 'data-testid': 'lab-url-problem', hidden: true });
   let problems = [];
   const showProblems = () => {
     message.hidden = !problems.length;

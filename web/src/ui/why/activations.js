@@ -11,6 +11,7 @@
 //
 // A class given a container and options (client, lang, trainHref(preset, lang)).
 import { t } from '../i18n.js';
+import '../page-strings.js';
 import { el, svg } from '../dom.js';
 
 export const ACTIVATIONS = Object.freeze([

@@ -8,6 +8,7 @@
 // page only moves the input and compares the engine's outputs cell by cell.
 // A class given a container and options (client, lang, digit).
 import { t } from '../i18n.js';
+import '../page-strings.js';
 import { el, pixelCanvas, paintCanvas } from '../dom.js';
 import { colourTable } from '../colormap.js';
 import { sampleDigit } from '../lab/presets.js';
