@@ -410,7 +410,7 @@ test('a link with a bad lab setting: the setting is named above the lab and left
   await page.goto(`${base}/?lang=en&k=9&s=2#lab`);
   await page.waitForFunction(() => globalThis.cnnLab, null, { timeout: 60000 });
   await settled();
-  assert.match(await text('lab-url-problem'), /k: 9 is outside 1 to 7/);
+  assert.match(await text('lab-url-problems'), /k=9 was left out \(kernel: 9 is outside 1 to 7\)/);
   const state = await page.evaluate(() => globalThis.cnnLab.getState());
   assert.equal(state.kernel, 3);
   assert.equal(state.stride, 2);

@@ -15,6 +15,7 @@ import { mountTrain } from './ui/train/mount.js';
 import { ActivationsView } from './ui/why/activations.js';
 import { PoolShiftView } from './ui/why/pool-shift.js';
 import { ConceptIndex, conceptHref } from './ui/concepts.js';
+import { FcVsConvView } from './ui/fc-vs-conv.js';
 import { EngineClient } from './engine/client.js';
 
 const PIECES = [
@@ -31,7 +32,7 @@ const PIECES = [
     slots: ['lab'],
     mount(slots, { lang, mounted }) {
       const playground = mounted.find((p) => p instanceof Playground);
-      const piece = mountLab(slots.lab, { lang, playground, query: location.search });
+      const piece = mountLab(slots.lab, { lang, playground });
       globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
       return piece;
     },
@@ -50,6 +51,17 @@ const PIECES = [
       mounted.find((p) => p instanceof Playground)?.addEventListener('update', (e) => {
         if (e.detail?.image && !e.detail.empty) view.setDigit(e.detail.image);
       });
+      return view;
+    },
+  },
+  {
+    slots: ['fc-vs-conv'],
+    mount(slots, { lang, mounted }) {
+      const view = new FcVsConvView(slots['fc-vs-conv'], { client: EngineClient.shared(), lang });
+      mounted.find((p) => p instanceof Playground)?.addEventListener('update', (e) => {
+        if (e.detail?.image && !e.detail.empty) view.setDigit(e.detail.image);
+      });
+      globalThis.cnnFc = view;  // for the end-to-end tests and the console
       return view;
     },
   },

@@ -2,39 +2,41 @@
 // network there: the drawn digit becomes the lab's 'digit' input, and the
 // page's model (its specs and weights, read from the shared Worker) is the
 // network the lab's settings can be tried on. The lab's settings come from
-// the page's URL query (state.js's short names: ?k=3&s=2#lab opens it on a
-// 3x3 kernel at stride 2) and go back into it on every change, so a link
-// opens "look at this". Glue only: the lab itself knows nothing of the page.
+// the page's URL query (their short names in state.js, e.g. ?ex=cs231n-760
+// for a lecture example, ?k=5&s=2) and go back into it on every change, so
+// a link opens the lab as it was; a link to the page that changes only the
+// lab's settings is applied in place (applyQuery). Glue only: the lab itself
+// knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
-import { FIELDS, defaultState, fromQuery, toQuery } from './state.js';
-import { labModel } from '../models.js';
+import { FIELDS, parseState, shown } from './state.js';
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
+import { labModel } from '../models.js';
 
-const OWN = new Set(Object.values(FIELDS).map((f) => f.url));
+const URL_FIELDS = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
 
 /** Whether a URL query key is one of the lab's settings. */
 export function isLabKey(key) {
-  return OWN.has(key);
+  return Object.hasOwn(URL_FIELDS, key);
 }
 
 /**
- * The lab's settings in a URL query (other keys are not the lab's and are
- * passed over): { state, problems }, each setting checked on its own, so
- * one bad value costs only itself; problems are the state table's messages,
- * naming the setting by its key in the query (k, not kernel).
+ * The lab's settings in a URL query (other keys are the page's): { state,
+ * problems }, each setting checked on its own by the state table, a refused
+ * one left out and named with its value in `problems` ({ key, value, why }:
+ * why is the table's message).
  */
-export function labStateFromQuery(query) {
-  const q = query instanceof URLSearchParams ? query : new URLSearchParams(String(query ?? ''));
-  let state = defaultState();
+export function labStateFromUrl(search) {
+  const q = new URLSearchParams(search);
+  let state = parseState({});
   const problems = [];
-  for (const [key, value] of q) {
-    if (!OWN.has(key)) continue;
+  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_FIELDS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
+  for (const [k, v] of pairs) {
     try {
-      state = fromQuery(new URLSearchParams([[key, value]]), state);
+      state = parseState({ [URL_FIELDS[k]]: v }, state);
     } catch (e) {
-      problems.push(e.message.replace(/^\w+:/, `${key}:`));  // named as the link writes it
+      problems.push({ key: k, value: shown(v), why: e.message });
     }
   }
   return { state, problems };
@@ -42,33 +44,31 @@ export function labStateFromQuery(query) {
 
 /**
  * container: the element to fill. options: lang, client (the page's shared
- * one by default), playground (a Playground to follow, optional), query
- * (the page's URL query, whose lab settings it opens with and which it keeps
- * up to date; none: neither). Returns { lab, setLang, applyQuery(query) }:
- * applyQuery opens the lab on a query's settings (the defaults for the rest).
+ * one by default), playground (a Playground to follow, optional), state
+ * (instead of the URL's). Returns { lab, setLang, ownsKey(key),
+ * applyQuery(query) }: applyQuery opens the lab on a query's settings (the
+ * defaults for the rest).
  */
 export function mountLab(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
   let lang = options.lang;
-  const message = el('p', { class: 'lab-url-problem error', role: 'alert', 'data-testid': 'lab-url-problem', hidden: true });
+  const message = el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-url-problems', hidden: true });
   let problems = [];
   const showProblems = () => {
     message.hidden = !problems.length;
-    message.textContent = problems.length ? t(lang, 'lab.url.bad', { problems: problems.join('; ') }) : '';
+    message.textContent = problems.map((p) => t(lang, 'lab.urlRefused', p)).join(' ');
   };
   container.append(message);
-  const first = options.query === undefined ? { state: defaultState(), problems: [] } : labStateFromQuery(options.query);
-  problems = first.problems;
+  const fromUrl = labStateFromUrl(location.search);
+  problems = fromUrl.problems;
   showProblems();
-  const lab = new ConvLab(container, { client, lang, state: first.state });
-  if (options.query !== undefined && typeof history === 'object') {
-    lab.addEventListener('change', (e) => {
-      const url = new URL(location.href);
-      for (const key of OWN) url.searchParams.delete(key);
-      for (const [key, value] of new URLSearchParams(e.detail.query)) url.searchParams.set(key, value);
-      history.replaceState(history.state, '', url);
-    });
-  }
+  const lab = new ConvLab(container, { client, lang, state: options.state ?? fromUrl.state });
+  lab.addEventListener('change', (e) => {
+    const url = new URL(location.href);
+    for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);
+    for (const [key, value] of new URLSearchParams(e.detail.query)) url.searchParams.set(key, value);
+    history.replaceState(history.state, '', url);
+  });
   const pg = options.playground;
   if (pg) {
     pg.addEventListener('update', (e) => {
@@ -98,7 +98,7 @@ export function mountLab(container, options = {}) {
       showProblems();
     },
     applyQuery(query) {
-      const next = labStateFromQuery(query);
+      const next = labStateFromUrl(query);
       problems = next.problems;
       showProblems();
       lab.setState(next.state);

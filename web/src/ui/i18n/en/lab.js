@@ -194,5 +194,4 @@ export default {
   'lab.quiz.params.poolWindow': '{value} counts the window\'s cells as weights, but pooling only takes the largest value or the average: it has no parameters, 0.',
   'lab.quiz.params.poolOther': 'Pooling has nothing to learn: it takes the largest value or the average of each window, so it has 0 parameters.',
   'lab.quiz.params.other': 'That is none of the usual slips: the count is (k·k·C_in + 1)·C_out, weights and one bias per filter.',
-  'lab.url.bad': 'The link\'s lab settings were not all used: {problems}',
 };

@@ -194,5 +194,4 @@ export default {
   'lab.quiz.params.poolWindow': '{value:은} 윈도의 칸을 가중치로 센 값입니다. 풀링은 가장 큰 값이나 평균을 취할 뿐이라 파라미터가 없습니다: 0.',
   'lab.quiz.params.poolOther': '풀링에는 학습할 것이 없습니다: 윈도마다 가장 큰 값이나 평균을 취하므로 파라미터는 0개입니다.',
   'lab.quiz.params.other': '흔한 실수 중 어느 것과도 맞지 않습니다: 파라미터 수는 (k·k·C_in + 1)·C_out, 곧 가중치와 필터마다 편향 하나입니다.',
-  'lab.url.bad': '링크의 실험실 설정 중 쓰지 않은 것이 있습니다: {problems}',
 };
