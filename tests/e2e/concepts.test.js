@@ -245,7 +245,7 @@ test('output channels: four 3×3 filters on 5×5 give 4 feature maps of 3×3, ea
 test('parameter counts: four 3×3 filters on an RGB input, (3·3·3 + 1)·4 = 112; the multiply-adds', async () => {
   await follow('params');
   assert.match(await text('lab-params'), new RegExp(`\\(3·3·3 \\+ 1\\)·4 = ${(3 * 3 * 3 + 1) * 4}$`));
-  assert.match(await text('lab-macs'), new RegExp(`= ${6 * 6 * 4 * 3 * 3 * 3}$`));
+  assert.match(await text('lab-macs'), new RegExp(`= ${(6 * 6 * 4 * 3 * 3 * 3).toLocaleString('en-US')}$`));   // 3,888
   assert.match(await text('lab-out-shape'), /4 × 6 × 6/);
   const inputs = [0, 1, 2].map((ch) => grid(`lab-input-${ch}`));
   const ins = (await Promise.all(inputs)).map(values);
@@ -254,6 +254,21 @@ test('parameter counts: four 3×3 filters on an RGB input, (3·3·3 + 1)·4 = 11
     for (let ch = 0; ch < 3; ch++) w.push(values(await grid(`lab-weight-${f}-${ch}`)));
     sameCells(await outputMap(f), correlate(ins, w, 1), `RGB filter ${f + 1}`);
   }
+  // the notes' 760 at full size, one click away; and predicted there: (32 + 2·2 − 5)/1 + 1 = 32, 10·(5·5·3 + 1) = 760
+  await follow('params', 1);
+  const state = await page.evaluate(() => globalThis.cnnLab.getState());
+  assert.equal(state.example, 'cs231n-760');
+  assert.equal(state.mode, 'full');
+  await page.evaluate(() => globalThis.cnnLab.setState({ quiz: true }));
+  await settled();
+  await $('lab-quiz-size').fill(String((32 + 2 * 2 - 5) / 1 + 1));
+  await $('lab-quiz-params').fill(String(10 * (5 * 5 * 3 + 1)));
+  await $('lab-quiz-check').click();
+  await $('lab-quiz-params-verdict').waitFor();
+  assert.equal(await $('lab-quiz-size-verdict').getAttribute('data-why'), 'right');
+  assert.equal(await $('lab-quiz-params-verdict').getAttribute('data-why'), 'right');
+  await page.evaluate(() => globalThis.cnnLab.setState({ quiz: false }));
+  await settled();
 });
 
 test('1×1 convolution: two filters mix R, G and B pixel by pixel (R + G + B and R − G)', async () => {
