@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <limits>
 
+#include "kernels/kernels.hpp"
+
 namespace cnn {
 
 namespace {
@@ -157,6 +159,23 @@ Status explain_cell(const Shape& in, const LayerSpec& spec, const float* input, 
   if (is_conv) explain_conv(g, spec.conv, input, weight, spec.conv.bias ? bias : nullptr, &e);
   else explain_pool(g, spec.pool, spec.kind == LayerKind::MaxPool2d, input, &e);
   *out = std::move(e);
+  return Status::ok();
+}
+
+Status activation_slopes(const LayerSpec& spec, const float* in, int64_t count, float* out, float* slope) {
+  const Activation act = activation_of(spec.kind);
+  if (act == Activation::None)
+    return Status::error("only an activation layer (relu, leaky_relu, sigmoid, tanh) has a slope to explain, not %s",
+                         kind_name(spec.kind));
+  if (count < 0 || count > kMaxExplainTerms)
+    return Status::error("%" PRId64 " values to explain: from 0 to %" PRId64 " can be", count, kMaxExplainTerms);
+  if (count == 0) return Status::ok();
+  if (!in || !out || !slope) return Status::error("no buffer for the activation's values");
+  select_kernel(activation_forward_kernels(), Variant::Ref).forward(act, spec.negative_slope, count, in, out);
+  // in_grad += out_grad * f'(x): with in_grad 0 and out_grad 1, the slope itself
+  std::vector<float> ones(size_t(count), 1.0f);
+  std::fill(slope, slope + count, 0.0f);
+  select_kernel(activation_backward_kernels(), Variant::Ref).backward(act, spec.negative_slope, count, in, out, ones.data(), slope);
   return Status::ok();
 }
 

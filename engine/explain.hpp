@@ -12,6 +12,9 @@
 // never wins; average: counted in the divisor only if count_include_pad).
 //
 //   in: N,C,H,W   weight: OC, C/groups, KH, KW   bias: OC   cell: (n, c, y, x) of the output
+//
+// And explain an element-wise activation: its value and its slope at each
+// input, as a network's forward pass and its trainer compute them.
 #pragma once
 
 #include <cstdint>
@@ -59,5 +62,13 @@ constexpr int64_t kMaxExplainTerms = int64_t(1) << 20;
 Status explain_cell(const Shape& in, const LayerSpec& spec, const float* input, int64_t input_count,
                     const float* weight, int64_t weight_count, const float* bias, int64_t bias_count,
                     int64_t n, int64_t c, int64_t y, int64_t x, CellExplanation* out);
+
+// The value and the slope (the derivative backpropagation multiplies by) of
+// an activation layer (relu, leaky_relu, sigmoid, tanh) at each of `count`
+// inputs, from the reference forward and backward kernels (the backward with
+// an output gradient of 1): what a network and its trainer compute for that
+// layer, so the slope at ReLU's kink (exactly 0) is 0, as in PyTorch.
+//   in, out, slope: count values (count from 0 to kMaxExplainTerms)
+Status activation_slopes(const LayerSpec& spec, const float* in, int64_t count, float* out, float* slope);
 
 }  // namespace cnn

@@ -49,3 +49,13 @@ CNN_EXPORT int cnn_explain_cell(const double* record, int n, int c, int h, int w
   if (summary_out) write_record(explain_record(), e, summary_out);
   return int(e.terms.size());
 }
+
+// An activation's value and slope at `count` inputs (engine/explain.hpp):
+// writes out[count] and slope[count].
+CNN_EXPORT int cnn_activation_slopes(const double* record, const float* in, int count, float* out, float* slope) {
+  LayerSpec s;
+  Status st = decode_spec_record(record, &s);
+  if (st) st = activation_slopes(s, in, count, out, slope);
+  if (!st) return fail(st);
+  return 0;
+}

@@ -350,3 +350,38 @@ TEST_CASE("a bad explain request gets a message naming the problem", "[explain][
   REQUIRE(explain_cell(in, conv, X.data(), 25, F.data(), 9, B.data(), 1, 0, 0, 2, 2, &e).is_ok());
   REQUIRE(e.output == 4.5f);  // 4 ones (the bottom-right window is half padding) + 0.5
 }
+
+TEST_CASE("an activation's values and slopes are the reference kernels' forward and backward", "[explain]") {
+  const std::vector<float> x = {-3.0f, -1.0f, -0.25f, 0.0f, 0.25f, 1.0f, 3.0f};
+  const int64_t n = int64_t(x.size());
+  for (LayerKind kind : {LayerKind::ReLU, LayerKind::LeakyReLU, LayerKind::Sigmoid, LayerKind::Tanh}) {
+    LayerSpec s = kind == LayerKind::LeakyReLU ? LayerSpec::leaky_relu(0.2f) : LayerSpec::simple(kind);
+    std::vector<float> out(x.size()), slope(x.size());
+    REQUIRE(activation_slopes(s, x.data(), n, out.data(), slope.data()));
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double v = x[i];
+      double f = 0, df = 0;
+      switch (kind) {
+        case LayerKind::ReLU: f = v > 0 ? v : 0; df = v > 0 ? 1 : 0; break;  // 0 at the kink, as PyTorch
+        case LayerKind::LeakyReLU: f = v > 0 ? v : 0.2 * v; df = v > 0 ? 1 : 0.2; break;
+        case LayerKind::Sigmoid: f = 1 / (1 + std::exp(-v)); df = f * (1 - f); break;
+        default: f = std::tanh(v); df = 1 - f * f; break;
+      }
+      CHECK(out[i] == Approx(f).margin(1e-6));
+      CHECK(slope[i] == Approx(df).margin(1e-6));
+    }
+  }
+  float out = 0, slope = 0, zero = 0;
+  REQUIRE(activation_slopes(LayerSpec::simple(LayerKind::Sigmoid), &zero, 1, &out, &slope));
+  CHECK(slope == 0.25f);
+}
+
+TEST_CASE("a slope is refused for a layer that is not an activation, and for a bad count", "[explain]") {
+  float v = 1, out = 0, slope = 0;
+  Status st = activation_slopes(LayerSpec::maxpool2d(2, 2), &v, 1, &out, &slope);
+  REQUIRE(!st);
+  CHECK(st.message().find("not maxpool2d") != std::string::npos);
+  CHECK(!activation_slopes(LayerSpec::simple(LayerKind::ReLU), &v, -1, &out, &slope));
+  CHECK(!activation_slopes(LayerSpec::simple(LayerKind::ReLU), nullptr, 1, &out, &slope));
+  CHECK(activation_slopes(LayerSpec::simple(LayerKind::ReLU), nullptr, 0, nullptr, nullptr));
+}

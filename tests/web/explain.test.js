@@ -82,3 +82,35 @@ test('bad explain requests are EngineErrors with the engine\'s message', () => {
   // Still usable.
   assert.equal(h.explainCell({ spec, shape, input: X, weight: F, cell: [0, 0, 1, 1] }).result.output, 7);
 });
+
+test('an activation\'s values and slopes: the forward output, and the slope training multiplies by', () => {
+  const x = Float32Array.from([-2, -0.5, 0, 0.5, 2]);
+  const sig = (v) => 1 / (1 + Math.exp(-v));
+  const want = {
+    relu: [(v) => Math.max(0, v), (v) => (v > 0 ? 1 : 0)],   // 0 at the kink, as PyTorch
+    leaky_relu: [(v) => (v > 0 ? v : 0.1 * v), (v) => (v > 0 ? 1 : 0.1)],
+    sigmoid: [sig, (v) => sig(v) * (1 - sig(v))],
+    tanh: [Math.tanh, (v) => 1 - Math.tanh(v) ** 2],
+  };
+  for (const [type, [f, df]] of Object.entries(want)) {
+    const spec = type === 'leaky_relu' ? { type, negative_slope: 0.1 } : { type };
+    const { result } = h.activationSlopes({ spec, input: x });
+    // the values are runLayer's, bit for bit
+    const run = h.runLayer({ spec, shape: [1, 1, 1, x.length], input: x, variant: 'ref' }).result.output.data;
+    assert.deepEqual(Array.from(result.output), Array.from(run), type);
+    x.forEach((v, i) => {
+      assert.ok(Math.abs(result.output[i] - f(v)) < 1e-6, `${type}(${v})`);
+      assert.ok(Math.abs(result.slope[i] - df(v)) < 1e-6, `${type}'(${v}) = ${result.slope[i]}`);
+    });
+  }
+  assert.equal(h.activationSlopes({ spec: { type: 'sigmoid' }, input: [0] }).result.slope[0], 0.25);
+  assert.equal(h.activationSlopes({ spec: { type: 'relu' }, input: [] }).result.slope.length, 0);
+});
+
+test('a layer that is not an activation has no slope to explain: an EngineError naming it', () => {
+  assert.throws(() => h.activationSlopes({ spec: { type: 'maxpool2d', kernel_size: 2 }, input: [1, 2] }),
+    (e) => e instanceof EngineError && /only an activation layer .* not maxpool2d/.test(e.message));
+  assert.throws(() => h.activationSlopes({ spec: { type: 'relu' }, input: 'abc' }), /array of numbers/);
+  // the engine is still usable
+  assert.equal(h.activationSlopes({ spec: { type: 'relu' }, input: [3] }).result.output[0], 3);
+});

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { STRINGS, LANGS, t, pickLang, paramNames, errorText } from '../../web/src/ui/i18n.js';
+import '../../web/src/ui/page-strings.js';  // the page-only pieces, added to STRINGS as the page adds them
 import { GLOSSARY } from '../../web/src/ui/i18n/glossary.js';
 import { withParticle, particle, numberFinal } from '../../web/src/ui/i18n/korean.js';
 import { EngineError } from '../../web/src/engine/errors.js';

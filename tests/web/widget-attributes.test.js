@@ -235,3 +235,17 @@ test('an embed hash for the training widget: the training view\'s URL names, eac
     [['embed.badValue', 'lr'], ['embed.badValue', 'batch'], ['embed.badValue', 'arch'], ['embed.badValue', 'preset'], ['embed.unknownKey', 'k']]);
   for (const p of bad.problems) assert.doesNotMatch(problemText('ko', p), /\{\w+\}/);
 });
+
+test('quiz mode is a lab setting: an attribute, a hash key and a query key, a bad value named', () => {
+  assert.equal(LAB_ATTRIBUTES.quiz, 'quiz');
+  assert.equal(LAB_URL_KEYS.quiz, 'quiz');
+  assert.equal(labStateFromAttributes([['quiz', '']], base).state.quiz, true);   // a bare attribute
+  assert.equal(labStateFromAttributes([['quiz', 'false']], base).state.quiz, false);
+  const bad = labStateFromAttributes([['quiz', 'maybe']], base);
+  assert.equal(bad.state.quiz, false);
+  assert.match(problemText('en', bad.problems[0]), /quiz.*maybe/);
+  const r = parseEmbedHash('#widget=conv-lab&quiz=true&pk=3', WIDGETS, 'conv-lab');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.lab, [['quiz', 'true'], ['pool-window', '3']]);
+  assert.equal(toQuery({ ...base, quiz: true }), 'quiz=true');
+});

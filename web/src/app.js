@@ -8,10 +8,14 @@
 // setLang(lang) (and may return a promise of it); ctx is { lang, mounted }
 // (the pieces mounted before it).
 import { t, pickLang } from './ui/i18n.js';
+import './ui/page-strings.js';
 import { Playground } from './ui/playground.js';
 import { ModelImport } from './ui/model-import.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';
+import { ActivationsView } from './ui/why/activations.js';
+import { PoolShiftView } from './ui/why/pool-shift.js';
+import { ConceptIndex, conceptHref } from './ui/concepts.js';
 import { FcVsConvView } from './ui/fc-vs-conv.js';
 import { EngineClient } from './engine/client.js';
 
@@ -44,6 +48,23 @@ const PIECES = [
     },
   },
   {
+    slots: ['why-relu'],
+    mount(slots, { lang }) {
+      return new ActivationsView(slots['why-relu'], { client: EngineClient.shared(), lang,
+        trainHref: (preset, l) => conceptHref({ arch: preset, section: 'train' }, l) });
+    },
+  },
+  {
+    slots: ['why-pool'],
+    mount(slots, { lang, mounted }) {
+      const view = new PoolShiftView(slots['why-pool'], { client: EngineClient.shared(), lang });
+      mounted.find((p) => p instanceof Playground)?.addEventListener('update', (e) => {
+        if (e.detail?.image && !e.detail.empty) view.setDigit(e.detail.image);
+      });
+      return view;
+    },
+  },
+  {
     slots: ['fc-vs-conv'],
     mount(slots, { lang, mounted }) {
       const view = new FcVsConvView(slots['fc-vs-conv'], { client: EngineClient.shared(), lang });
@@ -52,6 +73,12 @@ const PIECES = [
       });
       globalThis.cnnFc = view;  // for the end-to-end tests and the console
       return view;
+    },
+  },
+  {
+    slots: ['concepts'],
+    mount(slots, { lang }) {
+      return new ConceptIndex(slots.concepts, { lang });
     },
   },
   {
@@ -105,6 +132,7 @@ async function main() {
     }
   }
   showEngineInfo(lang).catch(() => {});  // a failed engine is already reported by the pieces
+  followInPage(mounted, () => lang);
   const picker = document.getElementById('lang');
   picker.value = lang;
   picker.addEventListener('change', () => {
@@ -116,6 +144,36 @@ async function main() {
     url.searchParams.set('lang', lang);
     history.replaceState(null, '', url);
   });
+}
+
+/**
+ * A link to this page that only changes what pieces show (the lab's
+ * settings, the training view's architecture) is applied in place, so the
+ * drawing, the network and a training run stay: the pieces that own its
+ * keys take them (applyQuery), the address changes, and the page scrolls
+ * to the link's section. Any other link navigates as usual.
+ */
+function followInPage(mounted, getLang) {
+  // every: each piece takes the query, even one with none of its keys (back and forward)
+  const apply = (url, every = false) => {
+    const keys = [...url.searchParams.keys()].filter((k) => k !== 'lang');
+    const owners = mounted.filter((p) => p?.applyQuery && p.ownsKey);
+    if (!keys.every((k) => owners.some((p) => p.ownsKey(k)))) return false;
+    if ((url.searchParams.get('lang') ?? getLang()) !== getLang()) return false;
+    for (const p of owners) if (every || keys.some((k) => p.ownsKey(k))) p.applyQuery(url.searchParams);
+    return true;
+  };
+  document.addEventListener('click', (e) => {
+    const a = e.target instanceof Element ? e.target.closest('a[href]') : null;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target) return;
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.pathname !== location.pathname || url.search === location.search) return;
+    if (!apply(url)) return;
+    e.preventDefault();
+    history.pushState(null, '', url);
+    document.getElementById(decodeURIComponent(url.hash.slice(1)))?.scrollIntoView({ block: 'start' });
+  });
+  addEventListener('popstate', () => apply(new URL(location.href), true));
 }
 
 main().catch((e) => showPageError(`${e?.message ?? e}`));

@@ -160,11 +160,13 @@ export class CnnTeachPage extends HTMLElement {
         });
         boxes.append(make('label', { className: 'teach-check' }, box, make('code', { textContent: kebab(name) })));
       }
-      form.append(boxes, cls === CnnTrain
-        ? make('label', { className: 'teach-check' }, check('teach-autostart', c.autostart, (on) => this.pick({ autostart: on })),
-          make('span', { textContent: t(L, 'teach.autostart') }))
-        : make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
-          make('span', { textContent: t(L, 'teach.autoplay') })));
+      this.quizBox = cls === CnnTrain ? null : check('teach-quiz', !!c.state?.quiz, (on) => this.setQuiz(on));
+      form.append(boxes, ...(cls === CnnTrain
+        ? [make('label', { className: 'teach-check' }, check('teach-autostart', c.autostart, (on) => this.pick({ autostart: on })),
+          make('span', { textContent: t(L, 'teach.autostart') }))]
+        : [make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
+          make('span', { textContent: t(L, 'teach.autoplay') })),
+        make('label', { className: 'teach-check' }, this.quizBox, make('span', { textContent: t(L, 'teach.quiz') }))]));
     } else {
       // a teacher's own model: its address, normalisation and labels, as the widget's attributes (checked as the widget checks them)
       const own = (name, key) => {
@@ -199,6 +201,7 @@ export class CnnTeachPage extends HTMLElement {
     for (const [name, value] of elementAttributes(c)) this.preview.setAttribute(name, value);
     this.preview.addEventListener('cnn-change', (e) => {
       c.state = e.detail.state;
+      if (this.quizBox) this.quizBox.checked = !!c.state.quiz;
       this.writeCode();
     });
     const previewBox = make('section', { className: 'teach-preview' }, make('h2', { textContent: t(L, 'teach.preview') }));
@@ -222,6 +225,17 @@ export class CnnTeachPage extends HTMLElement {
     }
     this.replaceChildren(form, codeBox, previewBox);
     this.applyToPreview();
+  }
+
+  /**
+   * Quiz mode (the lab's `quiz` setting): on the preview's lab, keeping the
+   * reader's other settings there, or as its attribute before it is built.
+   */
+  setQuiz(on) {
+    if (this.preview.lab) this.preview.setState({ quiz: on });
+    else this.preview.setAttribute('quiz', String(on));
+    this.choice.state = { ...this.preview.state, quiz: on };
+    this.writeCode();
   }
 
   /** Takes new choices: the preview's attributes and the snippets follow. */

@@ -225,6 +225,24 @@ export class Engine {
       }));
   }
 
+  /**
+   * An activation layer's value and slope at each input (an array of
+   * numbers): { output, slope } (Float32Arrays), from the reference forward
+   * and backward kernels, as a network and its trainer compute them (the
+   * slope at ReLU's kink is 0, as in PyTorch).
+   */
+  activationSlopes(spec, input) {
+    if (!ArrayBuffer.isView(input) && !Array.isArray(input)) throw new EngineError('the input must be an array of numbers');
+    const n = input.length;
+    const bytes = Math.max(1, n) * 4;
+    return this.withSpecs([spec], (rec) =>
+      this.withScratch(3 * bytes, (base) => {
+        this.f32(base, n).set(input);
+        this.check(this.m._cnn_activation_slopes(rec, base, n, base + bytes, base + 2 * bytes));
+        return { output: Float32Array.from(this.f32(base + bytes, n)), slope: Float32Array.from(this.f32(base + 2 * bytes, n)) };
+      }));
+  }
+
   /** A network from a list of layer specs. Call destroy() when done. */
   createNetwork(specs) {
     if (!Array.isArray(specs)) throw new EngineError('a network needs an array of layer specs');

@@ -206,5 +206,11 @@ export function createHandlers(engine) {
     explainCell({ spec, shape, input, weight, bias, cell }) {
       return { result: engine.explainCell(spec, shape, input, weight, bias, cell) };
     },
+
+    /** An activation layer at each input: { spec, input } -> { output, slope } (engine.activationSlopes). */
+    activationSlopes({ spec, input }) {
+      const result = engine.activationSlopes(spec, input);
+      return { result, transfer: [result.output.buffer, result.slope.buffer] };
+    },
   };
 }

@@ -17,6 +17,14 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** svg('path', { d: 'M0 0L1 1', class: 'x' }, child, ...): an SVG element with its attributes. */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null && v !== false) node.setAttribute(k, String(v));
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+
 /**
  * Watches whether `node` is on screen (an IntersectionObserver; without
  * one it counts as always seen): { visible, disconnect() }; onShown() runs

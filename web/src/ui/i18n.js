@@ -9,7 +9,9 @@
 //
 // To add a string: add the key to its piece's file in both languages (a test
 // checks that each piece has the same keys, with the same parameters, in both).
-// To add a piece: a file in each language's folder, spread into STRINGS below.
+// To add a piece: a file in each language's folder, spread into STRINGS below;
+// a piece that only the playground page shows is added by page-strings.js
+// instead (addStrings), so the widgets' bundle does not carry its text.
 // Parameters are written {name} and filled from `params` as text, never HTML.
 // Two forms agree with a number:
 //   {n|filter|filters}  the first word when n is 1, else the second (English);
@@ -52,6 +54,14 @@ export const STRINGS = {
   en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport },
   ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport },
 };
+
+/**
+ * Adds the text of pieces that not every page loads ({ en: {...}, ko: {...} },
+ * the same keys in both): once added, t() says them like any other.
+ */
+export function addStrings(byLang) {
+  for (const lang of LANGS) Object.assign(STRINGS[lang], byLang[lang]);
+}
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */
 export function matchLang(tag) {

@@ -14,7 +14,7 @@ import { LIMITS, ACTIVATIONS, INPUTS, MODES, EXAMPLES, FIELDS } from './state.js
 export const ALL_CONTROLS = Object.freeze([
   'mode', 'input', 'size', 'example', 'kernel', 'stride', 'padding', 'dilation', 'filters', 'weights', 'flip',
   'activation', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'poolCeil', 'poolIncludePad', 'animation',
-  'network', 'pytorch', 'full', 'stack', 'examples',
+  'network', 'pytorch', 'full', 'stack', 'examples', 'quiz',
 ]);
 
 // the full-size convolution's fields (number boxes: 224 or 512 steps are too many for a slider),
@@ -84,8 +84,10 @@ export class LabControls extends EventTarget {
     ui.sizeLabel = el('label', { class: 'lab-inline' }, el('span'), ui.size);
     ui.example = el('button', { type: 'button', class: 'lab-example', 'data-testid': 'lab-example-1x1',
       onclick: () => this.dispatchEvent(new CustomEvent('example')) });
+    ui.quiz = this.check('quiz');
     const top = el('div', { class: 'lab-top' },
-      show('mode', ui.modeGroup.root), show('input', ui.inputGroup.root), show('size', ui.sizeLabel), show('example', ui.example));
+      show('mode', ui.modeGroup.root), show('input', ui.inputGroup.root), show('size', ui.sizeLabel), show('example', ui.example),
+      show('quiz', ui.quiz.root));
 
     // the lecture's examples at their real sizes, one button each
     ui.examples = {};
@@ -193,6 +195,7 @@ export class LabControls extends EventTarget {
     ui.valid.title = t(L, 'lab.padding.validHint');
     ui.same.title = t(L, 'lab.padding.sameHint');
     ui.flip.root.lastChild.textContent = t(L, 'lab.flip');
+    ui.quiz.root.lastChild.textContent = t(L, 'lab.quiz.toggle');
     ui.activationLabel.firstChild.textContent = t(L, 'lab.activation');
     ui.activation.replaceChildren(...ACTIVATIONS.map((a) => el('option', { value: a, text: t(L, `lab.activation.${a}`) })));
     ui.poolTypeLabel.firstChild.textContent = t(L, 'lab.poolType');
@@ -221,6 +224,7 @@ export class LabControls extends EventTarget {
     ui.valid.setAttribute('aria-pressed', String(s.padMode === 'valid'));
     ui.same.setAttribute('aria-pressed', String(s.padMode === 'same'));
     ui.flip.input.checked = s.flip;
+    ui.quiz.input.checked = s.quiz;
     ui.activation.value = s.activation;
     ui.poolType.value = s.pool;
     ui.poolCeil.input.checked = s.poolCeil;

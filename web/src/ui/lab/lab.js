@@ -33,6 +33,7 @@ import { LabAnimator } from './animator.js';
 import { LabExplainView } from './explain-view.js';
 import { LabFactsView } from './facts-view.js';
 import { NetworkProbe } from './network-probe.js';
+import { LabQuiz } from './quiz.js';
 import { LabFullView } from './full-view.js';
 
 export { ALL_CONTROLS };
@@ -171,14 +172,17 @@ export class ConvLab extends EventTarget {
     const output = new LabOutputView(stage, { lang });
     const full = new LabFullView(root, { lang });
     const animator = new LabAnimator(this.shown.has('animation') ? root : null, { lang, speed: this.state.speed });
+    const quiz = new LabQuiz(root, { lang, request: (op, payload) => this.client.request(op, payload) });
     const lower = el('div', { class: 'lab-lower' });
     root.append(lower);
+    // what the quiz keeps back until the learner has answered
+    this.quizHides = [output.root, full.root, animator.root, lower];
     const explain = new LabExplainView(lower, { lang });
     const facts = new LabFactsView(lower, { lang, pytorch: this.shown.has('pytorch') });
     this.networkBox = el('div', { class: 'lab-network' });
     if (this.shown.has('network')) root.append(this.networkBox);
     container.append(root);
-    this.views = { controls, input, filters, output, animator, explain, facts, full };
+    this.views = { controls, input, filters, output, animator, explain, facts, full, quiz };
 
     const fields = (e) => this.setFields(e.detail.fields);
     for (const view of [controls, input, filters, animator]) view.addEventListener('change', fields);
@@ -192,6 +196,7 @@ export class ConvLab extends EventTarget {
       this.select(this.sel.c, Math.floor(e.detail.position / ow), e.detail.position % ow);
     });
     animator.addEventListener('reveal', () => this.renderOutput());
+    quiz.addEventListener('reveal', () => this.applyQuiz());
   }
 
   // ---- state ------------------------------------------------------------
@@ -232,6 +237,36 @@ export class ConvLab extends EventTarget {
     this.views.input.setState(s, input);
     this.views.filters.setState(s, input.channels);
     this.root.dataset.mode = s.mode;
+    if (s.quiz && !this.quizOn) {  // the quiz turned on: a fresh question, answered by nobody yet
+      this.views.quiz.ask(null);
+      this.quizKey = null;
+    }
+    this.quizOn = s.quiz;
+    this.views.quiz.setActive(s.quiz);
+    this.applyQuiz();
+  }
+
+  /**
+   * A question for the quiz from a result: a new one when the layer (its
+   * spec and input shape) changed, else the one being answered stays.
+   */
+  askQuiz(result) {
+    const quiz = this.views.quiz;
+    if (!result.ok) {
+      quiz.ask(null);
+      return;
+    }
+    const key = JSON.stringify([result.layer.spec, result.layer.shape]);
+    if (key !== this.quizKey || !quiz.question) quiz.ask({ spec: result.layer.spec, shape: result.layer.shape, geometry: result.geometry, mode: result.state.mode });
+    this.quizKey = key;
+  }
+
+  /** With the quiz on and unanswered, the output, the counts and the explanation wait. */
+  applyQuiz() {
+    const r = this.result;
+    const asking = this.state.quiz && !this.views.quiz.revealed && (!r || r.ok);
+    this.root.dataset.quiz = this.state.quiz ? (asking ? 'ask' : 'shown') : 'off';
+    for (const node of this.quizHides) node.hidden = asking;
   }
 
   /** The 1x1 convolution example: two filters that mix the RGB channels pixel by pixel. */
@@ -292,7 +327,9 @@ export class ConvLab extends EventTarget {
       this.pickCell = false;
     }
     this.explanation = null;
+    this.askQuiz(result);
     this.render();
+    this.applyQuiz();
     if (!result.full) this.probe?.setState(state);
     if (result.ok && !result.full) await this.explain();
     const ok = result.ok && !result.stackFailure;

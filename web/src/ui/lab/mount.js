@@ -4,8 +4,9 @@
 // network the lab's settings can be tried on. The lab's settings come from
 // the page's URL query (their short names in state.js, e.g. ?ex=cs231n-760
 // for a lecture example, ?k=5&s=2) and go back into it on every change, so
-// a link opens the lab as it was. Glue only: the lab itself knows nothing
-// of the page.
+// a link opens the lab as it was; a link to the page that changes only the
+// lab's settings is applied in place (applyQuery). Glue only: the lab itself
+// knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
 import { FIELDS, parseState, shown } from './state.js';
@@ -14,6 +15,11 @@ import { t } from '../i18n.js';
 import { labModel } from '../models.js';
 
 const URL_FIELDS = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
+
+/** Whether a URL query key is one of the lab's settings. */
+export function isLabKey(key) {
+  return Object.hasOwn(URL_FIELDS, key);
+}
 
 /**
  * The lab's settings in a URL query (other keys are the page's): { state,
@@ -38,17 +44,25 @@ export function labStateFromUrl(search) {
 
 /**
  * container: the element to fill. options: lang, client (the page's shared
- * one by default), playground (a Playground to follow, optional), state.
- * Returns { lab, setLang }.
+ * one by default), playground (a Playground to follow, optional), state
+ * (instead of the URL's). Returns { lab, setLang, ownsKey(key),
+ * applyQuery(query) }: applyQuery opens the lab on a query's settings (the
+ * defaults for the rest).
  */
 export function mountLab(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
+  let lang = options.lang;
+  const message = el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-url-problems', hidden: true });
+  let problems = [];
+  const showProblems = () => {
+    message.hidden = !problems.length;
+    message.textContent = problems.map((p) => t(lang, 'lab.urlRefused', p)).join(' ');
+  };
+  container.append(message);
   const fromUrl = labStateFromUrl(location.search);
-  if (fromUrl.problems.length) {
-    container.append(el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-url-problems',
-      text: fromUrl.problems.map((p) => t(options.lang, 'lab.urlRefused', p)).join(' ') }));
-  }
-  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state ?? fromUrl.state, onRetrain: options.onRetrain });
+  problems = fromUrl.problems;
+  showProblems();
+  const lab = new ConvLab(container, { client, lang, state: options.state ?? fromUrl.state, onRetrain: options.onRetrain });
   lab.addEventListener('change', (e) => {
     const url = new URL(location.href);
     for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);
@@ -76,5 +90,19 @@ export function mountLab(container, options = {}) {
     pg.addEventListener('model', follow);
     if (pg.net) follow();
   }
-  return { lab, setLang: (lang) => lab.setLang(lang) };
+  return {
+    lab,
+    ownsKey: isLabKey,
+    setLang(to) {
+      lang = to;
+      lab.setLang(to);
+      showProblems();
+    },
+    applyQuery(query) {
+      const next = labStateFromUrl(query);
+      problems = next.problems;
+      showProblems();
+      lab.setState(next.state);
+    },
+  };
 }

@@ -61,6 +61,7 @@ export const FIELDS = {
   poolCeil: bool(false, 'pc'),          // ceil_mode: round the output size up
   poolIncludePad: bool(true, 'pi'),     // count_include_pad: an average counts the padding zeros
   speed: int(1, 5, 3, 'speed'),
+  quiz: bool(false, 'quiz'),           // predict the output size and the parameter count before they are shown
   example: null,  // filled in below, once EXAMPLES is known
   fullSize: int(1, LIMITS.fullSizeMax, 32, 'fn'),             // input height = width
   fullChannels: int(1, LIMITS.fullChannelsMax, 3, 'fc'),

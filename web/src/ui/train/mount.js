@@ -5,7 +5,7 @@
 // the page's Playground, as one more entry of its model list. Glue only.
 import { EngineClient } from '../../engine/client.js';
 import { TrainView } from './train-view.js';
-import { fromQuery, toQuery, HYPER } from './state.js';
+import { fromQuery, toQuery, HYPER, layersFromText } from './state.js';
 
 const OWN = ['arch', ...Object.values(HYPER).map((f) => f.url)];
 
@@ -22,7 +22,13 @@ async function useInPlayground(playground, { bytes, dataset }) {
   if (old) URL.revokeObjectURL(old.url);
 }
 
-/** container: the element to fill; options: lang, client, playground (optional). Returns { view, setLang, retrain, errors }. */
+/**
+ * container: the element to fill; options: lang, client, playground (optional).
+ * Returns { view, setLang, retrain, errors, ownsKey(key), applyQuery(query) }:
+ * a link within the page that sets only the architecture (arch) is applied in
+ * place, so the run before it stays to compare with; any other key of the
+ * training view's is for a new page.
+ */
 export function mountTrain(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
   const { state, errors } = fromQuery(location.search);
@@ -47,5 +53,17 @@ export function mountTrain(container, options = {}) {
     container.scrollIntoView({ block: 'start' });
     return view.retrain(layers, { original, labels });
   };
-  return { view, setLang: (lang) => view.setLang(lang), retrain, errors };
+  return {
+    view, setLang: (lang) => view.setLang(lang), retrain, errors,
+    ownsKey: (key) => key === 'arch',
+    applyQuery(query) {
+      const q = query instanceof URLSearchParams ? query : new URLSearchParams(query);
+      if (!q.has('arch')) return;
+      try {
+        view.editor.setLayers(layersFromText(q.get('arch')));
+      } catch (e) {
+        view.showMessage(`arch: ${e.message}`);
+      }
+    },
+  };
 }

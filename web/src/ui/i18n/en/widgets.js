@@ -36,6 +36,7 @@ export default {
   'teach.theme.light': 'Light',
   'teach.theme.dark': 'Dark',
   'teach.controls': 'Controls shown',
+  'teach.quiz': 'Quiz: the reader predicts the output size and the parameters before the lab shows them',
   'teach.autoplay': 'Slide the kernel on its own',
   'teach.modelUrl': 'Or your own model: the address of its .onnx or .cnnm file (beside your notes)',
   'teach.normalize': 'Its input normalisation, as in transforms.Normalize((0.1307,), (0.3081,)) (optional)',

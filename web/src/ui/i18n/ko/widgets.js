@@ -36,6 +36,7 @@ export default {
   'teach.theme.light': '밝게',
   'teach.theme.dark': '어둡게',
   'teach.controls': '보여 줄 조작 장치',
+  'teach.quiz': '퀴즈: 실험실이 보여 주기 전에 독자가 출력 크기와 파라미터 수를 예측',
   'teach.autoplay': '커널이 저절로 움직이기',
   'teach.modelUrl': '또는 내 모델: .onnx나 .cnnm 파일의 주소 (노트 옆에 둔 파일)',
   'teach.normalize': '입력 정규화, transforms.Normalize((0.1307,), (0.3081,))처럼 (선택)',
