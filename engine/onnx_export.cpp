@@ -1,5 +1,6 @@
 #include "onnx_export.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -16,7 +17,7 @@ using onnx::ProtoWriter;
 // Metadata that describes the file a model was imported from, not the model.
 const char* const kImportOnlyKeys[] = {"source", "producer", "opset", "onnx_graph", "output"};
 
-ProtoWriter ints_attr(const char* name, std::initializer_list<int64_t> v) {
+ProtoWriter ints_attr(const char* name, const std::vector<int64_t>& v) {
   using A = onnx::AttributeProto;
   ProtoWriter a;
   a.str(A::name, name).num(A::type, A::kInts);
@@ -28,6 +29,29 @@ ProtoWriter int_attr(const char* name, int64_t v) {
   using A = onnx::AttributeProto;
   ProtoWriter a;
   a.str(A::name, name).num(A::type, A::kInt).num(A::i, v);
+  return a;
+}
+
+ProtoWriter string_attr(const char* name, const std::string& v) {
+  using A = onnx::AttributeProto;
+  ProtoWriter a;
+  a.str(A::name, name).num(A::type, A::kString).str(A::s, v);
+  return a;
+}
+
+// A 1-d int64 tensor (the amounts of a Pad), as a Constant node's value.
+ProtoWriter int64_tensor(const std::vector<int64_t>& v) {
+  using T = onnx::TensorProto;
+  ProtoWriter t;
+  t.num(T::dims, int64_t(v.size())).num(T::data_type, onnx::kInt64);
+  for (int64_t x : v) t.num(T::int64_data, x);
+  return t;
+}
+
+ProtoWriter tensor_attr(const char* name, const ProtoWriter& tensor) {
+  using A = onnx::AttributeProto;
+  ProtoWriter a;
+  a.str(A::name, name).num(A::type, A::kTensor).msg(A::t, tensor);
   return a;
 }
 
@@ -95,22 +119,6 @@ std::string json_string(const std::string& s) {
   return r + "\"";
 }
 
-const char* op_type(LayerKind kind) {
-  switch (kind) {
-    case LayerKind::Conv2d: return "Conv";
-    case LayerKind::MaxPool2d: return "MaxPool";
-    case LayerKind::AvgPool2d: return "AveragePool";
-    case LayerKind::ReLU: return "Relu";
-    case LayerKind::LeakyReLU: return "LeakyRelu";
-    case LayerKind::Sigmoid: return "Sigmoid";
-    case LayerKind::Tanh: return "Tanh";
-    case LayerKind::Flatten: return "Flatten";
-    case LayerKind::Dense: return "Gemm";
-    case LayerKind::Softmax: return "Softmax";
-  }
-  return "";
-}
-
 }  // namespace
 
 Status export_onnx(const Network& net, const ModelInfo& info, std::vector<uint8_t>* out) {
@@ -123,51 +131,81 @@ Status export_onnx(const Network& net, const ModelInfo& info, std::vector<uint8_
   if (net.num_layers() < 1) return Status::error("the network has no layers");
 
   ProtoWriter graph;
-  std::string x = "input";
+  std::string x = "input";  // the data, as it leaves the last node written
   for (int i = 0; i < net.num_layers(); ++i) {
     const LayerSpec& s = net.spec(i);
     Geometry g;
     CNN_RETURN_IF_ERROR(layer_geometry(shape, s, &g).with_context(layer_context(i, s.kind)));
     const std::string prefix = "/" + std::to_string(i) + "/";
-    const std::string op = op_type(s.kind);
     const bool last = i + 1 == net.num_layers();
-    const std::string y = last ? "output" : prefix + op + "_output_0";
-    ProtoWriter node;
-    node.str(N::input, x);
-    const std::string weight = std::to_string(i) + ".weight", bias = std::to_string(i) + ".bias";
-    if (net.weight_count(i)) node.str(N::input, weight);
-    if (net.bias_count(i)) node.str(N::input, bias);
-    node.str(N::output, y).str(N::name, prefix + op).str(N::op_type, op);
+    // A node of layer i; the layer's own (last) node gives the graph's output after the last layer.
+    auto emit = [&](const std::string& op, const std::vector<std::string>& inputs, const std::vector<ProtoWriter>& attrs,
+                    bool layer_output) {
+      const std::string y = layer_output && last ? "output" : prefix + op + "_output_0";
+      ProtoWriter node;
+      for (const std::string& in : inputs) node.str(N::input, in);
+      node.str(N::output, y).str(N::name, prefix + op).str(N::op_type, op);
+      for (const ProtoWriter& a : attrs) node.msg(N::attribute, a);
+      graph.msg(G::node, node);
+      return y;
+    };
+    std::vector<std::string> in = {x};
+    if (net.weight_count(i)) in.push_back(std::to_string(i) + ".weight");
+    if (net.bias_count(i)) in.push_back(std::to_string(i) + ".bias");
     switch (s.kind) {
       case LayerKind::Conv2d:
-        node.msg(N::attribute, ints_attr("dilations", {g.dilation_h, g.dilation_w}))
-            .msg(N::attribute, int_attr("group", s.conv.groups))
-            .msg(N::attribute, ints_attr("kernel_shape", {g.kernel_h, g.kernel_w}))
-            .msg(N::attribute, ints_attr("pads", {g.pad_top, g.pad_left, g.pad_bottom, g.pad_right}))
-            .msg(N::attribute, ints_attr("strides", {g.stride_h, g.stride_w}));
+        x = emit("Conv", in,
+                 {ints_attr("dilations", {g.dilation_h, g.dilation_w}), int_attr("group", s.conv.groups),
+                  ints_attr("kernel_shape", {g.kernel_h, g.kernel_w}),
+                  ints_attr("pads", {g.pad_top, g.pad_left, g.pad_bottom, g.pad_right}),
+                  ints_attr("strides", {g.stride_h, g.stride_w})},
+                 true);
         break;
       case LayerKind::MaxPool2d:
-      case LayerKind::AvgPool2d:
-        node.msg(N::attribute, int_attr("ceil_mode", s.pool.ceil_mode ? 1 : 0));
-        if (s.kind == LayerKind::AvgPool2d)
-          node.msg(N::attribute, int_attr("count_include_pad", s.pool.count_include_pad ? 1 : 0));
-        node.msg(N::attribute, ints_attr("kernel_shape", {g.kernel_h, g.kernel_w}))
-            .msg(N::attribute, ints_attr("pads", {g.pad_top, g.pad_left, g.pad_bottom, g.pad_right}))
-            .msg(N::attribute, ints_attr("strides", {g.stride_h, g.stride_w}));
+      case LayerKind::AvgPool2d: {
+        // ceil_mode is written as the end padding it comes to, with
+        // ceil_mode=0: ONNX at opset 13 rounds up without PyTorch's rule that
+        // leaves out a last window starting in the padding. MaxPool never
+        // picks its padding; AveragePool then counts none of it
+        // (count_include_pad=0), and the padding PyTorch does count comes
+        // before it as zeros (a Pad node), so a last window that overhangs
+        // the padded input is divided by what it covers of it, as in PyTorch.
+        const bool avg = s.kind == LayerKind::AvgPool2d;
+        int64_t end_h = 0, end_w = 0;
+        if (s.pool.ceil_mode) {
+          end_h = std::max<int64_t>(0, (g.out.h() - 1) * g.stride_h + g.kernel_h - (shape.h() + g.pad_top + g.pad_bottom));
+          end_w = std::max<int64_t>(0, (g.out.w() - 1) * g.stride_w + g.kernel_w - (shape.w() + g.pad_left + g.pad_right));
+        }
+        std::vector<int64_t> pads = {g.pad_top, g.pad_left, g.pad_bottom + end_h, g.pad_right + end_w};
+        std::vector<ProtoWriter> attrs = {int_attr("ceil_mode", 0)};
+        if (avg) {
+          const bool zeros_first = s.pool.ceil_mode && s.pool.count_include_pad &&
+                                   (g.pad_top || g.pad_left || g.pad_bottom || g.pad_right);
+          if (zeros_first) {
+            const std::vector<int64_t> amounts = {0, 0, g.pad_top, g.pad_left, 0, 0, g.pad_bottom, g.pad_right};
+            const std::string pads_name = emit("Constant", {}, {tensor_attr("value", int64_tensor(amounts))}, false);
+            x = emit("Pad", {x, pads_name}, {string_attr("mode", "constant")}, false);
+            pads = {0, 0, end_h, end_w};
+          }
+          attrs.push_back(int_attr("count_include_pad", s.pool.count_include_pad && !s.pool.ceil_mode ? 1 : 0));
+        }
+        attrs.push_back(ints_attr("kernel_shape", {g.kernel_h, g.kernel_w}));
+        attrs.push_back(ints_attr("pads", pads));
+        attrs.push_back(ints_attr("strides", {g.stride_h, g.stride_w}));
+        x = emit(avg ? "AveragePool" : "MaxPool", {x}, attrs, true);
         break;
-      case LayerKind::LeakyReLU: node.msg(N::attribute, float_attr("alpha", s.negative_slope)); break;
-      case LayerKind::Flatten:
-      case LayerKind::Softmax: node.msg(N::attribute, int_attr("axis", 1)); break;
+      }
+      case LayerKind::ReLU: x = emit("Relu", in, {}, true); break;
+      case LayerKind::LeakyReLU: x = emit("LeakyRelu", in, {float_attr("alpha", s.negative_slope)}, true); break;
+      case LayerKind::Sigmoid: x = emit("Sigmoid", in, {}, true); break;
+      case LayerKind::Tanh: x = emit("Tanh", in, {}, true); break;
+      case LayerKind::Flatten: x = emit("Flatten", in, {int_attr("axis", 1)}, true); break;
       case LayerKind::Dense:
-        node.msg(N::attribute, float_attr("alpha", 1.0f))
-            .msg(N::attribute, float_attr("beta", 1.0f))
-            .msg(N::attribute, int_attr("transB", 1));
+        x = emit("Gemm", in, {float_attr("alpha", 1.0f), float_attr("beta", 1.0f), int_attr("transB", 1)}, true);
         break;
-      default: break;
+      case LayerKind::Softmax: x = emit("Softmax", in, {int_attr("axis", 1)}, true); break;
     }
-    graph.msg(G::node, node);
     shape = g.out;
-    x = y;
   }
   if (!info.labels.empty() && int64_t(info.labels.size()) != shape.per_sample())
     return Status::error("the model has %zu labels, but its network gives %lld outputs per sample", info.labels.size(),

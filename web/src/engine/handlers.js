@@ -89,6 +89,15 @@ export function createHandlers(engine) {
       return modelResult(await engine.importOnnx(bytes));
     },
 
+    /**
+     * { id, labels?, metadata? } -> (a promise of) { bytes }: the network as
+     * an ONNX file (engine.exportOnnx, with its options).
+     */
+    async exportOnnx({ id, labels, metadata }) {
+      const bytes = await engine.exportOnnx(getNet(id), { labels, metadata });
+      return { result: { bytes }, transfer: [bytes.buffer] };
+    },
+
     destroyNetwork({ id }) {
       const net = nets.get(id);
       if (net) net.destroy();
