@@ -10,8 +10,9 @@ import { loadEngine } from '../../web/src/engine/engine.js';
 import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
-  PRESETS, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
+  PRESETS, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, newLayer, LAYER_TYPES,
 } from '../../web/src/ui/train/state.js';
+import { pytorchListing } from '../../web/src/ui/pytorch.js';
 
 let h;
 before(async () => {
@@ -65,7 +66,7 @@ test('the PyTorch listing names every layer with its arguments', () => {
     'nn.Sequential(',
     '    nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=2),',
     '    nn.ReLU(),',
-    '    nn.MaxPool2d(2),',
+    '    nn.MaxPool2d(kernel_size=2),',
     '    nn.Flatten(),',
     '    nn.Linear(392, 10),',
     '    nn.Softmax(dim=1),',

@@ -10,7 +10,8 @@
 import { t, errorText } from '../i18n.js';
 import { el } from '../dom.js';
 import { divergingRgb, maxAbs } from '../colormap.js';
-import { adaptNetwork, pytorchLayer } from './layer.js';
+import { adaptNetwork } from './layer.js';
+import { pytorchLayer } from '../pytorch.js';
 import { sampleDigit } from './presets.js';
 
 const INPUT_SHAPE = [1, 1, 28, 28];

@@ -177,26 +177,3 @@ export function fromQuery(query) {
   }
   return { state, errors };
 }
-
-/** The PyTorch nn.Sequential that builds the same network (specs: complete, with in_channels / in_features). */
-export function pytorchListing(specs) {
-  const line = (s) => {
-    switch (s.type) {
-      case 'conv2d': {
-        const extra = [s.stride !== 1 && `stride=${s.stride}`, s.padding && `padding=${s.padding}`, s.dilation !== 1 && `dilation=${s.dilation}`].filter(Boolean);
-        return `nn.Conv2d(${s.in_channels}, ${s.out_channels}, kernel_size=${s.kernel_size}${extra.map((e) => `, ${e}`).join('')})`;
-      }
-      case 'maxpool2d': return `nn.MaxPool2d(${s.kernel_size}${s.stride !== undefined && s.stride !== s.kernel_size ? `, stride=${s.stride}` : ''})`;
-      case 'avgpool2d': return `nn.AvgPool2d(${s.kernel_size}${s.stride !== undefined && s.stride !== s.kernel_size ? `, stride=${s.stride}` : ''})`;
-      case 'relu': return 'nn.ReLU()';
-      case 'sigmoid': return 'nn.Sigmoid()';
-      case 'tanh': return 'nn.Tanh()';
-      case 'leaky_relu': return 'nn.LeakyReLU(0.01)';
-      case 'flatten': return 'nn.Flatten()';
-      case 'dense': return `nn.Linear(${s.in_features}, ${s.out_features})`;
-      case 'softmax': return 'nn.Softmax(dim=1)';
-      default: return `# ${s.type}`;
-    }
-  };
-  return `nn.Sequential(\n${specs.map((s) => `    ${line(s)},`).join('\n')}\n)`;
-}

@@ -18,7 +18,8 @@ import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
-import { HYPER, checkHyper, defaultTrainState, pytorchListing, layersToText } from './state.js';
+import { HYPER, checkHyper, defaultTrainState, layersToText } from './state.js';
+import { pytorchListing } from '../pytorch.js';
 
 const POLL_MS = 100;
 const INPUT_SHAPE = [1, 28, 28];
