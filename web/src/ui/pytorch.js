@@ -72,7 +72,7 @@ export function pytorchProgram(specs, { inputShape, file = 'model.onnx', labels 
   if (chw) lines.push(`# input: N x ${chw.join(' x ')} (float32)`);
   lines.push(`model = ${pytorchListing(specs)}`, '');
   if (labels?.length) lines.push(`labels = [${labels.map((l) => JSON.stringify(String(l))).join(', ')}]`, '');
-  lines.push(
+  lines.push('',
     `def load_onnx_weights(model, path=${JSON.stringify(file)}):`,
     '    """Loads the weights of the page\'s ONNX export: its initializers have the names of the state dict."""',
     '    import onnx',
@@ -80,6 +80,7 @@ export function pytorchProgram(specs, { inputShape, file = 'model.onnx', labels 
     '    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in onnx.load(path).graph.initializer}',
     '    model.load_state_dict(weights)',
     '    return model.eval()',
+    '',
     '',
     `# model = load_onnx_weights(model)`,
   );
