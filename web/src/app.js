@@ -11,6 +11,7 @@ import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';
+import { ExportView } from './ui/export-view.js';
 import { EngineClient } from './engine/client.js';
 
 const PIECES = [
@@ -21,6 +22,20 @@ const PIECES = [
       globalThis.cnnPlayground = playground;  // for the end-to-end tests and the console
       playground.start();
       return playground;
+    },
+  },
+  {
+    // the open model's files and PyTorch code, under its layers
+    slots: ['export'],
+    mount(slots, { lang, mounted }) {
+      const playground = mounted.find((p) => p instanceof Playground);
+      const view = new ExportView(slots.export, { lang, client: EngineClient.shared() });
+      if (playground) {
+        playground.addEventListener('model', () => view.setModel(playground.net));
+        if (playground.net) view.setModel(playground.net);
+      }
+      globalThis.cnnExport = view;  // for the end-to-end tests and the console
+      return view;
     },
   },
   {

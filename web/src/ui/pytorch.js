@@ -64,16 +64,16 @@ export function pytorchListing(specs) {
 /**
  * A Python program that builds the network as `model` and loads the weights
  * of its ONNX export: options { inputShape ([n, c, h, w] or [c, h, w]), file
- * (the ONNX file's name), labels }.
+ * (the ONNX file's name, the default path), labels }.
  */
-export function pytorchProgram(specs, { inputShape, file = 'model.onnx', labels } = {}) {
+export function pytorchProgram(specs, { inputShape, file, labels } = {}) {
   const chw = inputShape ? inputShape.slice(-3) : null;
   const lines = ['import torch', 'import torch.nn as nn', ''];
   if (chw) lines.push(`# input: N x ${chw.join(' x ')} (float32)`);
   lines.push(`model = ${pytorchListing(specs)}`, '');
   if (labels?.length) lines.push(`labels = [${labels.map((l) => JSON.stringify(String(l))).join(', ')}]`, '');
   lines.push('',
-    `def load_onnx_weights(model, path=${JSON.stringify(file)}):`,
+    `def load_onnx_weights(model, path${file ? `=${JSON.stringify(file)}` : ''}):`,
     '    """Loads the weights of the page\'s ONNX export: its initializers have the names of the state dict."""',
     '    import onnx',
     '    from onnx import numpy_helper',
@@ -82,7 +82,7 @@ export function pytorchProgram(specs, { inputShape, file = 'model.onnx', labels 
     '    return model.eval()',
     '',
     '',
-    `# model = load_onnx_weights(model)`,
+    `# model = load_onnx_weights(model${file ? '' : ', "model.onnx"'})`,
   );
   return lines.join('\n');
 }

@@ -2,8 +2,8 @@
 // hyperparameters, start / pause / one step / reset, the loss and accuracy
 // curves (training and held-out, with the previous run's held-out curves to
 // compare), images/s and time, the first layer's filters, the held-out
-// confusion matrix (a cell shows its images), the PyTorch listing, and the
-// trained network as a model file. The run
+// confusion matrix (a cell shows its images), the PyTorch listing (with a
+// copy button), and the trained network as a model file or an ONNX file. The run
 // lives in the engine Worker (training.js); this view holds its id and polls
 // its progress 10 times a second while it trains.
 //
@@ -12,14 +12,15 @@
 // e.g. to write it into the URL), onUseModel({ bytes, dataset, step })
 // (optional: a button then hands the network as it is now, as a model file,
 // e.g. to the draw pad) }.
-import { el, formatNumber } from '../dom.js';
+import { el, formatNumber, downloadBytes, fileName } from '../dom.js';
 import { t } from '../i18n.js';
 import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
 import { HYPER, checkHyper, defaultTrainState, layersToText } from './state.js';
-import { pytorchListing } from '../pytorch.js';
+import { pytorchProgram } from '../pytorch.js';
+import { CodeListing } from '../code-listing.js';
 
 const POLL_MS = 100;
 const INPUT_SHAPE = [1, 28, 28];
@@ -88,7 +89,8 @@ export class TrainView extends EventTarget {
     this.controls = el('div', { class: 'train-controls' },
       this.startButton, button('train.step', () => this.stepOnce(), 'train-step'), button('train.reset', () => this.reset(), 'train-reset'),
       this.onUseModel ? button('train.useInPad', () => this.useModel(), 'train-use') : null,
-      button('train.download', () => this.download(), 'train-download'));
+      button('train.download', () => this.download(), 'train-download'),
+      button('export.onnx', () => this.downloadOnnx(), 'train-onnx'));
     this.loadBar = el('progress', { max: 1, value: 0, hidden: true, 'data-testid': 'train-loading' });
     this.status = el('p', { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' });
     this.message = el('p', { class: 'train-message-text error', role: 'alert', hidden: true, 'data-testid': 'train-message' });
@@ -106,10 +108,10 @@ export class TrainView extends EventTarget {
     this.confusion = new ConfusionView(confusionBox, { lang: L, onCell: (truth, predicted) => this.showExamples(truth, predicted) });
     this.examples = el('div', { class: 'train-examples', 'data-testid': 'train-examples' });
     confusionBox.append(this.examples);
-    this.listing = el('pre', { class: 'train-listing', 'data-testid': 'train-listing' });
+    const listingSlot = el('div', { class: 'train-pytorch' });
+    this.listing = new CodeListing(listingSlot, { lang: L, title: 'train.pytorch', testid: 'train-listing' });
     this.root.replaceChildren(
-      el('div', { class: 'train-build' }, el('h3', { text: t(L, 'train.architecture') }), this.editorSlot,
-        el('details', { class: 'train-pytorch' }, el('summary', { text: t(L, 'train.pytorch') }), this.listing)),
+      el('div', { class: 'train-build' }, el('h3', { text: t(L, 'train.architecture') }), this.editorSlot, listingSlot),
       el('div', { class: 'train-grid' },
         el('div', { class: 'train-run' }, el('h3', { text: t(L, 'train.hyperparameters') }),
           el('div', { class: 'train-hyper' }, ...Object.keys(HYPER).map(field)),
@@ -170,10 +172,10 @@ export class TrainView extends EventTarget {
   showListing() {
     const d = this.description;
     if (!d?.ok) {
-      this.listing.textContent = d ? t(this.lang, 'train.cannotTrain', { message: d.error }) : '';
+      this.listing.setCode(d ? t(this.lang, 'train.cannotTrain', { message: d.error }) : '', { isCode: false });
       return;
     }
-    this.listing.textContent = `import torch.nn as nn\n\nmodel = ${pytorchListing(d.specs)}`;
+    this.listing.setCode(pytorchProgram(d.specs, { inputShape: INPUT_SHAPE }));
   }
 
   showMessage(text) {
@@ -308,10 +310,15 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** The run, once its data is in (else an Error: there is no network to take yet). */
+  loadedRun() {
+    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
+    return this.run;
+  }
+
   /** The network as it is now, as a model file: Uint8Array. */
   async modelBytes() {
-    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
-    return (await this.client.request('trainSaveModel', { id: this.run.id })).bytes;
+    return (await this.client.request('trainSaveModel', { id: this.loadedRun().id })).bytes;
   }
 
   /** Hands the network as it is now to onUseModel (the draw pad reads it from then on). */
@@ -322,15 +329,26 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** The name of the network as it is now: trained-mnist-step1200. */
+  modelName() {
+    return `trained-${this.state.dataset}-step${this.progress?.step ?? 0}`;
+  }
+
   /** Saves the network as it is now as a model file (.cnnm), which the page's model loader opens. */
   download() {
     return this.act(async () => {
       const bytes = await this.modelBytes();
-      const a = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: `trained-${this.state.dataset}-step${this.progress.step}.cnnm` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      downloadBytes(bytes, fileName(this.modelName(), 'cnnm'));
+    });
+  }
+
+  /** Saves the network as it is now as an ONNX file, with the data set's class names as its labels. */
+  downloadOnnx() {
+    return this.act(async () => {
+      const { id } = this.loadedRun();
+      const name = this.modelName();
+      const { bytes } = await this.client.request('trainExportOnnx', { id, metadata: { name, dataset: this.state.dataset } });
+      downloadBytes(bytes, fileName(name, 'onnx'));
     });
   }
 
