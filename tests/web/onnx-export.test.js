@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { loadEngine, EngineError } from '../../web/src/engine/engine.js';
 import { createHandlers } from '../../web/src/engine/handlers.js';
+import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
+import { encodeDataset } from '../../tools/prepare_data.js';
 import { exportCases, seededInput } from '../onnx/export-cases.js';
 
 const require = createRequire(import.meta.url);
@@ -88,7 +90,7 @@ test('exportOnnx writes the labels and metadata asked for, and refuses what it c
   await assert.rejects(engine.modelToOnnx(new Uint8Array([1, 2, 3])), /model file/);
 });
 
-test('the Worker\'s exportOnnx op exports a network of its table', async () => {
+test('the Worker\'s exportOnnx and saveModel ops write a network of its table', async () => {
   const h = createHandlers(engine);
   const bytes = new Uint8Array(readFileSync(new URL('../../web/models/fashion.cnnm', import.meta.url)));
   const { id } = h.loadModel({ bytes }).result;
@@ -100,5 +102,46 @@ test('the Worker\'s exportOnnx op exports a network of its table', async () => {
   assert.equal(back.metadata.note, 'x');
   back.destroy();
   await assert.rejects(h.exportOnnx({ id: 999 }), /there is no network 999/);
+  // beside it, the same network as a model file
+  const saved = h.saveModel({ id }).result.bytes;
+  const reloaded = engine.loadModel(saved);
+  assert.equal(reloaded.metadata.name, 'fashion');
+  reloaded.destroy();
+  assert.throws(() => h.saveModel({ id, float16: 'yes' }), /float16 must be true or false, got "yes"/);
   h.destroyNetwork({ id });
+});
+
+test('the Worker\'s trainExportOnnx op exports the network being trained, with the data set\'s class names', async () => {
+  const h = createTrainingHandlers(engine);
+  const count = 40;
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 4);
+  const pixels = Uint8Array.from(seededInput(count * 64, 3, 0, 255), Math.floor);
+  const data = encodeDataset({ name: 'bars', classes: ['h', 'v', 'd', 'a'], trainCount: 32, height: 8, width: 8, labels, pixels });
+  const { id } = h.trainCreate({
+    layers: [{ type: 'conv2d', out_channels: 2, kernel_size: 3, padding: 1 }, { type: 'relu' }, { type: 'avgpool2d', kernel_size: 2 }, { type: 'flatten' }, { type: 'dense', out_features: 4 }],
+    inputShape: [1, 8, 8], classes: 4, data, optimizer: 'sgd', lr: 0.1, momentum: 0.9, batchSize: 8, epochs: 1, seed: 1,
+  }).result;
+  try {
+    for (let i = 0; i < 100 && h.trainProgress({ id }).result.state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    h.trainStep({ id, steps: 2 });
+    const { result } = await h.trainExportOnnx({ id, metadata: { name: 'bars-step2' } });
+    const back = await engine.importOnnx(result.bytes);
+    assert.deepEqual(back.metadata.labels, ['h', 'v', 'd', 'a']);
+    assert.equal(back.metadata.name, 'bars-step2');
+    assert.equal(back.metadata.trained_steps, '2');
+    // the weights are the run's as they are now
+    back.plan([2, 1, 8, 8]);
+    const x = seededInput(128, 4, 0, 1);
+    back.forward(x);
+    const session = await ort.InferenceSession.create(result.bytes);
+    const got = (await session.run({ input: new ort.Tensor('float32', x, [2, 1, 8, 8]) })).output.data;
+    assert.ok(maxDiff(got, back.output().data) <= TOLERANCE);
+    const { params } = h.trainParams({ id }).result;
+    assert.deepEqual(Array.from(back.params()), Array.from(params));
+    await session.release();
+    back.destroy();
+  } finally {
+    h.trainDestroy({ id });
+  }
+  await assert.rejects(h.trainExportOnnx({ id }), /there is no training run/);
 });
