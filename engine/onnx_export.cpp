@@ -17,27 +17,25 @@ using onnx::ProtoWriter;
 // Metadata that describes the file a model was imported from, not the model.
 const char* const kImportOnlyKeys[] = {"source", "producer", "opset", "onnx_graph", "output"};
 
-ProtoWriter ints_attr(const char* name, const std::vector<int64_t>& v) {
-  using A = onnx::AttributeProto;
+using A = onnx::AttributeProto;
+
+// An attribute of a node: its name and type, the value to be added.
+ProtoWriter attr(const char* name, A::Type type) {
   ProtoWriter a;
-  a.str(A::name, name).num(A::type, A::kInts);
+  a.str(A::name, name).num(A::type, type);
+  return a;
+}
+
+ProtoWriter ints_attr(const char* name, const std::vector<int64_t>& v) {
+  ProtoWriter a = attr(name, A::kInts);
   for (int64_t x : v) a.num(A::ints, x);
   return a;
 }
 
-ProtoWriter int_attr(const char* name, int64_t v) {
-  using A = onnx::AttributeProto;
-  ProtoWriter a;
-  a.str(A::name, name).num(A::type, A::kInt).num(A::i, v);
-  return a;
-}
-
-ProtoWriter string_attr(const char* name, const std::string& v) {
-  using A = onnx::AttributeProto;
-  ProtoWriter a;
-  a.str(A::name, name).num(A::type, A::kString).str(A::s, v);
-  return a;
-}
+ProtoWriter int_attr(const char* name, int64_t v) { return attr(name, A::kInt).num(A::i, v); }
+ProtoWriter float_attr(const char* name, float v) { return attr(name, A::kFloat).f32(A::f, v); }
+ProtoWriter string_attr(const char* name, const std::string& v) { return attr(name, A::kString).str(A::s, v); }
+ProtoWriter tensor_attr(const char* name, const ProtoWriter& t) { return attr(name, A::kTensor).msg(A::t, t); }
 
 // A 1-d int64 tensor (the amounts of a Pad), as a Constant node's value.
 ProtoWriter int64_tensor(const std::vector<int64_t>& v) {
@@ -46,20 +44,6 @@ ProtoWriter int64_tensor(const std::vector<int64_t>& v) {
   t.num(T::dims, int64_t(v.size())).num(T::data_type, onnx::kInt64);
   for (int64_t x : v) t.num(T::int64_data, x);
   return t;
-}
-
-ProtoWriter tensor_attr(const char* name, const ProtoWriter& tensor) {
-  using A = onnx::AttributeProto;
-  ProtoWriter a;
-  a.str(A::name, name).num(A::type, A::kTensor).msg(A::t, tensor);
-  return a;
-}
-
-ProtoWriter float_attr(const char* name, float v) {
-  using A = onnx::AttributeProto;
-  ProtoWriter a;
-  a.str(A::name, name).num(A::type, A::kFloat).f32(A::f, v);
-  return a;
 }
 
 // A float32 initializer, its values as little-endian raw data.
