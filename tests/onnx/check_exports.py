@@ -1,7 +1,8 @@
 """The engine's ONNX exports against ONNX's checker and PyTorch.
 
 Reads the folder tests/onnx/write_exports.js writes (cases.json, and per
-network NAME.onnx, NAME.py, NAME.input.bin, NAME.output.bin) and, for every
+network NAME.onnx, NAME.py, NAME.input.bin, NAME.output.bin,
+NAME.layers.bin) and, for every
 network:
   - onnx.checker.check_model(model, full_check=True) passes (with shape
     inference), the opset is 13, the input is float32 [N, C, H, W] with a
@@ -9,9 +10,9 @@ network:
   - the labels and the model's metadata are in metadata_props;
   - the page's PyTorch program (NAME.py, exec'd) builds the nn.Sequential,
     its load_onnx_weights() loads the export's initializers as the state
-    dict (every parameter, nothing left over), and the module's outputs on
-    the engine's inputs agree with the engine's within 1e-5 (relative to
-    values above 1).
+    dict (every parameter, nothing left over), and the output of every
+    layer of the module on the engine's inputs agrees with the engine's
+    within 1e-5 (relative to values above 1).
 Run with Debian's python3 (python3-torch, python3-onnx):
   /usr/bin/python3 tests/onnx/check_exports.py DIR
 To add a network: a case in tests/onnx/export-cases.js.
@@ -64,12 +65,26 @@ def check(folder, case):
 
     x = np.fromfile(os.path.join(folder, name + '.input.bin'), dtype='<f4').reshape(case['input'])
     want = np.fromfile(os.path.join(folder, name + '.output.bin'), dtype='<f4').reshape(case['output'])
+    layers = np.fromfile(os.path.join(folder, name + '.layers.bin'), dtype='<f4')
+    assert len(module) == len(case['layers']), (len(module), len(case['layers']))
+    worst = 0.0
+    at = 0
     with torch.no_grad():
-        got = module(torch.from_numpy(x)).numpy()
+        y = torch.from_numpy(x)
+        for i, (layer, shape) in enumerate(zip(module, case['layers'])):
+            y = layer(y)
+            count = int(np.prod(shape))
+            engine = layers[at:at + count].reshape(shape)
+            at += count
+            assert list(y.shape) == shape, f'{name}: layer {i} ({layer}) gives {list(y.shape)}, the engine {shape}'
+            diff = float(np.max(np.abs(y.numpy() - engine) / (1 + np.abs(engine))))
+            assert diff <= TOLERANCE, f'{name}: layer {i} ({layer}) differs from the engine by {diff}'
+            worst = max(worst, diff)
+        got = y.numpy()
     assert got.shape == want.shape, (got.shape, want.shape)
     diff = float(np.max(np.abs(got - want) / (1 + np.abs(want))))
     assert diff <= TOLERANCE, f'{name}: PyTorch differs from the engine by {diff}'
-    return diff
+    return max(worst, diff)
 
 
 def main():
