@@ -312,7 +312,7 @@ export class TrainView extends EventTarget {
 
   /** The run, once its data is in (else an Error: there is no network to take yet). */
   loadedRun() {
-    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
+    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToSave'));
     return this.run;
   }
 
