@@ -12,6 +12,7 @@ import { Playground } from './ui/playground.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';
 import { ExportView } from './ui/export-view.js';
+import { FcVsConvView } from './ui/fc-vs-conv.js';
 import { EngineClient } from './engine/client.js';
 
 const PIECES = [
@@ -45,6 +46,17 @@ const PIECES = [
       const piece = mountLab(slots.lab, { lang, playground });
       globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
       return piece;
+    },
+  },
+  {
+    slots: ['fc-vs-conv'],
+    mount(slots, { lang, mounted }) {
+      const view = new FcVsConvView(slots['fc-vs-conv'], { client: EngineClient.shared(), lang });
+      mounted.find((p) => p instanceof Playground)?.addEventListener('update', (e) => {
+        if (e.detail?.image && !e.detail.empty) view.setDigit(e.detail.image);
+      });
+      globalThis.cnnFc = view;  // for the end-to-end tests and the console
+      return view;
     },
   },
   {

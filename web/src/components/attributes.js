@@ -85,7 +85,9 @@ function why(type) {
 export function labStateFromAttributes(pairs, base) {
   let state = base;
   const problems = [];
-  for (const [name, value] of pairs) {
+  // a lecture example first: the settings given beside it are set over it
+  const ordered = [...pairs].sort(([a], [b]) => (b === 'example') - (a === 'example'));
+  for (const [name, value] of ordered) {
     let field = LAB_ATTRIBUTES[name];
     if (!field) continue;
     let v = value;

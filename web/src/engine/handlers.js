@@ -178,6 +178,11 @@ export function createHandlers(engine) {
       return { result: engine.layerGeometry(spec, shape) };
     },
 
+    /** { spec } -> the PyTorch shapes of its parameters: { weightShape, biasShape } (null when none) */
+    paramShapes({ spec }) {
+      return { result: engine.paramShapes(spec) };
+    },
+
     /**
      * One layer on its own: { spec, shape, input, weight?, bias?, variant? } ->
      * { geometry, output }. Weight and bias default to the seeded init;

@@ -5,7 +5,7 @@
 // counts, outputs and explanations all come back from the engine.
 import { DEFAULT_PRESETS } from './state.js';
 import { defaultGrid, inputShape, presetKernel, rgbImage, sampleDigit } from './presets.js';
-import { pytorchLayer } from '../pytorch.js';
+import { pytorchLayer, pytorchListing } from '../pytorch.js';
 
 /** The preset name of filter f (the state's, else the default for its place). */
 export function presetOf(state, f) {
@@ -29,6 +29,31 @@ export function lengthProblems(state) {
   return Object.entries(want)
     .filter(([field, n]) => state[field] != null && state[field].length !== n)
     .map(([field, n]) => ({ field, got: state[field].length, want: n }));
+}
+
+/**
+ * Mode 'full': the input's size, without values ({ channels, height, width,
+ * shape }), and the convolutions' specs: the first one, and the second one
+ * on its output when `stack` is on (its kernels have as many channels as
+ * the first one has filters).
+ */
+export function fullInput(state) {
+  const n = state.fullSize;
+  return { channels: state.fullChannels, height: n, width: n, shape: [1, state.fullChannels, n, n] };
+}
+
+export function fullSpecs(state) {
+  const specs = [{
+    type: 'conv2d', in_channels: state.fullChannels, out_channels: state.fullFilters, kernel_size: state.fullKernel,
+    stride: state.fullStride, padding: state.fullPadding, dilation: state.fullDilation, bias: true,
+  }];
+  if (state.stack) {
+    specs.push({
+      type: 'conv2d', in_channels: state.fullFilters, out_channels: state.stackFilters, kernel_size: state.stackKernel,
+      stride: state.stackStride, padding: state.stackPadding, dilation: 1, bias: true,
+    });
+  }
+  return specs;
 }
 
 /** The input the lab shows: { channels, height, width, data }. */
@@ -124,6 +149,10 @@ export function activationSpec(state) {
  * one is given, is the line before the one that sets them.
  */
 export function pytorchLines(state, channels, flipComment = '') {
+  if (state.mode === 'full') {
+    const specs = fullSpecs(state);
+    return specs.length === 1 ? [pytorchLayer(specs[0])] : pytorchListing(specs).split('\n');
+  }
   const layer = pytorchLayer(state.mode === 'pool' ? poolSpec(state) : convSpec(state, channels));
   const lines = state.mode === 'conv' && state.flip
     ? [`conv = ${layer}`, ...(flipComment ? [flipComment] : []), 'conv.weight.data = torch.flip(w, dims=[2, 3])']
