@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -79,6 +80,16 @@ ProtoWriter entry(const std::string& key, const std::string& value) {
   ProtoWriter e;
   e.str(onnx::StringStringEntryProto::key, key).str(onnx::StringStringEntryProto::value, value);
   return e;
+}
+
+// The shortest decimal that reads back as the same float32 (0.1307, not 0.130700007).
+std::string shortest(float v) {
+  char buf[32];
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
 }
 
 // A JSON string literal (the importer reads labels back from a JSON array).
@@ -226,8 +237,17 @@ Status export_onnx(const Network& net, const ModelInfo& info, std::vector<uint8_
     for (size_t k = 0; k < info.labels.size(); ++k) labels += (k ? ", " : "") + json_string(info.labels[k]);
     model.msg(M::metadata_props, entry("labels", labels + "]"));
   }
+  if (!info.norm_mean.empty()) {
+    // as transforms.Normalize's arguments, which the importer reads back
+    auto tuple = [](const std::vector<float>& v) {
+      std::string t = "(";
+      for (size_t k = 0; k < v.size(); ++k) t += (k ? ", " : "") + shortest(v[k]);
+      return t + (v.size() == 1 ? ",)" : ")");
+    };
+    model.msg(M::metadata_props, entry("normalize", tuple(info.norm_mean) + ", " + tuple(info.norm_std)));
+  }
   for (const auto& kv : info.metadata) {
-    bool skip = kv.first == "labels";
+    bool skip = kv.first == "labels" || kv.first == "normalize";
     for (const char* k : kImportOnlyKeys) skip = skip || kv.first == k;
     if (!skip) model.msg(M::metadata_props, entry(kv.first, kv.second));
   }

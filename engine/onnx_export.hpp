@@ -19,8 +19,10 @@
 // (dynamic) batch dimension N; the output "output" is [N, ...].
 //
 // The model's metadata_props: "labels" (a JSON array of strings) when the
-// model has labels, and every metadata entry of the model (name, dataset,
-// input normalisation, ...) but those that describe the file it was
+// model has labels, "normalize" (its input normalisation, as
+// transforms.Normalize's arguments: "(0.1307,), (0.3081,)") when it has one,
+// and every metadata entry of the model (name, dataset, ...) but those that
+// describe the file it was
 // imported from (source, producer, opset, onnx_graph, output). doc_string
 // names the project; producer_name is "cnn-playground".
 #pragma once

@@ -144,7 +144,8 @@ TEST_CASE("onnx export: labels and metadata are kept, the import's own notes are
   std::unique_ptr<Network> net = make(c, 3);
   ModelInfo info = info_of(c);
   info.set("name", "digits");
-  info.set("normalize", "{\"mean\": [0.1307], \"std\": [0.3081]}");
+  info.norm_mean = {0.1307f};
+  info.norm_std = {0.3081f};
   info.set("source", "onnx");
   info.set("producer", "pytorch 1.13");
   info.labels = {"zero", "one \"1\"", "two, 2", "3", "4", "5", "6", "7", "8", "nine\tback\\slash"};
@@ -154,7 +155,8 @@ TEST_CASE("onnx export: labels and metadata are kept, the import's own notes are
   REQUIRE(import_onnx(bytes.data(), bytes.size(), &back, &got).message() == "");
   CHECK(got.labels == info.labels);
   CHECK(got.get("name") == "digits");
-  CHECK(got.get("normalize") == info.get("normalize"));
+  CHECK(got.norm_mean == info.norm_mean);
+  CHECK(got.norm_std == info.norm_std);
   CHECK(got.get("producer") == "cnn-playground " CNN_VERSION);
   CHECK(got.get("onnx_graph") == "digits");
   for (const auto& kv : got.metadata) CHECK(kv.first != "labels");

@@ -9,6 +9,7 @@
 // (the pieces mounted before it).
 import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
+import { ModelImport } from './ui/model-import.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';
 import { ExportView } from './ui/export-view.js';
@@ -23,6 +24,13 @@ const PIECES = [
       globalThis.cnnPlayground = playground;  // for the end-to-end tests and the console
       playground.start();
       return playground;
+    },
+  },
+  {
+    slots: ['import'],
+    mount(slots, { lang, mounted }) {
+      const playground = mounted.find((p) => p instanceof Playground);
+      return new ModelImport(slots.import, { lang, playground, page: document });
     },
   },
   {

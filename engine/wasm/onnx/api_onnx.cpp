@@ -22,7 +22,6 @@ using namespace cnn;
 
 namespace {
 std::vector<uint8_t> g_model;
-std::string g_error;
 std::vector<uint8_t> g_onnx;
 ModelInfo g_staged;  // labels and metadata for the next export
 }  // namespace
@@ -39,9 +38,8 @@ CNN_EXPORT int cnn_onnx_to_model(const uint8_t* bytes, int len) {
   if (st) st = save_model(*net, info, SaveOptions(), &g_model);
   if (st && g_model.size() > 0x7FFFFFFF) st = Status::error("the model file would exceed 2 GB");
   if (!st) {
-    g_error = st.message();
     g_model.clear();
-    return -1;
+    return wasm::fail(st);
   }
   return int(g_model.size());
 }
@@ -56,8 +54,6 @@ CNN_EXPORT void cnn_onnx_clear() {
   g_onnx.shrink_to_fit();
 }
 
-CNN_EXPORT const char* cnn_onnx_last_error() { return g_error.c_str(); }
-
 // Stages a metadata entry (UTF-8 key and value) for the next cnn_model_to_onnx:
 // it is set in the model's metadata, over the file's own entry of that key.
 CNN_EXPORT void cnn_onnx_export_meta(const char* key, const char* value) {
@@ -69,7 +65,7 @@ CNN_EXPORT void cnn_onnx_export_label(const char* label) { g_staged.labels.empla
 
 // Writes `len` bytes of a model file as ONNX (opset 13), with what was staged;
 // returns its size (the bytes are at cnn_onnx_exported() until the next call or
-// cnn_onnx_clear()), or -1 with the message at cnn_onnx_last_error().
+// cnn_onnx_clear()), or -1 with the message at cnn_last_error().
 CNN_EXPORT int cnn_model_to_onnx(const uint8_t* bytes, int len) {
   g_onnx.clear();
   g_onnx.shrink_to_fit();
@@ -86,9 +82,8 @@ CNN_EXPORT int cnn_model_to_onnx(const uint8_t* bytes, int len) {
   }
   if (st && g_onnx.size() > 0x7FFFFFFF) st = Status::error("the ONNX file would exceed 2 GB");
   if (!st) {
-    g_error = st.message();
     g_onnx.clear();
-    return -1;
+    return wasm::fail(st);
   }
   return int(g_onnx.size());
 }

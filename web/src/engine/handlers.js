@@ -80,13 +80,13 @@ export function createHandlers(engine) {
      * { id, specs, metadata, numLayers, paramCount, inputShape, layers }, planned
      * for one sample of the model's input.
      */
-    loadModel({ bytes }) {
-      return modelResult(engine.loadModel(bytes));
+    loadModel({ bytes, normalize }) {
+      return modelResult(engine.loadModel(bytes, normalize === undefined ? {} : { normalize }));
     },
 
-    /** An ONNX file: { bytes } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
-    async importOnnx({ bytes }) {
-      return modelResult(await engine.importOnnx(bytes));
+    /** An ONNX file: { bytes, normalize? } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
+    async importOnnx({ bytes, normalize }) {
+      return modelResult(await engine.importOnnx(bytes, normalize === undefined ? {} : { normalize }));
     },
 
     /** { id, float16? } -> { bytes }: the network as a model file (a loaded model keeps its description) */

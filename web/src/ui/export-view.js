@@ -61,7 +61,7 @@ export class ExportView {
       return;
     }
     const { specs, inputShape, metadata } = this.net;
-    this.listing.setCode(pytorchProgram(specs, { inputShape, file: this.fileName('onnx'), labels: metadata?.labels }));
+    this.listing.setCode(pytorchProgram(specs, { inputShape, file: this.fileName('onnx'), labels: metadata?.labels, normalize: metadata?.normalize }));
   }
 
   /** Writes the open model as a model file ('cnnm') or an ONNX file ('onnx') and hands it to the browser. */

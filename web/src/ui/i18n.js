@@ -31,6 +31,7 @@ import enCost from './i18n/en/cost.js';
 import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
 import enExport from './i18n/en/export.js';
+import enModelImport from './i18n/en/model-import.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
@@ -44,13 +45,14 @@ import koCost from './i18n/ko/cost.js';
 import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
 import koExport from './i18n/ko/export.js';
+import koModelImport from './i18n/ko/model-import.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enExport },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koExport },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport },
 };
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */

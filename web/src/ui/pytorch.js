@@ -64,12 +64,17 @@ export function pytorchListing(specs) {
 /**
  * A Python program that builds the network as `model` and loads the weights
  * of its ONNX export: options { inputShape ([n, c, h, w] or [c, h, w]), file
- * (the ONNX file's name, the default path), labels }.
+ * (the ONNX file's name, the default path), labels, normalize ({ mean, std }:
+ * the model's input normalisation, said in a comment) }.
  */
-export function pytorchProgram(specs, { inputShape, file, labels } = {}) {
+export function pytorchProgram(specs, { inputShape, file, labels, normalize } = {}) {
   const chw = inputShape ? inputShape.slice(-3) : null;
   const lines = ['import torch', 'import torch.nn as nn', ''];
   if (chw) lines.push(`# input: N x ${chw.join(' x ')} (float32)`);
+  if (normalize?.mean?.length) {
+    const tuple = (v) => `(${v.map(pyFloat).join(', ')}${v.length === 1 ? ',' : ''})`;
+    lines.push(`# normalised first, as transforms.Normalize(${tuple(normalize.mean)}, ${tuple(normalize.std)})`);
+  }
   lines.push(`model = ${pytorchListing(specs)}`, '');
   if (labels?.length) lines.push(`labels = [${labels.map((l) => JSON.stringify(String(l))).join(', ')}]`, '');
   lines.push('',

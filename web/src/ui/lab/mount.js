@@ -58,13 +58,14 @@ export function mountLab(container, options = {}) {
   const pg = options.playground;
   if (pg) {
     pg.addEventListener('update', (e) => {
-      if (e.detail?.image && !e.detail.empty) lab.setDigit(e.detail.image);
+      if (e.detail?.image?.length === 28 * 28 && !e.detail.empty) lab.setDigit(e.detail.image);
     });
     let gen = 0;
     const follow = async () => {
       const mine = ++gen;
       const net = pg.net;
-      if (!net || !Array.isArray(net.specs)) { lab.setModel(null); return; }
+      // the lab's probe feeds the drawn digit: a model that takes other images is not probed
+      if (!net || !Array.isArray(net.specs) || !pg.padFits()) { lab.setModel(null); return; }
       try {
         const model = await labModel(client, net);
         if (mine === gen) lab.setModel(model);
