@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "geometry.hpp"
+#include "onnx_proto.hpp"
 
 namespace cnn {
 
@@ -531,7 +532,13 @@ Status parse_model(Span s, ModelMsg* m) {
 
 // ---- decoded tensors and the values of the graph
 
-enum DataType : int32_t { kFloat = 1, kUint8 = 2, kInt8 = 3, kInt32 = 6, kInt64 = 7, kBool = 9, kDouble = 11 };
+using onnx::kFloat;
+using onnx::kUint8;
+using onnx::kInt8;
+using onnx::kInt32;
+using onnx::kInt64;
+using onnx::kBool;
+using onnx::kDouble;
 
 const char* type_name(int32_t t) {
   switch (t) {

@@ -10,14 +10,15 @@ cd "$(dirname "$0")/.."
 # cmake, g++: the native build; fonts-nanum: Korean text in the browser
 # tests' screenshots (Chromium shows empty boxes without a Korean font);
 # python3-torch: PyTorch, the reference the engine is tested against
-# (tests/pytorch/, run with Debian's /usr/bin/python3).
+# (tests/pytorch/, run with Debian's /usr/bin/python3); python3-onnx: ONNX's
+# checker, which reads the engine's ONNX exports (tests/onnx/check_exports.py).
 # The lecture-note hosts the widgets are tested on (tests/e2e/hosts.test.js):
 # jekyll + jekyll-theme-minima: a Jekyll blog as on GitHub Pages;
 # libjs-mathjax: MathJax 2.7, which such blogs load, served from the site;
 # mkdocs + mkdocs-material: a course site with instant navigation;
 # python3-markdown: Markdown rendered for a blog that strips scripts.
 PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum
-  python3-torch jekyll jekyll-theme-minima libjs-mathjax mkdocs mkdocs-material python3-markdown)
+  python3-torch python3-onnx jekyll jekyll-theme-minima libjs-mathjax mkdocs mkdocs-material python3-markdown)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

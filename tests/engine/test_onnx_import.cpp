@@ -19,43 +19,14 @@
 
 #include "helpers.hpp"
 #include "onnx_import.hpp"
+#include "onnx_proto.hpp"
 
 using namespace cnn;
 
 namespace {
 
-// A protobuf message being written: fields appended in order.
-struct Proto {
-  std::vector<uint8_t> b;
-  void varint(uint64_t v) {
-    do {
-      uint8_t byte = v & 0x7F;
-      v >>= 7;
-      b.push_back(byte | (v ? 0x80 : 0));
-    } while (v);
-  }
-  Proto& num(uint32_t field, int64_t v) {
-    varint(uint64_t(field) << 3);
-    varint(uint64_t(v));
-    return *this;
-  }
-  Proto& bytes(uint32_t field, const void* p, size_t n) {
-    varint((uint64_t(field) << 3) | 2);
-    varint(n);
-    const uint8_t* q = static_cast<const uint8_t*>(p);
-    b.insert(b.end(), q, q + n);
-    return *this;
-  }
-  Proto& str(uint32_t field, const std::string& s) { return bytes(field, s.data(), s.size()); }
-  Proto& msg(uint32_t field, const Proto& m) { return bytes(field, m.b.data(), m.b.size()); }
-  Proto& f32(uint32_t field, float f) {
-    varint((uint64_t(field) << 3) | 5);
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    for (int i = 0; i < 4; ++i) b.push_back(uint8_t(u >> (8 * i)));
-    return *this;
-  }
-};
+// A protobuf message being written (the engine's writer, as the exporter uses it).
+using Proto = onnx::ProtoWriter;
 
 Proto ints_attr(const std::string& name, std::vector<int64_t> v) {
   Proto a;
@@ -99,7 +70,7 @@ std::vector<uint8_t> model(const std::vector<Proto>& nodes, const std::vector<Pr
   g.msg(12, value_info(output, {1, 3}));
   Proto m;
   m.num(1, 8).str(2, "hand").str(3, "1").msg(7, g).msg(8, Proto().num(2, opset));
-  return m.b;
+  return m.data;
 }
 
 // Conv 2->3 (3x3, pad 1) -> Relu -> GlobalAveragePool -> Flatten: 3 outputs.
@@ -269,7 +240,7 @@ TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[o
   std::vector<uint8_t> bytes = model(nodes, inits);
   Proto extra;
   extra.msg(14, metadata("labels", "[\"cat\", \"dog\", \"a \\\"b\\\"\"]")).msg(14, metadata("dataset", "pets"));
-  bytes.insert(bytes.end(), extra.b.begin(), extra.b.end());
+  bytes.insert(bytes.end(), extra.data.begin(), extra.data.end());
   ModelInfo info;
   std::unique_ptr<Network> net;
   const std::vector<float> y = run_import(bytes, std::vector<float>(32, 1.0f), &info, &net);
@@ -286,7 +257,7 @@ TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[o
   std::vector<uint8_t> two = model(nodes, inits);
   Proto l2;
   l2.msg(14, metadata("labels", "cat, dog"));
-  two.insert(two.end(), l2.b.begin(), l2.b.end());
+  two.insert(two.end(), l2.data.begin(), l2.data.end());
   CHECK_THAT(import_error(two), Catch::Contains("2 labels, but its network gives 3 outputs"));
 
   // A reshape that is not a flatten over the batch, and a LogSoftmax with a layer after it.
@@ -303,7 +274,7 @@ TEST_CASE("onnx: the metadata \"normalize\" becomes the model's input normalisat
     std::vector<uint8_t> bytes = small_model();  // a 2-channel input
     Proto extra;
     extra.msg(14, metadata("normalize", value));
-    bytes.insert(bytes.end(), extra.b.begin(), extra.b.end());
+    bytes.insert(bytes.end(), extra.data.begin(), extra.data.end());
     return bytes;
   };
   for (const auto& [text, mean, stdev] : std::vector<std::tuple<std::string, std::vector<float>, std::vector<float>>>{

@@ -10,9 +10,10 @@ import { loadEngine } from '../../web/src/engine/engine.js';
 import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
-  PRESETS, HYPER, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
+  PRESETS, HYPER, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, newLayer, LAYER_TYPES,
   COMPARISONS, comparison, layersFromSpecs,
 } from '../../web/src/ui/train/state.js';
+import { pytorchListing } from '../../web/src/ui/pytorch.js';
 
 let h;
 before(async () => {
@@ -66,7 +67,7 @@ test('the PyTorch listing names every layer with its arguments', () => {
     'nn.Sequential(',
     '    nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=2),',
     '    nn.ReLU(),',
-    '    nn.MaxPool2d(2),',
+    '    nn.MaxPool2d(kernel_size=2),',
     '    nn.Flatten(),',
     '    nn.Linear(392, 10),',
     '    nn.Softmax(dim=1),',
@@ -104,8 +105,8 @@ test('pooling with padding, ceil_mode and count_include_pad goes into a URL toke
   assert.deepEqual(layers[2], { type: 'maxpool2d', kernel_size: 2, stride: 1, padding: 1, ceil_mode: true });
   assert.deepEqual(layers[3], { type: 'avgpool2d', kernel_size: 3, stride: 3, count_include_pad: false });
   assert.equal(layersToText(layers), 'c8k5p2-r-m2s1p1u-a3e-f-d10-x');
-  assert.match(pytorchListing(layers), /nn\.MaxPool2d\(2, stride=1, padding=1, ceil_mode=True\)/);
-  assert.match(pytorchListing(layers), /nn\.AvgPool2d\(3, count_include_pad=False\)/);
+  assert.match(pytorchListing(layers), /nn\.MaxPool2d\(kernel_size=2, stride=1, padding=1, ceil_mode=True\)/);
+  assert.match(pytorchListing(layers), /nn\.AvgPool2d\(kernel_size=3, count_include_pad=False\)/);
   assert.throws(() => layersFromText('c8k5u'), /"c8k5u": u is for pooling/);
   assert.throws(() => layersFromText('m2e'), /"m2e": u is for pooling, e for average pooling/);
   assert.throws(() => layersFromText('m2p9'), /padding must be a whole number from 0 to 4, not 9/);

@@ -16,6 +16,7 @@ import { mountTrain } from './ui/train/mount.js';
 import { ActivationsView } from './ui/why/activations.js';
 import { PoolShiftView } from './ui/why/pool-shift.js';
 import { ConceptIndex, conceptHref } from './ui/concepts.js';
+import { ExportView } from './ui/export-view.js';
 import { FcVsConvView } from './ui/fc-vs-conv.js';
 import { EngineClient } from './engine/client.js';
 
@@ -34,6 +35,20 @@ const PIECES = [
     mount(slots, { lang, mounted }) {
       const playground = mounted.find((p) => p instanceof Playground);
       return new ModelImport(slots.import, { lang, playground, page: document });
+    },
+  },
+  {
+    // the open model's files and PyTorch code, under its layers
+    slots: ['export'],
+    mount(slots, { lang, mounted }) {
+      const playground = mounted.find((p) => p instanceof Playground);
+      const view = new ExportView(slots.export, { lang, client: EngineClient.shared() });
+      if (playground) {
+        playground.addEventListener('model', () => view.setModel(playground.net));
+        if (playground.net) view.setModel(playground.net);
+      }
+      globalThis.cnnExport = view;  // for the end-to-end tests and the console
+      return view;
     },
   },
   {

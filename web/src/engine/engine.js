@@ -21,8 +21,9 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  *   createModule: cnn.js's factory itself, when it is bundled with this file
  *               (then moduleUrl is not loaded)
  *   wasmBinary: the .wasm bytes, if already at hand (e.g. inlined)
- *   onnxModuleUrl, createOnnxModule: the ONNX importer's module (default:
- *               cnn-onnx.js beside cnn.js), loaded by the first importOnnx
+ *   onnxModuleUrl, createOnnxModule: the ONNX module, importer and exporter
+ *               (default: cnn-onnx.js beside cnn.js), loaded by the first
+ *               importOnnx or exportOnnx
  */
 export async function loadEngine(options = {}) {
   // (a bundled Worker started from a Blob URL has no URL to resolve cnn.js against)
@@ -363,6 +364,62 @@ export class Engine {
       m._free(ptr);
     }
     return this.loadModel(model, options);
+  }
+
+  /**
+   * A network as an ONNX file (Uint8Array; opset 13, see
+   * engine/onnx_export.hpp): its layers as ONNX ops, its parameters as
+   * initializers with PyTorch's state-dict names, the input [N, C, H, W]
+   * with a dynamic batch, and in metadata_props the labels and the model's
+   * metadata. Options: labels (the class names, replacing the model's own)
+   * and metadata ({ key: string }, set over the model's own entries). Any
+   * network the engine holds: a loaded model keeps its description; another
+   * one needs a plan for its image input first (the file records its shape).
+   * Written by the ONNX module (cnn-onnx.js), loaded on the first call.
+   */
+  async exportOnnx(net, options = {}) {
+    net.assertAlive();
+    return this.modelToOnnx(net.saveModel(), options);
+  }
+
+  /** A model file's bytes (Uint8Array) as an ONNX file, with exportOnnx's options. */
+  async modelToOnnx(model, { labels, metadata = {} } = {}) {
+    if (!(model instanceof Uint8Array)) throw new EngineError('a model file is converted to ONNX from a Uint8Array of its bytes');
+    if (labels !== undefined && (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string'))) {
+      throw new EngineError(`labels must be an array of strings, got ${JSON.stringify(labels)?.slice(0, 60)}`);
+    }
+    if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) throw new EngineError('metadata must be an object of strings');
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string') throw new EngineError(`metadata ${JSON.stringify(key)} must be a string, got ${JSON.stringify(value)}`);
+    }
+    if (!this.onnxModule) throw new EngineError('this engine was loaded without the ONNX module (loadEngine\'s onnxModuleUrl or createOnnxModule)');
+    const m = await this.onnxModule();
+    const withText = (text, fn) => {
+      const n = m.lengthBytesUTF8(text) + 1;
+      const ptr = m._malloc(n);
+      if (!ptr) throw new EngineError(`no memory for a text of ${n} bytes`);
+      try {
+        m.stringToUTF8(text, ptr, n);
+        return fn(ptr);
+      } finally {
+        m._free(ptr);
+      }
+    };
+    const ptr = m._malloc(Math.max(1, model.length));
+    if (!ptr) throw new EngineError(`no memory for a model file of ${model.length} bytes`);
+    try {
+      new Uint8Array(m.HEAPU8.buffer, ptr, model.length).set(model);
+      // staged for the conversion below, which takes them whatever its outcome
+      for (const [key, value] of Object.entries(metadata)) withText(key, (k) => withText(value, (v) => m._cnn_onnx_export_meta(k, v)));
+      for (const label of labels ?? []) withText(label, (l) => m._cnn_onnx_export_label(l));
+      const size = m._cnn_model_to_onnx(ptr, model.length);
+      if (size < 0) throw moduleError(m);
+      const bytes = new Uint8Array(m.HEAPU8.buffer, m._cnn_onnx_exported(), size).slice();
+      m._cnn_onnx_clear();
+      return bytes;
+    } finally {
+      m._free(ptr);
+    }
   }
 
   /**

@@ -89,6 +89,22 @@ export function createHandlers(engine) {
       return modelResult(await engine.importOnnx(bytes, normalize === undefined ? {} : { normalize }));
     },
 
+    /** { id, float16? } -> { bytes }: the network as a model file (a loaded model keeps its description) */
+    saveModel({ id, float16 = false }) {
+      if (typeof float16 !== 'boolean') throw new EngineError(`float16 must be true or false, got ${JSON.stringify(float16)}`);
+      const bytes = getNet(id).saveModel({ float16 });
+      return { result: { bytes }, transfer: [bytes.buffer] };
+    },
+
+    /**
+     * { id, labels?, metadata? } -> (a promise of) { bytes }: the network as
+     * an ONNX file (engine.exportOnnx, with its options).
+     */
+    async exportOnnx({ id, labels, metadata }) {
+      const bytes = await engine.exportOnnx(getNet(id), { labels, metadata });
+      return { result: { bytes }, transfer: [bytes.buffer] };
+    },
+
     destroyNetwork({ id }) {
       const net = nets.get(id);
       if (net) net.destroy();

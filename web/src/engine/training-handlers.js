@@ -261,6 +261,18 @@ export function createTrainingHandlers(engine, options = {}) {
       return { result: { bytes }, transfer: [bytes.buffer] };
     },
 
+    /**
+     * { id, metadata? ({ key: string }) } -> (a promise of) { bytes }: the
+     * network as it is now, as an ONNX file (engine.exportOnnx), with the
+     * data set's class names as its labels and the step it was taken at.
+     */
+    async trainExportOnnx({ id, metadata = {} }) {
+      const { run } = getRun(id);
+      const labels = run.data?.classes?.map(String);
+      const bytes = await engine.modelToOnnx(run.saveModel(), { labels, metadata: { ...metadata, trained_steps: String(run.step) } });
+      return { result: { bytes }, transfer: [bytes.buffer] };
+    },
+
     /** { id } -> { params } (a copy), e.g. for a network to run beside the training */
     trainParams({ id }) {
       const params = getRun(id).run.params();

@@ -104,3 +104,19 @@ export function pixelImage(values, offset, w, h, lut, lo, hi, className) {
   paintCanvas(c, values, offset, w, h, lut, lo, hi);
   return el('img', { class: className, src: c.toDataURL(), width: w, height: h, alt: '', draggable: 'false' });
 }
+
+/** Hands bytes to the browser as a download named `filename`. */
+export function downloadBytes(bytes, filename, type = 'application/octet-stream') {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** A name for a downloaded file: letters, digits, '.', '_' and '-' kept, anything else made '-'. */
+export function fileName(base, extension) {
+  const safe = String(base ?? '').normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
+  return `${safe || 'model'}.${extension}`;
+}

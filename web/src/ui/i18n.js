@@ -32,6 +32,7 @@ import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
 import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
+import enExport from './i18n/en/export.js';
 import enModelImport from './i18n/en/model-import.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
@@ -45,14 +46,15 @@ import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
 import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
+import koExport from './i18n/ko/export.js';
 import koModelImport from './i18n/ko/model-import.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport },
 };
 
 /**

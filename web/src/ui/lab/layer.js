@@ -5,6 +5,7 @@
 // counts, outputs and explanations all come back from the engine.
 import { DEFAULT_PRESETS } from './state.js';
 import { defaultGrid, inputShape, presetKernel, rgbImage, sampleDigit } from './presets.js';
+import { pytorchLayer, pytorchListing } from '../pytorch.js';
 
 /** The preset name of filter f (the state's, else the default for its place). */
 export function presetOf(state, f) {
@@ -141,29 +142,6 @@ export function activationSpec(state) {
   return state.mode === 'conv' && ACT_SPECS[state.activation] ? { type: ACT_SPECS[state.activation] } : null;
 }
 
-const pyPadding = (p) => (typeof p === 'string' ? `'${p}'` : String(p));
-
-/** PyTorch's constructor for a conv or pooling spec, defaults left out. */
-export function pytorchLayer(spec) {
-  const args = [];
-  const kernel = spec.kernel_size ?? (spec.type === 'conv2d' ? 3 : 2);
-  if (spec.type === 'conv2d') {
-    args.push(String(spec.in_channels ?? 1), String(spec.out_channels ?? 1), `kernel_size=${kernel}`);
-    if ((spec.stride ?? 1) !== 1) args.push(`stride=${spec.stride}`);
-    if ((spec.padding ?? 0) !== 0) args.push(`padding=${pyPadding(spec.padding)}`);
-    if ((spec.dilation ?? 1) !== 1) args.push(`dilation=${spec.dilation}`);
-    if (spec.groups && spec.groups !== 1) args.push(`groups=${spec.groups}`);
-    if (spec.bias === false) args.push('bias=False');
-    return `nn.Conv2d(${args.join(', ')})`;
-  }
-  args.push(`kernel_size=${kernel}`);
-  if (spec.stride && spec.stride !== kernel) args.push(`stride=${spec.stride}`);
-  if (spec.padding) args.push(`padding=${spec.padding}`);
-  if (spec.ceil_mode) args.push('ceil_mode=True');
-  if (spec.type === 'avgpool2d' && spec.count_include_pad === false) args.push('count_include_pad=False');
-  return `${spec.type === 'avgpool2d' ? 'nn.AvgPool2d' : 'nn.MaxPool2d'}(${args.join(', ')})`;
-}
-
 /**
  * The lab's layer (and activation) as PyTorch lines. With a true convolution
  * (flip), PyTorch, which slides the kernel as it is, needs the weights shown
@@ -172,8 +150,8 @@ export function pytorchLayer(spec) {
  */
 export function pytorchLines(state, channels, flipComment = '') {
   if (state.mode === 'full') {
-    const layers = fullSpecs(state).map(pytorchLayer);
-    return layers.length === 1 ? layers : ['nn.Sequential(', ...layers.map((l) => `    ${l},`), ')'];
+    const specs = fullSpecs(state);
+    return specs.length === 1 ? [pytorchLayer(specs[0])] : pytorchListing(specs).split('\n');
   }
   const layer = pytorchLayer(state.mode === 'pool' ? poolSpec(state) : convSpec(state, channels));
   const lines = state.mode === 'conv' && state.flip

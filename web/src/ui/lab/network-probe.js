@@ -16,7 +16,8 @@
 import { t, errorText } from '../i18n.js';
 import { el } from '../dom.js';
 import { divergingRgb, maxAbs } from '../colormap.js';
-import { adaptNetwork, pytorchLayer } from './layer.js';
+import { adaptNetwork } from './layer.js';
+import { pytorchLayer } from '../pytorch.js';
 import { sampleDigit } from './presets.js';
 import { layersFromSpecs } from '../train/state.js';
 

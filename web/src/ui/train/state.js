@@ -192,33 +192,6 @@ export function fromQuery(query) {
   return { state, errors };
 }
 
-/** The PyTorch nn.Sequential that builds the same network (specs: complete, with in_channels / in_features). */
-export function pytorchListing(specs) {
-  const line = (s) => {
-    switch (s.type) {
-      case 'conv2d': {
-        const extra = [s.stride !== 1 && `stride=${s.stride}`, s.padding && `padding=${s.padding}`, s.dilation !== 1 && `dilation=${s.dilation}`].filter(Boolean);
-        return `nn.Conv2d(${s.in_channels}, ${s.out_channels}, kernel_size=${s.kernel_size}${extra.map((e) => `, ${e}`).join('')})`;
-      }
-      case 'maxpool2d':
-      case 'avgpool2d': {
-        const extra = [s.stride !== undefined && s.stride !== s.kernel_size && `stride=${s.stride}`, s.padding && `padding=${s.padding}`,
-          s.ceil_mode && 'ceil_mode=True', s.count_include_pad === false && 'count_include_pad=False'].filter(Boolean);
-        return `nn.${s.type === 'maxpool2d' ? 'MaxPool2d' : 'AvgPool2d'}(${s.kernel_size}${extra.map((e) => `, ${e}`).join('')})`;
-      }
-      case 'relu': return 'nn.ReLU()';
-      case 'sigmoid': return 'nn.Sigmoid()';
-      case 'tanh': return 'nn.Tanh()';
-      case 'leaky_relu': return 'nn.LeakyReLU(0.01)';
-      case 'flatten': return 'nn.Flatten()';
-      case 'dense': return `nn.Linear(${s.in_features}, ${s.out_features})`;
-      case 'softmax': return 'nn.Softmax(dim=1)';
-      default: return `# ${s.type}`;
-    }
-  };
-  return `nn.Sequential(\n${specs.map((s) => `    ${line(s)},`).join('\n')}\n)`;
-}
-
 /** The one-click comparisons of the training view: the current network against the same with one setting changed. */
 export const COMPARISONS = Object.freeze(['activation', 'padding', 'dense']);
 

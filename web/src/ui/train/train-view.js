@@ -2,11 +2,11 @@
 // hyperparameters, start / pause / one step / reset, the loss and accuracy
 // curves (training and held-out, with the previous run's curves beside them),
 // images/s and time, the first layer's filters, one image's feature maps, the
-// held-out confusion matrix (a cell shows its images), the PyTorch listing,
-// the trained network as a model file, and comparisons: one click trains the
-// network again with one setting changed (ReLU against sigmoid, padding
-// against none, CNN against a fully connected net of as many parameters) and
-// overlays both runs' curves. The run lives in the engine Worker
+// held-out confusion matrix (a cell shows its images), the PyTorch listing
+// (with a copy button), the trained network as a model file or an ONNX file,
+// and comparisons: one click trains the network again with one setting
+// changed (ReLU against sigmoid, padding against none, CNN against a fully
+// connected net of as many parameters) and overlays both runs' curves. The run lives in the engine Worker
 // (training.js); this view holds its id and polls its progress 10 times a
 // second while it trains.
 //
@@ -19,14 +19,16 @@
 // null; the feature maps can then show it) }.
 // Events: 'run' { id, specs } when a run is made, 'progress' (the Worker's
 // progress) after every poll, 'maps' after the feature maps are repainted.
-import { el, formatNumber } from '../dom.js';
+import { el, formatNumber, downloadBytes, fileName } from '../dom.js';
 import { t } from '../i18n.js';
 import { NetworkView } from '../network-view.js';
 import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
-import { HYPER, checkHyper, defaultTrainState, pytorchListing, layersToText, COMPARISONS, comparison } from './state.js';
+import { HYPER, checkHyper, defaultTrainState, layersToText, COMPARISONS, comparison } from './state.js';
+import { pytorchProgram } from '../pytorch.js';
+import { CodeListing } from '../code-listing.js';
 
 const POLL_MS = 100;
 const INPUT_SHAPE = [1, 28, 28];
@@ -106,7 +108,8 @@ export class TrainView extends EventTarget {
       this.startButton, shows('step') ? button('train.step', () => this.stepOnce(), 'train-step') : null,
       shows('reset') ? button('train.reset', () => this.reset(), 'train-reset') : null,
       this.onUseModel ? button('train.useInPad', () => this.useModel(), 'train-use') : null,
-      shows('download') ? button('train.download', () => this.download(), 'train-download') : null);
+      shows('download') ? button('train.download', () => this.download(), 'train-download') : null,
+      shows('download') ? button('export.onnx', () => this.downloadOnnx(), 'train-onnx') : null);
     this.compareNote = el('p', { class: 'train-note', 'data-testid': 'train-compare-note', hidden: true });
     this.compareBox = el('div', { class: 'train-compare', role: 'group', 'aria-label': t(L, 'train.compare'), 'data-testid': 'train-compare' },
       el('span', { class: 'train-label', text: t(L, 'train.compare') }),
@@ -135,13 +138,14 @@ export class TrainView extends EventTarget {
     this.confusion = new ConfusionView(confusionBox, { lang: L, onCell: (truth, predicted) => this.showExamples(truth, predicted) });
     this.examples = el('div', { class: 'train-examples', 'data-testid': 'train-examples' });
     confusionBox.append(this.examples);
-    this.listing = el('pre', { class: 'train-listing', 'data-testid': 'train-listing' });
+    const listingSlot = el('div', { class: 'train-pytorch' });
+    this.listing = new CodeListing(listingSlot, { lang: L, title: 'train.pytorch', testid: 'train-listing' });
     const mapsBox = this.buildMaps();
     const hyper = Object.keys(HYPER).map(field);
     this.root.replaceChildren(...[
       shows('editor') || shows('pytorch') ? el('div', { class: 'train-build' },
         shows('editor') ? el('h3', { text: t(L, 'train.architecture') }) : null, shows('editor') ? this.editorSlot : null,
-        shows('pytorch') ? el('details', { class: 'train-pytorch' }, el('summary', { text: t(L, 'train.pytorch') }), this.listing) : null) : null,
+        shows('pytorch') ? listingSlot : null) : null,
       el('div', { class: 'train-grid' },
         el('div', { class: 'train-run' }, shows('hyper') ? el('h3', { text: t(L, 'train.hyperparameters') }) : null,
           shows('hyper') ? el('div', { class: 'train-hyper' }, ...hyper) : null,
@@ -288,10 +292,10 @@ export class TrainView extends EventTarget {
   showListing() {
     const d = this.description;
     if (!d?.ok) {
-      this.listing.textContent = d ? t(this.lang, 'train.cannotTrain', { message: d.error }) : '';
+      this.listing.setCode(d ? t(this.lang, 'train.cannotTrain', { message: d.error }) : '', { isCode: false });
       return;
     }
-    this.listing.textContent = `import torch.nn as nn\n\nmodel = ${pytorchListing(d.specs)}`;
+    this.listing.setCode(pytorchProgram(d.specs, { inputShape: INPUT_SHAPE }));
   }
 
   showMessage(text) {
@@ -442,10 +446,15 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** The run, once its data is in (else an Error: there is no network to take yet). */
+  loadedRun() {
+    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToSave'));
+    return this.run;
+  }
+
   /** The network as it is now, as a model file: Uint8Array. */
   async modelBytes() {
-    if (!this.run || !this.progress || this.progress.state === 'loading') throw new Error(t(this.lang, 'train.nothingToEvaluate'));
-    return (await this.client.request('trainSaveModel', { id: this.run.id })).bytes;
+    return (await this.client.request('trainSaveModel', { id: this.loadedRun().id })).bytes;
   }
 
   /** Hands the network as it is now to onUseModel (the draw pad reads it from then on). */
@@ -456,15 +465,26 @@ export class TrainView extends EventTarget {
     });
   }
 
+  /** The name of the network as it is now: trained-mnist-step1200. */
+  modelName() {
+    return `trained-${this.state.dataset}-step${this.progress?.step ?? 0}`;
+  }
+
   /** Saves the network as it is now as a model file (.cnnm), which the page's model loader opens. */
   download() {
     return this.act(async () => {
       const bytes = await this.modelBytes();
-      const a = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: `trained-${this.state.dataset}-step${this.progress.step}.cnnm` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      downloadBytes(bytes, fileName(this.modelName(), 'cnnm'));
+    });
+  }
+
+  /** Saves the network as it is now as an ONNX file, with the data set's class names as its labels. */
+  downloadOnnx() {
+    return this.act(async () => {
+      const { id } = this.loadedRun();
+      const name = this.modelName();
+      const { bytes } = await this.client.request('trainExportOnnx', { id, metadata: { name, dataset: this.state.dataset } });
+      downloadBytes(bytes, fileName(name, 'onnx'));
     });
   }
 

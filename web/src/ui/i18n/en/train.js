@@ -88,6 +88,7 @@ export default {
   'train.confusion': 'Mistakes on the held-out images',
   'train.evaluate': 'Check all held-out images',
   'train.nothingToEvaluate': 'Train first: there is no network to check yet.',
+  'train.nothingToSave': 'Train first: there is no network to take yet.',
   'train.confusionNote': 'After training (or when you press the button) each row shows how the images of one class were classified.',
   'train.trueClass': 'true \\ predicted',
   'train.classAccuracy': 'right',

@@ -88,6 +88,7 @@ export default {
   'train.confusion': '검증 이미지에서 틀린 예',
   'train.evaluate': '검증 이미지 전체 확인',
   'train.nothingToEvaluate': '먼저 학습하세요: 아직 확인할 신경망이 없습니다.',
+  'train.nothingToSave': '먼저 학습하세요: 아직 가져갈 신경망이 없습니다.',
   'train.confusionNote': '학습이 끝나면(또는 버튼을 누르면) 각 행에 한 클래스의 이미지가 어떻게 분류되었는지 나타납니다.',
   'train.trueClass': '정답 \\ 예측',
   'train.classAccuracy': '정답률',
