@@ -28,6 +28,7 @@ import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
 import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
+import enPhoto from './i18n/en/photo.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
@@ -38,13 +39,14 @@ import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
 import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
+import koPhoto from './i18n/ko/photo.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enPhoto },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koPhoto },
 };
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */

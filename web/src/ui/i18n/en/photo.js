@@ -1,0 +1,35 @@
+// English text of reading a photo (web/src/ui/photo-view.js, photo.js):
+// picking, taking or dropping a picture, its stages, why a file is refused
+// and why no digit was found.
+// The same keys in Korean: ../ko/photo.js.
+export default {
+  'photo.open': 'Photo of a digit…',
+  'photo.openLabel': 'Open a picture of a digit, or take one with the camera',
+  'photo.hint': 'Or drop a picture on this section. Dark ink on light paper works best; fill a good part of the frame.',
+  'photo.drop': 'Drop the picture to read it',
+  'photo.reading': 'Reading “{name}”…',
+  'photo.title': 'Reading the photo “{name}”',
+  'photo.stage.photo': 'The photo: {w}×{h} (read at {ww}×{wh})',
+  'photo.stage.grey': 'Grey',
+  'photo.stage.darkInk': 'Dark ink on light paper: turned over, so the ink is bright as in MNIST',
+  'photo.stage.lightInk': 'Light ink on a dark ground: kept as it is (ink is already bright)',
+  'photo.stage.level': 'Lighting evened out: each spot minus the paper around it',
+  'photo.stage.threshold': 'Threshold {t}%: the digit (white), dropped specks and edges (orange)',
+  'photo.found': 'Found a digit (in the blue box); the MNIST recipe takes it from here.',
+  'photo.thickened': 'Its strokes were thin ({width} px for a digit {digit} px tall): thickened to {to} px, as thick as MNIST’s pen.',
+  'photo.noDigit': 'I can’t find a digit',
+  'photo.why.none': 'No digit: nothing stands out from the paper (marks at the picture’s edge are taken for shadows).',
+  'photo.why.faint': 'No digit: the marks are too faint (contrast {contrast}% of the grey scale). Use darker ink or more light.',
+  'photo.why.small': 'No digit: the only mark is too small. Come closer, so the digit fills a good part of the picture.',
+  'photo.why.texture': 'No digit: ink seems to be all over the picture ({percent}%), as in a texture or noise.',
+  'photo.why.parts': 'No digit: there are too many separate marks ({n}) to pick one digit.',
+  'photo.why.blob': 'No digit: the mark is a filled blob, not pen strokes.',
+  'photo.bad.notFile': 'That is not a file.',
+  'photo.bad.emptyFile': '“{name}” is empty (0 bytes).',
+  'photo.bad.type': '“{name}” is not a picture (its type is {type}). Pick a photo: JPEG, PNG or WebP.',
+  'photo.bad.bytes': '“{name}” is too large: {mb} MB, and a picture may have at most {max} MB.',
+  'photo.bad.huge': '“{name}” is too large: {w}×{h} pixels, and a picture may have at most {max} pixels a side and {mp} megapixels.',
+  'photo.bad.tiny': '“{name}” is too small: {w}×{h} pixels, and a picture needs at least {min}×{min}.',
+  'photo.bad.decode': '“{name}” could not be read as a picture: it is not one, or it is damaged or cut short.',
+  'photo.refusedNote': 'The drawing pad still works.',
+};

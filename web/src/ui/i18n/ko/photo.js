@@ -1,0 +1,35 @@
+// Korean text of reading a photo (web/src/ui/photo-view.js, photo.js):
+// picking, taking or dropping a picture, its stages, why a file is refused
+// and why no digit was found.
+// The same keys in English: ../en/photo.js.
+export default {
+  'photo.open': '숫자 사진…',
+  'photo.openLabel': '숫자 사진을 열거나 카메라로 찍으세요',
+  'photo.hint': '이 영역에 사진을 끌어다 놓아도 됩니다. 밝은 종이에 진한 잉크로 쓴 숫자를 화면에 크게 담으면 가장 잘 읽힙니다.',
+  'photo.drop': '여기에 놓으면 사진을 읽습니다',
+  'photo.reading': '“{name}” 읽는 중…',
+  'photo.title': '사진 “{name}” 읽기',
+  'photo.stage.photo': '사진: {w}×{h} ({ww}×{wh}로 줄여서 읽음)',
+  'photo.stage.grey': '흑백으로',
+  'photo.stage.darkInk': '밝은 종이에 진한 잉크: MNIST처럼 잉크가 밝도록 뒤집음',
+  'photo.stage.lightInk': '어두운 바탕에 밝은 잉크: 잉크가 이미 밝아서 그대로 둠',
+  'photo.stage.level': '조명 고르게: 각 점에서 주변 종이의 밝기를 뺌',
+  'photo.stage.threshold': '문턱값 {t}%: 숫자(흰색), 버린 얼룩과 가장자리(주황색)',
+  'photo.found': '숫자를 찾았습니다(파란 상자). 여기부터는 MNIST 전처리를 따릅니다.',
+  'photo.thickened': '획이 가늘어서({digit} 픽셀 크기의 숫자에 {width} 픽셀) MNIST의 펜 굵기인 {to} 픽셀로 굵게 했습니다.',
+  'photo.noDigit': '내 눈에는 숫자가 안 보여요',
+  'photo.why.none': '숫자가 없습니다: 종이에서 두드러지는 것이 없습니다(사진 가장자리에 닿은 자국은 그림자로 봅니다).',
+  'photo.why.faint': '숫자가 없습니다: 자국이 너무 흐립니다(대비가 회색 단계의 {contrast}%). 더 진한 잉크로 쓰거나 더 밝은 곳에서 찍으세요.',
+  'photo.why.small': '숫자가 없습니다: 자국이 너무 작습니다. 숫자가 사진에 크게 담기도록 가까이에서 찍으세요.',
+  'photo.why.texture': '숫자가 없습니다: 잉크가 사진 전체({percent}%)에 퍼져 있어 무늬나 잡음으로 보입니다.',
+  'photo.why.parts': '숫자가 없습니다: 떨어진 자국이 너무 많아({n}개) 숫자 하나를 고를 수 없습니다.',
+  'photo.why.blob': '숫자가 없습니다: 자국이 펜으로 그은 획이 아니라 꽉 찬 덩어리입니다.',
+  'photo.bad.notFile': '파일이 아닙니다.',
+  'photo.bad.emptyFile': '“{name}” 파일이 비어 있습니다(0바이트).',
+  'photo.bad.type': '“{name}” 파일은 사진이 아닙니다(형식: {type}). JPEG, PNG, WebP 사진을 고르세요.',
+  'photo.bad.bytes': '“{name}” 파일이 너무 큽니다: {mb} MB인데, 사진은 {max} MB까지 읽습니다.',
+  'photo.bad.huge': '“{name}” 사진이 너무 큽니다: {w}×{h} 픽셀인데, 한 변은 {max} 픽셀, 전체는 {mp}메가픽셀까지 읽습니다.',
+  'photo.bad.tiny': '“{name}” 사진이 너무 작습니다: {w}×{h} 픽셀인데, 적어도 {min}×{min} 픽셀이어야 합니다.',
+  'photo.bad.decode': '“{name}” 파일을 사진으로 읽을 수 없습니다: 사진이 아니거나, 손상되었거나, 중간에 잘렸습니다.',
+  'photo.refusedNote': '그림판은 계속 쓸 수 있습니다.',
+};
