@@ -23,7 +23,7 @@ import { readDataset } from '../web/src/engine/dataset.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = join(root, 'build/data/mnist.cnnd');
 export const QUALITIES = Object.freeze([0.4, 0.7, 0.95]);
-const SIZES = [[640, 480], [480, 640], [800, 600], [600, 600], [720, 540]];
+const SIZES = [[640, 480], [480, 640], [560, 420], [480, 480], [600, 450]];
 const BLANK_KINDS = ['paper', 'gradient', 'noise', 'texture', 'specks'];
 
 function mulberry32(seed) {
@@ -220,8 +220,8 @@ async function drawPhotos({ plans, keep }) {
       const img = ctx.getImageData(0, 0, p.w, p.h);
       const d = img.data;
       for (let i = 0; i < d.length; i += 4) {
-        const n = (rnd() + rnd() + rnd() - 1.5) * 2 * p.noise;
-        for (let c = 0; c < 3; c++) d[i + c] = d[i + c] + n + (rnd() - 0.5) * p.noise * 0.5;
+        const n = (rnd() + rnd() - 1) * 2.45 * p.noise;  // a triangle of the given standard deviation
+        d[i] += n; d[i + 1] += n; d[i + 2] += n;
       }
       ctx.putImageData(img, 0, 0);
     }

@@ -6,7 +6,7 @@
 // through the page's own Playground.openPhoto for the accuracy figure.
 //
 // PHOTOS=all (npm run test:photos) reads the 2,000 held-out digits and 250
-// photos without one; by default 300 and 50. The figures are printed; the
+// photos without one; by default 300 and 50; PHOTOS=<n>, n and n/6. The figures are printed; the
 // bars: at least 97% of the digits read right, and at most 2% of the photos
 // without a digit given an answer.
 // To add a bad file: write it in badFiles() with the words its message must say.
@@ -21,8 +21,9 @@ import { planPhotos, renderPhotos, writePhotos } from '../../tools/make_photos.j
 import { reading } from '../../web/src/ui/probabilities.js';
 
 const ALL = process.env.PHOTOS === 'all';
-const COUNT = ALL ? 2000 : 300;
-const BLANKS = ALL ? 250 : 50;
+const SOME = /^\d+$/.test(process.env.PHOTOS ?? '') ? Number(process.env.PHOTOS) : null;
+const COUNT = ALL ? 2000 : SOME ?? 300;
+const BLANKS = ALL ? 250 : SOME ? Math.ceil(SOME / 6) : 50;
 const READ_BAR = 0.97;
 const FALSE_ANSWER_BAR = 0.02;
 const DIR = fileURLToPath(new URL('../../build/photos/e2e/', import.meta.url));
@@ -38,7 +39,7 @@ async function modelReady(p) {
 }
 
 /** Picks a file with the page's photo button and waits for the network's answer to it (or its refusal). */
-async function pick(p, path, root = p) {
+async function pick(p, path, root = p, input = 'photo-input') {
   const name = path.split('/').pop();
   const answered = p.evaluate((n) => new Promise((resolve) => {
     const pg = globalThis.cnnPlayground;
@@ -50,7 +51,7 @@ async function pick(p, path, root = p) {
     };
     pg.addEventListener('photo', onPhoto);
   }), name);
-  await root.locator('[data-testid=photo-input]').setInputFiles(path);
+  await root.locator(`[data-testid=${input}]`).setInputFiles(path);
   return answered;
 }
 
@@ -77,7 +78,7 @@ function badFiles() {
     ['notes.txt', Buffer.from('not a picture at all\n'), ['notes.txt', 'not a picture', 'text/plain']],
     ['huge.png', huge, ['huge.png', 'too large', '20,000×20,000']],
     ['dot.png', png(1, 1, Buffer.from([0, 0])), ['dot.png', 'too small', '1×1']],
-    ['cut-short.jpg', jpeg.subarray(0, Math.floor(jpeg.length * 0.4)), ['cut-short.jpg', 'could not be read']],
+    ['cut-short.jpg', jpeg.subarray(0, Math.floor(jpeg.length * 0.4)), ['cut-short.jpg', 'cut short', 'could not be decoded']],
     ['scrambled.jpg', Buffer.concat([jpeg.subarray(0, 20), Buffer.alloc(4000, 0x5a)]), ['scrambled.jpg', 'could not be read']],
     ['enormous.jpg', big, ['enormous.jpg', 'too large', '26 MB', '25 MB']],
   ];
@@ -137,9 +138,17 @@ test('photos picked through the file input are read, with every stage shown', as
 test('the stages in Korean, on a desktop and on a phone (screenshots)', async () => {
   const digit = photos.find((p) => p.kind === 'digit' && p.name.endsWith('-3'));
   await page.selectOption('#lang', 'ko');
+  const cdp = await page.context().newCDPSession(page);
+  const camera = page.locator('.photo-camera');
+  assert.equal(await page.locator('[data-testid=photo-camera]').getAttribute('capture'), 'environment');
+  assert.equal(await page.locator('[data-testid=photo-camera]').getAttribute('accept'), 'image/*');
+  assert.equal(await page.locator('[data-testid=photo-input]').getAttribute('capture'), null, 'the picker lets a phone choose a photo taken before');
   for (const [size, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
     await page.setViewportSize(viewport);
-    const answer = await pick(page, paths[digit.name]);
+    // a phone: a touch screen, where the camera button shows (a desktop mouse hides it)
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: size === 'phone', maxTouchPoints: 5 });
+    assert.equal(await camera.isVisible(), size === 'phone', `the camera button on a ${size}`);
+    const answer = await pick(page, paths[digit.name], page, size === 'phone' ? 'photo-camera' : 'photo-input');
     assert.equal(answer.top, digit.label);
     await page.locator('[data-testid=photo]').scrollIntoViewIfNeeded();
     assert.match(await page.locator('[data-testid=photo] h3').textContent(), /^사진 “/);
@@ -148,7 +157,10 @@ test('the stages in Korean, on a desktop and on a phone (screenshots)', async ()
     const none = await pick(page, paths[blank.name]);
     assert.equal(none.found, false);
     assert.equal(await page.locator('[data-testid=prediction]').textContent(), '내 눈에는 숫자가 안 보여요');
+    await page.locator('#draw').screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}-none.png`, OUT)) });
   }
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+  await cdp.detach();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.selectOption('#lang', 'en');
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   readPhoto, inkPolarity, greyscale, otsu, components, pickDigit, fileProblem, sizeProblem, PHOTO_LIMITS, NO_DIGIT,
+  onWhite, isJpeg, quantile,
 } from '../../web/src/ui/photo.js';
 import { mnistPreprocess } from '../../web/src/ui/preprocess.js';
 
@@ -145,7 +146,8 @@ test('no digit: blank paper, a uniform gradient, noise, a texture, specks, a blo
   }
   assert.equal(reasons.blob, 'blob');
   assert.equal(reasons.faint, 'faint');
-  assert.ok(['texture', 'parts', 'none'].includes(reasons.texture), reasons.texture);
+  assert.ok(['texture', 'parts', 'marks', 'none'].includes(reasons.texture), reasons.texture);
+  assert.ok(['marks', 'none'].includes(reasons.noisy), reasons.noisy);
 });
 
 test('otsu separates two tones; components are 8-connected and know the edge', () => {
@@ -197,4 +199,22 @@ test('thin strokes are thickened to MNIST\'s pen; strokes of MNIST\'s width are 
   const mass = (r) => mnistPreprocess(r.ink, r.inkSize, r.inkSize).image.reduce((a, v) => a + v, 0);
   const ratio = mass(thin) / mass(normal);
   assert.ok(ratio > 0.6 && ratio < 1.4, `ink ${ratio} times the normal 7's`);
+});
+
+test('see-through pixels go on white paper and are counted; a JPEG is told by its first bytes', () => {
+  // opaque red, half-transparent black, fully transparent
+  const rgba = Uint8ClampedArray.from([255, 0, 0, 255, 0, 0, 0, 128, 10, 20, 30, 0]);
+  assert.equal(onWhite(rgba), 2);
+  assert.deepEqual([...rgba], [255, 0, 0, 255, 127, 127, 127, 255, 255, 255, 255, 255]);
+  assert.equal(isJpeg(Uint8Array.from([0xFF, 0xD8, 0xFF, 0xE0])), true);
+  assert.equal(isJpeg(Uint8Array.from([0x89, 0x50, 0x4E])), false);
+  assert.equal(isJpeg(Uint8Array.from([0xFF, 0xD8])), false);
+});
+
+test('quantile: exact on few values, within a 4096th of the range on many', () => {
+  assert.equal(quantile([3, 1, 2], 0.5), 2);
+  assert.equal(quantile([], 0.5), 0);
+  const many = Float32Array.from({ length: 10001 }, (_, i) => (i * 7919) % 10001 / 10000);  // 0..1 in a shuffled order
+  for (const q of [0, 0.1, 0.5, 0.999, 1]) assert.ok(Math.abs(quantile(many, q) - q) <= 1 / 4096 + 1e-4, `q ${q}: ${quantile(many, q)}`);
+  assert.equal(quantile(new Float32Array(500).fill(0.25), 0.3), 0.25);
 });

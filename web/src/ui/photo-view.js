@@ -22,21 +22,26 @@ export class PhotoView {
     this.photo = null;     // the reading shown
     this.busy = null;      // the name of a file being read
     this.problem = null;   // why the last file was refused: { key, params }
-    this.input = el('input', {
-      type: 'file', accept: 'image/*', capture: 'environment', class: 'photo-input', 'data-testid': 'photo-input',
-      onchange: () => {
-        const file = this.input.files?.[0];
-        this.input.value = '';  // the same file again is a new pick
-        if (file) this.onFile(file);
-      },
-    });
-    this.button = el('label', { class: 'photo-open', 'data-testid': 'photo-open' }, this.input, el('span'));
+    // a picker (a phone offers its camera there too) and, on touch screens, a
+    // button straight to the camera (capture: the back one)
+    const fileButton = (cls, testid, capture) => {
+      const input = el('input', {
+        type: 'file', accept: 'image/*', capture, class: 'photo-input', 'data-testid': testid,
+        onchange: () => {
+          const file = input.files?.[0];
+          input.value = '';  // the same file again is a new pick
+          if (file) this.onFile(file);
+        },
+      });
+      return { input, label: el('label', { class: `photo-open ${cls}` }, input, el('span')) };
+    };
+    this.picker = fileButton('photo-pick', 'photo-input', null);
+    this.camera = fileButton('photo-camera', 'photo-camera', 'environment');
     this.hint = el('p', { class: 'photo-hint' });
-    containers.controls.append(this.button);
+    containers.controls.append(this.picker.label, this.camera.label);
     containers.hint?.append(this.hint);
     this.root = el('div', { class: 'photo', 'data-testid': 'photo', hidden: true });
     containers.stages.append(this.root);
-    this.dropTargets = [];
     this.build();
   }
 
@@ -47,9 +52,11 @@ export class PhotoView {
 
   build() {
     const L = this.lang;
-    this.button.lastChild.textContent = t(L, 'photo.open');
-    this.button.title = t(L, 'photo.openLabel');
-    this.input.setAttribute('aria-label', t(L, 'photo.openLabel'));
+    for (const [b, key] of [[this.picker, 'photo.open'], [this.camera, 'photo.camera']]) {
+      b.label.lastChild.textContent = t(L, key);
+      b.label.title = t(L, `${key}Label`);
+      b.input.setAttribute('aria-label', t(L, `${key}Label`));
+    }
     this.hint.textContent = t(L, 'photo.hint');
     this.render();
   }
@@ -145,7 +152,7 @@ export class PhotoView {
         { width: px(p.stroke.width), digit: px(p.stroke.digit), to: px(p.stroke.thickenedTo) }) : ''].filter(Boolean).join(' ')
       : t(L, `photo.why.${p.reason}`, {
         contrast: formatNumber(100 * (p.stats.contrast ?? 0), L, 1),
-        percent: formatNumber(100 * p.stats.inkAll, L), n: p.stats.sizeable ?? 0,
+        percent: formatNumber(100 * p.stats.inkAll, L), n: p.reason === 'marks' ? p.stats.marks : p.stats.sizeable ?? 0,
       });
     this.root.append(
       el('h3', { text: t(L, 'photo.title', { name: p.name }) }),
@@ -175,7 +182,8 @@ export class PhotoView {
 
   destroy() {
     this.root.remove();
-    this.button.remove();
+    this.picker.label.remove();
+    this.camera.label.remove();
     this.hint.remove();
   }
 }

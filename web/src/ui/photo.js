@@ -15,8 +15,8 @@
 //      (8-connected): the largest part that does not touch the edge (edges
 //      hold shadows and the table) with the parts near it; specks dropped
 //   5. no digit? decided from those numbers before any network sees it
-//      (see NO_DIGIT): nothing left, too faint, too small, ink all over, a
-//      blob with no strokes
+//      (see NO_DIGIT): nothing left, too faint, too small, ink all over or
+//      many marks (a texture), a blob with no strokes
 //   6. strokes too thin for MNIST (a ballpoint pen seen from afar) are
 //      thickened to MNIST's pen: its strokes are about a tenth of the digit
 //   -> a square ink raster of intensities in [0, 1] holding only the kept
@@ -46,6 +46,7 @@ export const NO_DIGIT = Object.freeze({
   minSpan: 0.1,             // the digit's longer side, as a fraction of the photo's shorter side
   maxInkAll: 0.22,          // the threshold's ink over the whole photo: more is a texture
   maxParts: 5,              // sizeable parts of ink away from the edge: more is a texture
+  manyMarks: 20,            // marks (parts larger than a speck) that make a picture without a digit a texture
   maxFill: 0.72,            // the kept ink over its box, for a box that is not thin: more is a blob
 });
 
@@ -90,11 +91,35 @@ export class PhotoError extends Error {
 }
 
 /**
+ * Puts RGBA pixels on white paper, in place (a drawing saved with a
+ * transparent background has its ink on nothing): returns how many pixels
+ * were not opaque.
+ */
+export function onWhite(rgba) {
+  let seeThrough = 0;
+  for (let i = 3; i < rgba.length; i += 4) {
+    const a = rgba[i];
+    if (a === 255) continue;
+    seeThrough++;
+    const keep = a / 255;
+    for (let c = i - 3; c < i; c++) rgba[c] = Math.round(rgba[c] * keep + 255 * (1 - keep));
+    rgba[i] = 255;
+  }
+  return seeThrough;
+}
+
+/** Whether bytes start as a JPEG file does (FF D8 FF). */
+export function isJpeg(head) {
+  return head.length >= 3 && head[0] === 0xFF && head[1] === 0xD8 && head[2] === 0xFF;
+}
+
+/**
  * Decodes an image file with the browser (an <img>, so a phone photo's EXIF
  * orientation is applied) and scales it to WORK_SIDE: { rgba, w, h,
  * original: { w, h } }. Refuses with a PhotoError what fileProblem and
  * sizeProblem refuse, and what the browser cannot decode (not an image, a
- * damaged or cut-off file).
+ * damaged file). A JPEG cut short decodes in part, the rest left transparent:
+ * a JPEG has no transparency, so one with see-through pixels is refused too.
  */
 export async function readPhotoFile(file, limits = PHOTO_LIMITS, doc = globalThis.document) {
   const problem = fileProblem(file, limits);
@@ -125,7 +150,12 @@ export async function readPhotoFile(file, limits = PHOTO_LIMITS, doc = globalThi
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(img, 0, 0, w, h);
-    return { rgba: ctx.getImageData(0, 0, w, h).data, w, h, original: { w: w0, h: h0 } };
+    const rgba = ctx.getImageData(0, 0, w, h).data;
+    const seeThrough = onWhite(rgba);
+    if (seeThrough && isJpeg(new Uint8Array(await file.slice(0, 3).arrayBuffer()))) {
+      throw new PhotoError({ key: 'photo.bad.cut', params: { name, percent: Math.max(1, Math.round((100 * seeThrough) / (w * h))) } });
+    }
+    return { rgba, w, h, original: { w: w0, h: h0 } };
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -138,12 +168,34 @@ export function greyscale(rgba, w, h) {
   return out;
 }
 
-/** The q-quantile (0..1) of values (copied; NaN-free input). */
+/**
+ * The q-quantile (0..1) of values (NaN-free). Up to 256 values it is exact
+ * (sorted); above, it is read from a histogram of 4096 bins over the values'
+ * range, interpolated within its bin: within 1/4096 of the range, and no sort.
+ */
 export function quantile(values, q) {
-  if (!values.length) return 0;
-  const s = Float32Array.from(values).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+  const n = values.length;
+  if (!n) return 0;
+  const rank = Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
+  if (n <= 256) return Float32Array.from(values).sort()[rank];
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi === lo) return lo;
+  const bins = new Uint32Array(HISTOGRAM_BINS);
+  const scale = HISTOGRAM_BINS / (hi - lo);
+  for (let i = 0; i < n; i++) bins[Math.min(HISTOGRAM_BINS - 1, Math.floor((values[i] - lo) * scale))]++;
+  let seen = 0;
+  for (let b = 0; b < HISTOGRAM_BINS; b++) {
+    if (seen + bins[b] > rank) return lo + (b + (rank - seen + 0.5) / bins[b]) / scale;
+    seen += bins[b];
+  }
+  return hi;
 }
+const HISTOGRAM_BINS = 4096;
 
 /**
  * A smooth background: the image cut into a grid of square cells (about a
@@ -157,10 +209,9 @@ export function background(img, w, h, q, cellsAcross = 6) {
   const grid = new Float32Array(gw * gh);
   for (let gy = 0; gy < gh; gy++) {
     for (let gx = 0; gx < gw; gx++) {
-      const vals = [];
-      for (let y = gy * cell; y < Math.min(h, (gy + 1) * cell); y++) {
-        for (let x = gx * cell; x < Math.min(w, (gx + 1) * cell); x++) vals.push(img[y * w + x]);
-      }
+      const x0 = gx * cell, x1 = Math.min(w, x0 + cell), y0 = gy * cell, y1 = Math.min(h, y0 + cell);
+      const vals = new Float32Array((x1 - x0) * (y1 - y0));
+      for (let y = y0, k = 0; y < y1; y++, k += x1 - x0) vals.set(img.subarray(y * w + x0, y * w + x1), k);
       grid[gy * gw + gx] = quantile(vals, q);
     }
   }
@@ -195,8 +246,8 @@ export function background(img, w, h, q, cellsAcross = 6) {
 /** The spread of values around their median (median absolute deviation, scaled to a Gaussian's sigma). */
 export function noiseSigma(values) {
   const step = Math.max(1, Math.floor(values.length / 20000));
-  const sample = [];
-  for (let i = 0; i < values.length; i += step) sample.push(values[i]);
+  const sample = new Float32Array(Math.ceil(values.length / step));
+  for (let i = 0, k = 0; i < values.length; i += step, k++) sample[k] = values[i];
   const m = quantile(sample, 0.5);
   return 1.4826 * quantile(sample.map((v) => Math.abs(v - m)), 0.5);
 }
@@ -213,7 +264,8 @@ export function inkPolarity(grey, w, h) {
   for (let i = 0; i < diff.length; i++) diff[i] = grey[i] - bg[i];
   const margin = Math.max(0.03, 4 * noiseSigma(diff));
   let dark = 0, light = 0;
-  for (const d of diff) {
+  for (let i = 0; i < diff.length; i++) {
+    const d = diff[i];
     if (d < -margin) dark += -d - margin;
     else if (d > margin) light += d - margin;
   }
@@ -285,6 +337,11 @@ export function components(mask, w, h, weight = null) {
   return { labels, parts };
 }
 
+/** Parts smaller than this (in pixels of a w x h picture) are specks. */
+export function speckArea(w, h) {
+  return Math.max(6, Math.round(w * h * 0.0003));
+}
+
 const boxOf = (p) => ({ x: p.x0, y: p.y0, w: p.x1 - p.x0 + 1, h: p.y1 - p.y0 + 1 });
 
 /**
@@ -294,7 +351,7 @@ const boxOf = (p) => ({ x: p.x0, y: p.y0, w: p.x1 - p.x0 + 1, h: p.y1 - p.y0 + 1
  * box, main } or null when no part qualifies.
  */
 export function pickDigit(parts, w, h) {
-  const speck = Math.max(6, Math.round(w * h * 0.0003));
+  const speck = speckArea(w, h);
   const inner = parts.filter((p) => !p.edge && p.area >= speck).sort((a, b) => b.area - a.area);
   if (!inner.length) return null;
   const main = inner[0];
@@ -369,7 +426,7 @@ export function distanceTo(inside, w, h) {
  * stroke: { width, digit (its longer side), thickenedTo (or null) }, in pixels.
  * `ink` is an inkSize x inkSize raster (the photo centred in a square) of the
  * kept ink only, for mnistPreprocess; when found is false it is all zero and
- * reason says why ('none', 'faint', 'small', 'texture', 'parts', 'blob').
+ * reason says why ('none', 'faint', 'small', 'texture', 'marks', 'parts', 'blob').
  */
 export function readPhoto(rgba, w, h, rules = NO_DIGIT) {
   const grey = greyscale(rgba, w, h);
@@ -395,18 +452,24 @@ export function readPhoto(rgba, w, h, rules = NO_DIGIT) {
   const { labels, parts } = components(mask, w, h, levelled);
   const pick = pickDigit(parts, w, h);
   const kept = pick?.kept ?? new Set();
-  const stats = { inkAll: inkAll / (w * h), threshold, sigma, top, parts: parts.length };
+  const speck = speckArea(w, h);
+  const marks = parts.filter((p) => !p.edge && p.area >= speck).length;
+  const stats = { inkAll: inkAll / (w * h), threshold, sigma, top, parts: parts.length, marks };
   const inkSize = Math.max(w, h);
   const result = {
     w, h, grey, polarity, turned, levelled: scaled, threshold: threshold / top, mask, labels, parts, kept,
     box: pick?.box ?? null, stats, stroke: null, found: false, reason: null, ink: new Float32Array(inkSize * inkSize), inkSize,
     offset: { x: Math.floor((inkSize - w) / 2), y: Math.floor((inkSize - h) / 2) },
   };
-  if (!pick) return { ...result, reason: stats.inkAll > rules.maxInkAll ? 'texture' : 'none' };
+  if (!pick) return { ...result, reason: stats.inkAll > rules.maxInkAll ? 'texture' : marks > rules.manyMarks ? 'marks' : 'none' };
   // the ink's contrast: the median level over the kept parts
-  const keptLevels = [];
+  const keptId = new Uint8Array(parts.length + 1);
+  for (const id of kept) keptId[id] = 1;
+  const keptMask = new Uint8Array(w * h);
   let keptArea = 0;
-  for (let i = 0; i < labels.length; i++) if (kept.has(labels[i])) { keptLevels.push(levelled[i]); keptArea++; }
+  for (let i = 0; i < labels.length; i++) if ((keptMask[i] = keptId[labels[i]])) keptArea++;
+  const keptLevels = new Float32Array(keptArea);
+  for (let i = 0, k = 0; i < labels.length; i++) if (keptMask[i]) keptLevels[k++] = levelled[i];
   const contrast = quantile(keptLevels, 0.5);
   const { box } = pick;
   const sizeable = pick.inner.filter((p) => p.area >= 0.25 * pick.main.area).length;
@@ -420,12 +483,13 @@ export function readPhoto(rgba, w, h, rules = NO_DIGIT) {
         : sizeable > rules.maxParts ? 'parts'
           : stats.fill > rules.maxFill && stats.thin > 0.5 ? 'blob'
             : null;
-  if (reason) return { ...result, reason };
+  // a picture without a digit but with many small marks: a texture rather than a digit too small
+  if (reason) return { ...result, reason: (reason === 'small' || reason === 'faint') && marks > rules.manyMarks ? 'marks' : reason };
   // the ink raster: soft edges kept (from half the threshold up to the ink's
   // contrast), only within a pixel of the kept parts
   const lo = 0.5 * threshold, span = Math.max(1e-4, contrast - lo);
   const { ink, offset } = result;
-  const inKept = (i) => kept.has(labels[i]);
+  const inKept = (i) => keptMask[i] === 1;
   const digit = Math.max(box.w, box.h);
   const width = strokeWidth(inKept, w, h);
   const stroke = { width, digit, thickenedTo: null };
@@ -444,11 +508,8 @@ export function readPhoto(rgba, w, h, rules = NO_DIGIT) {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let near = false;
-      for (let dy = -1; dy <= 1 && !near; dy++) {
-        for (let dx = -1; dx <= 1 && !near; dx++) {
-          const yy = y + dy, xx = x + dx;
-          if (yy >= 0 && yy < h && xx >= 0 && xx < w && kept.has(labels[yy * w + xx])) near = true;
-        }
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1) && !near; yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) if (keptMask[yy * w + xx]) { near = true; break; }
       }
       const at = (y + offset.y) * inkSize + x + offset.x;
       if (near) ink[at] = Math.max(ink[at], Math.min(1, Math.max(0, (levelled[y * w + x] - lo) / span)));

@@ -4,7 +4,9 @@
 // The same keys in Korean: ../ko/photo.js.
 export default {
   'photo.open': 'Photo of a digit…',
-  'photo.openLabel': 'Open a picture of a digit, or take one with the camera',
+  'photo.openLabel': 'Open a picture of a digit (a phone offers its camera too)',
+  'photo.camera': 'Take a photo',
+  'photo.cameraLabel': 'Take a photo of a digit with the camera',
   'photo.hint': 'Or drop a picture on this section. Dark ink on light paper works best; fill a good part of the frame.',
   'photo.drop': 'Drop the picture to read it',
   'photo.reading': 'Reading “{name}”…',
@@ -22,6 +24,7 @@ export default {
   'photo.why.faint': 'No digit: the marks are too faint (contrast {contrast}% of the grey scale). Use darker ink or more light.',
   'photo.why.small': 'No digit: the only mark is too small. Come closer, so the digit fills a good part of the picture.',
   'photo.why.texture': 'No digit: ink seems to be all over the picture ({percent}%), as in a texture or noise.',
+  'photo.why.marks': 'No digit: many small marks all over ({n}), as in a texture or noise, and none of them a digit.',
   'photo.why.parts': 'No digit: there are too many separate marks ({n}) to pick one digit.',
   'photo.why.blob': 'No digit: the mark is a filled blob, not pen strokes.',
   'photo.bad.notFile': 'That is not a file.',
@@ -31,5 +34,6 @@ export default {
   'photo.bad.huge': '“{name}” is too large: {w}×{h} pixels, and a picture may have at most {max} pixels a side and {mp} megapixels.',
   'photo.bad.tiny': '“{name}” is too small: {w}×{h} pixels, and a picture needs at least {min}×{min}.',
   'photo.bad.decode': '“{name}” could not be read as a picture: it is not one, or it is damaged or cut short.',
+  'photo.bad.cut': '“{name}” is cut short or damaged: {percent}% of the picture could not be decoded.',
   'photo.refusedNote': 'The drawing pad still works.',
 };

@@ -4,7 +4,9 @@
 // The same keys in English: ../en/photo.js.
 export default {
   'photo.open': '숫자 사진…',
-  'photo.openLabel': '숫자 사진을 열거나 카메라로 찍으세요',
+  'photo.openLabel': '숫자 사진을 여세요(휴대폰에서는 카메라도 고를 수 있습니다)',
+  'photo.camera': '사진 찍기',
+  'photo.cameraLabel': '카메라로 숫자 사진을 찍으세요',
   'photo.hint': '이 영역에 사진을 끌어다 놓아도 됩니다. 밝은 종이에 진한 잉크로 쓴 숫자를 화면에 크게 담으면 가장 잘 읽힙니다.',
   'photo.drop': '여기에 놓으면 사진을 읽습니다',
   'photo.reading': '“{name}” 읽는 중…',
@@ -22,6 +24,7 @@ export default {
   'photo.why.faint': '숫자가 없습니다: 자국이 너무 흐립니다(대비가 회색 단계의 {contrast}%). 더 진한 잉크로 쓰거나 더 밝은 곳에서 찍으세요.',
   'photo.why.small': '숫자가 없습니다: 자국이 너무 작습니다. 숫자가 사진에 크게 담기도록 가까이에서 찍으세요.',
   'photo.why.texture': '숫자가 없습니다: 잉크가 사진 전체({percent}%)에 퍼져 있어 무늬나 잡음으로 보입니다.',
+  'photo.why.marks': '숫자가 없습니다: 작은 자국이 사진 곳곳에 많지만({n}개) 무늬나 잡음처럼 보이고, 숫자는 없습니다.',
   'photo.why.parts': '숫자가 없습니다: 떨어진 자국이 너무 많아({n}개) 숫자 하나를 고를 수 없습니다.',
   'photo.why.blob': '숫자가 없습니다: 자국이 펜으로 그은 획이 아니라 꽉 찬 덩어리입니다.',
   'photo.bad.notFile': '파일이 아닙니다.',
@@ -31,5 +34,6 @@ export default {
   'photo.bad.huge': '“{name}” 사진이 너무 큽니다: {w}×{h} 픽셀인데, 한 변은 {max} 픽셀, 전체는 {mp}메가픽셀까지 읽습니다.',
   'photo.bad.tiny': '“{name}” 사진이 너무 작습니다: {w}×{h} 픽셀인데, 적어도 {min}×{min} 픽셀이어야 합니다.',
   'photo.bad.decode': '“{name}” 파일을 사진으로 읽을 수 없습니다: 사진이 아니거나, 손상되었거나, 중간에 잘렸습니다.',
+  'photo.bad.cut': '“{name}” 파일이 중간에 잘렸거나 손상되었습니다: 사진의 {percent}%를 읽을 수 없습니다.',
   'photo.refusedNote': '그림판은 계속 쓸 수 있습니다.',
 };
