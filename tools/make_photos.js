@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Test photos of digits, made deterministically: held-out MNIST digits (the
 // last 2,000 of build/data/mnist.cnnd, which the shipped model never trained
-// on; see tools/prepare_data.js) drawn as pen ink on paper, or as chalk on a
-// board, the way a phone would see them: lit unevenly (a gradient and a
+// on; see tools/prepare_data.js) drawn as pen or pencil on paper, or as chalk
+// on a board, the way a phone would see them: lit unevenly (a gradient and a
 // vignette), some with a shadow along an edge and specks of dirt, turned a
 // little, blurred a little, with sensor noise, and saved as JPEG at quality
 // 40, 70 or 95. Beside them, photos with no digit at all: blank paper, a
@@ -19,23 +19,13 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDataset } from '../web/src/engine/dataset.js';
+import { rng } from '../tests/e2e/drawings.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = join(root, 'build/data/mnist.cnnd');
 export const QUALITIES = Object.freeze([0.4, 0.7, 0.95]);
 const SIZES = [[640, 480], [480, 640], [560, 420], [480, 480], [600, 450]];
 const BLANK_KINDS = ['paper', 'gradient', 'noise', 'texture', 'specks'];
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The held-out digits of the MNIST data file: { labels, image(i) bytes } over the held-out indices. */
 export function heldOutDigits(path = DATA) {
@@ -54,7 +44,7 @@ export function heldOutDigits(path = DATA) {
  * with `seed`. Digits are drawn from the held-out split without repeats.
  */
 export function planPhotos({ count = 300, blanks = 50, seed = 16, data = heldOutDigits() } = {}) {
-  const rnd = mulberry32(seed);
+  const rnd = rng(seed);
   const between = (a, b) => a + (b - a) * rnd();
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const order = data.indices.slice();
@@ -66,8 +56,9 @@ export function planPhotos({ count = 300, blanks = 50, seed = 16, data = heldOut
     const [w, h] = pick(SIZES);
     const board = rnd() < 0.2;
     const paper = board ? [between(35, 70), between(55, 85), between(45, 70)] : [between(215, 250), between(210, 245), between(195, 235)];
+    const grey = between(80, 130);  // a pencil
     const ink = board ? [between(215, 245), between(215, 245), between(210, 240)]
-      : pick([[between(10, 50), between(10, 50), between(10, 50)], [between(20, 50), between(30, 60), between(90, 140)]]);
+      : pick([[between(10, 50), between(10, 50), between(10, 50)], [between(20, 50), between(30, 60), between(90, 140)], [grey, grey, grey + 5]]);
     return {
       w, h, board, paper, ink, quality: QUALITIES[k % QUALITIES.length],
       light: { angle: between(0, 2 * Math.PI), low: between(0.55, 0.95) },
@@ -110,24 +101,16 @@ export function planPhotos({ count = 300, blanks = 50, seed = 16, data = heldOut
  */
 export async function renderPhotos(page, plans, { keep = false, batch = 25 } = {}) {
   const out = [];
+  await page.evaluate(`globalThis.cnnTestRng = ${rng}`);  // the same generator, in the page
   for (let i = 0; i < plans.length; i += batch) {
     out.push(...await page.evaluate(drawPhotos, { plans: plans.slice(i, i + batch), keep }));
   }
   return out;
 }
 
-// Runs in the page: everything it uses is inside.
+// Runs in the page: everything it uses is inside, or put there by renderPhotos (cnnTestRng).
 async function drawPhotos({ plans, keep }) {
-  const rng = (seed) => {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6D2B79F5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
+  const rng = globalThis.cnnTestRng;
   const rgb = (c, a = 1) => `rgba(${c.map(Math.round).join(',')},${a})`;
   const results = [];
   if (keep) globalThis.cnnTestPhotos ??= [];

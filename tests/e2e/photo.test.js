@@ -16,7 +16,9 @@ import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { openBrowser, OUT } from './browser.js';
+import { CHROMIUM, ARGS } from './widget-steps.js';
 import { planPhotos, renderPhotos, writePhotos } from '../../tools/make_photos.js';
 import { reading } from '../../web/src/ui/probabilities.js';
 
@@ -110,6 +112,7 @@ test('photos picked through the file input are read, with every stage shown', as
   const digit = photos.find((p) => p.kind === 'digit' && p.name.endsWith('-7'));
   const board = photos.find((p, i) => p.kind === 'digit' && planBoard(i));
   const blank = photos.find((p) => p.name.endsWith('-paper'));
+  await page.selectOption('#lang', 'en');
   for (const p of [digit, board]) {
     const answer = await pick(page, paths[p.name]);
     assert.equal(answer.found, true, `${p.name}: ${answer.reason}`);
@@ -137,35 +140,37 @@ test('photos picked through the file input are read, with every stage shown', as
 
 test('the stages in Korean, on a desktop and on a phone (screenshots)', async () => {
   const digit = photos.find((p) => p.kind === 'digit' && p.name.endsWith('-3'));
-  await page.selectOption('#lang', 'ko');
-  const cdp = await page.context().newCDPSession(page);
-  const camera = page.locator('.photo-camera');
+  const blank = photos.find((p) => p.name.endsWith('-texture'));
   assert.equal(await page.locator('[data-testid=photo-camera]').getAttribute('capture'), 'environment');
   assert.equal(await page.locator('[data-testid=photo-camera]').getAttribute('accept'), 'image/*');
   assert.equal(await page.locator('[data-testid=photo-input]').getAttribute('capture'), null, 'the picker lets a phone choose a photo taken before');
-  for (const [size, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
-    await page.setViewportSize(viewport);
-    // a phone: a touch screen, where the camera button shows (a desktop mouse hides it)
-    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: size === 'phone', maxTouchPoints: 5 });
-    assert.equal(await camera.isVisible(), size === 'phone', `the camera button on a ${size}`);
-    const answer = await pick(page, paths[digit.name], page, size === 'phone' ? 'photo-camera' : 'photo-input');
-    assert.equal(answer.top, digit.label);
-    await page.locator('[data-testid=photo]').scrollIntoViewIfNeeded();
-    assert.match(await page.locator('[data-testid=photo] h3').textContent(), /^사진 “/);
-    await page.locator('#draw').screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}.png`, OUT)) });
-    const blank = photos.find((p) => p.name.endsWith('-texture'));
-    const none = await pick(page, paths[blank.name]);
-    assert.equal(none.found, false);
-    assert.equal(await page.locator('[data-testid=prediction]').textContent(), '내 눈에는 숫자가 안 보여요');
-    await page.locator('#draw').screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}-none.png`, OUT)) });
+  // a desktop (no touch screen): no camera button; a phone (touch): the camera button, and the page in its own browser
+  const phone = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const phonePage = await (await phone.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+  try {
+    await phonePage.goto(`${browser.base}/`);
+    await modelReady(phonePage);
+    for (const [size, p] of [['desktop', page], ['phone', phonePage]]) {
+      await p.selectOption('#lang', 'ko');
+      assert.equal(await p.locator('.photo-camera').isVisible(), size === 'phone', `the camera button on a ${size}`);
+      const answer = await pick(p, paths[digit.name], p, size === 'phone' ? 'photo-camera' : 'photo-input');
+      assert.equal(answer.top, digit.label);
+      await p.locator('[data-testid=photo]').scrollIntoViewIfNeeded();
+      assert.match(await p.locator('[data-testid=photo] h3').textContent(), /^사진 “/);
+      await p.screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}.png`, OUT)), fullPage: true });
+      const none = await pick(p, paths[blank.name], p);
+      assert.equal(none.found, false);
+      assert.equal(await p.locator('[data-testid=prediction]').textContent(), '내 눈에는 숫자가 안 보여요');
+      await p.screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}-none.png`, OUT)), fullPage: true });
+    }
+  } finally {
+    await phone.close();
   }
-  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
-  await cdp.detach();
-  await page.setViewportSize({ width: 1280, height: 900 });
   await page.selectOption('#lang', 'en');
 });
 
 test('bad files are refused with a message naming them; the pad keeps working', async () => {
+  await page.selectOption('#lang', 'en');
   const dir = join(DIR, 'bad');
   mkdirSync(dir, { recursive: true });
   const good = photos.find((p) => p.kind === 'digit');

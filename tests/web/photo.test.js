@@ -10,17 +10,7 @@ import {
   onWhite, isJpeg, quantile,
 } from '../../web/src/ui/photo.js';
 import { mnistPreprocess } from '../../web/src/ui/preprocess.js';
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../e2e/drawings.js';
 
 /** Distance from (px, py) to the segment (x0, y0)-(x1, y1). */
 function segDist(px, py, [x0, y0, x1, y1]) {
@@ -36,7 +26,7 @@ function segDist(px, py, [x0, y0, x1, y1]) {
  * dots [x, y, r] (fractions) of the ink's tone.
  */
 function photo({ w = 200, h = 160, paper = 0.85, ink = 0.15, light = 0.6, segs = [], width = 0.05, noise = 0.02, dots = [], seed = 1 }) {
-  const rnd = mulberry32(seed);
+  const rnd = rng(seed);
   const rgba = new Uint8ClampedArray(w * h * 4);
   const s = Math.min(w, h);
   for (let y = 0; y < h; y++) {

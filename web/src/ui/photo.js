@@ -44,7 +44,7 @@ export const NO_DIGIT = Object.freeze({
   minContrast: 0.08,        // the ink's median contrast over its paper (0..1 of the grey scale)
   minSignal: 6,             // ... and in units of the paper's noise
   minSpan: 0.1,             // the digit's longer side, as a fraction of the photo's shorter side
-  maxInkAll: 0.22,          // the threshold's ink over the whole photo: more is a texture
+  maxInkAll: 0.22,          // the threshold's ink over the whole photo: more, mostly not the digit's, is a texture
   maxParts: 5,              // sizeable parts of ink away from the edge: more is a texture
   manyMarks: 20,            // marks (parts larger than a speck) that make a picture without a digit a texture
   maxFill: 0.72,            // the kept ink over its box, for a box that is not thin: more is a blob
@@ -477,7 +477,8 @@ export function readPhoto(rgba, w, h, rules = NO_DIGIT) {
     contrast, signal: contrast / Math.max(sigma, 1e-4), span: Math.max(box.w, box.h) / Math.min(w, h),
     fill: keptArea / (box.w * box.h), thin: Math.min(box.w, box.h) / Math.max(box.w, box.h), sizeable,
   });
-  const reason = stats.inkAll > rules.maxInkAll ? 'texture'
+  // ink all over, most of it not the digit's
+  const reason = stats.inkAll > rules.maxInkAll && keptArea < 0.5 * inkAll ? 'texture'
     : contrast < rules.minContrast || stats.signal < rules.minSignal ? 'faint'
       : stats.span < rules.minSpan ? 'small'
         : sizeable > rules.maxParts ? 'parts'
