@@ -157,11 +157,11 @@ test('the stages in Korean, on a desktop and on a phone (screenshots)', async ()
       assert.equal(answer.top, digit.label);
       await p.locator('[data-testid=photo]').scrollIntoViewIfNeeded();
       assert.match(await p.locator('[data-testid=photo] h3').textContent(), /^사진 “/);
-      await p.screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}.png`, OUT)), fullPage: true });
+      await shot(p, `photo-ko-${size}.png`);
       const none = await pick(p, paths[blank.name], p);
       assert.equal(none.found, false);
       assert.equal(await p.locator('[data-testid=prediction]').textContent(), '내 눈에는 숫자가 안 보여요');
-      await p.screenshot({ path: fileURLToPath(new URL(`photo-ko-${size}-none.png`, OUT)), fullPage: true });
+      await shot(p, `photo-ko-${size}-none.png`);
     }
   } finally {
     await phone.close();
@@ -253,6 +253,15 @@ function planBoard(i) {
   return BOARDS.has(i);
 }
 const BOARDS = new Set(planPhotos({ count: COUNT, blanks: 0 }).flatMap((p, i) => (p.board ? [i] : [])));
+
+/** A screenshot of the draw section, whole, however long the page. */
+async function shot(p, name) {
+  const clip = await p.evaluate(() => {
+    const r = document.querySelector('#draw').getBoundingClientRect();
+    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+  });
+  await p.screenshot({ path: fileURLToPath(new URL(name, OUT)), fullPage: true, clip });
+}
 
 async function drawStroke(p) {
   const box = await p.locator('[data-testid=drawpad]').boundingBox();

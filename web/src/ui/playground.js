@@ -11,8 +11,9 @@
 // views being updated with its result.
 //
 // Events: 'update' { latencyMs, engineMs, parts, top, probabilities, empty,
-// image (the 28x28 input shown), startedAt, photo: { name, found } or null } (parts: where the time went:
-// tick = pointer event to handler, prep, worker round trip, render), 'model'
+// image (the 28x28 input shown), startedAt, photo: { name, found } or null }
+// (parts: where the time went: tick = pointer event to handler, prep, worker
+// round trip, render), 'model'
 // { key, trained }, 'error' { message }, 'photo' { name, found, reason } when
 // a picture was read (refused: { name, refused: i18n key }).
 //
@@ -23,7 +24,7 @@ import { DrawPad } from './drawpad.js';
 import { mnistPreprocess, centreOfMass } from './preprocess.js';
 import { PreprocessView } from './preprocess-view.js';
 import { PhotoView } from './photo-view.js';
-import { readPhotoFile, readPhoto } from './photo.js';
+import { readPhotoFile, readPhoto, PhotoError } from './photo.js';
 import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
@@ -300,7 +301,12 @@ export class Playground extends EventTarget {
       photo = { name, original: px.original, rgba: px.rgba, ...readPhoto(px.rgba, px.w, px.h) };
     } catch (e) {
       if (token !== this.photoToken || this.destroyed) return null;
-      const problem = e?.key ? { key: e.key, params: e.params } : { key: 'photo.bad.decode', params: { name } };
+      if (!(e instanceof PhotoError)) {
+        this.photoView.update(this.photo);
+        this.fail('photo.failed', e);
+        return null;
+      }
+      const problem = { key: e.key, params: e.params };
       this.photoView.refused(problem);  // what was shown before stays
       this.dispatchEvent(new CustomEvent('photo', { detail: { name, refused: problem.key } }));
       return null;

@@ -35,5 +35,6 @@ export default {
   'photo.bad.tiny': '“{name}” is too small: {w}×{h} pixels, and a picture needs at least {min}×{min}.',
   'photo.bad.decode': '“{name}” could not be read as a picture: it is not one, or it is damaged or cut short.',
   'photo.bad.cut': '“{name}” is cut short or damaged: {percent}% of the picture could not be decoded.',
+  'photo.failed': 'The picture could not be read: {message}',
   'photo.refusedNote': 'The drawing pad still works.',
 };

@@ -35,5 +35,6 @@ export default {
   'photo.bad.tiny': '“{name}” 사진이 너무 작습니다: {w}×{h} 픽셀인데, 적어도 {min}×{min} 픽셀이어야 합니다.',
   'photo.bad.decode': '“{name}” 파일을 사진으로 읽을 수 없습니다: 사진이 아니거나, 손상되었거나, 중간에 잘렸습니다.',
   'photo.bad.cut': '“{name}” 파일이 중간에 잘렸거나 손상되었습니다: 사진의 {percent}%를 읽을 수 없습니다.',
+  'photo.failed': '사진을 읽지 못했습니다: {message}',
   'photo.refusedNote': '그림판은 계속 쓸 수 있습니다.',
 };
