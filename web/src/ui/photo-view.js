@@ -37,6 +37,8 @@ export class PhotoView {
     };
     this.picker = fileButton('photo-pick', 'photo-input', null);
     this.camera = fileButton('photo-camera', 'photo-camera', 'environment');
+    // straight to the camera only where there is one in hand: a touch screen
+    this.camera.label.hidden = !(globalThis.navigator?.maxTouchPoints > 0);
     this.hint = el('p', { class: 'photo-hint' });
     containers.controls.append(this.picker.label, this.camera.label);
     containers.hint?.append(this.hint);
