@@ -470,7 +470,7 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(),
     `<cnn-draw-classify lang="en" theme="dark" model="fashion" preprocess="false"></cnn-draw-classify>\n<script type="module" src="${base}/cnn-playground.js"></script>`);
   const drawIframe = await p.locator('[data-testid=teach-code-iframe]').inputValue();
-  assert.match(drawIframe, /embed\.html#widget=draw-classify&lang=en&theme=dark&model=fashion&preprocess=false" class="cnn-embed" title="Draw a digit and see what the network says" width="100%" height="1950"/);
+  assert.match(drawIframe, /embed\.html#widget=draw-classify&lang=en&theme=dark&model=fashion&preprocess=false" class="cnn-embed" title="Draw a digit and see what the network says" width="100%" height="2100"/);
   paste('pasted-draw.html', drawIframe);
   const notes = await open(`${base}/pasted-draw.html`);
   const draw = notes.frameLocator('iframe.cnn-embed').locator('cnn-draw-classify');

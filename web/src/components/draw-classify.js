@@ -8,8 +8,12 @@
 // labels (class names separated by commas, or a .txt or .json file of them),
 // preprocess ("false" feeds the whole pad shrunk instead of MNIST's
 // crop-and-centre), lang.
-// Events: 'cnn-update' { top, probabilities, empty } after each prediction,
-// 'cnn-error' { message }.
+// A photo of a digit can be picked, taken with the camera or dropped on it
+// (ui/photo-view.js).
+// Events: 'cnn-update' { top, probabilities, empty, photo } after each
+// prediction (photo: { name, found } while a photo is read, else null),
+// 'cnn-photo' { name, found, reason } or { name, refused } when a picture was
+// opened, 'cnn-error' { message }.
 import { Playground } from '../ui/playground.js';
 import { withEntry } from '../ui/models.js';
 import { CnnWidget } from './widget.js';
@@ -35,10 +39,11 @@ export class CnnDrawClassify extends CnnWidget {
       model: this.entry.key, centre: this.config.preprocess ?? true,
     });
     this.playground.addEventListener('update', (e) => {
-      const { top, probabilities, empty } = e.detail;
+      const { top, probabilities, empty, photo } = e.detail;
       this.dataset.state = empty ? 'empty' : 'predicted';
-      this.emit('cnn-update', { top, probabilities: Array.from(probabilities), empty });
+      this.emit('cnn-update', { top, probabilities: Array.from(probabilities), empty, photo });
     });
+    this.playground.addEventListener('photo', (e) => this.emit('cnn-photo', e.detail));
     this.playground.addEventListener('error', (e) => this.emit('cnn-error', e.detail));
     this.playground.start();
   }

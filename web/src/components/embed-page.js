@@ -38,7 +38,7 @@ const BASE_OPTIONS = { lang: LANGS, theme: THEMES };
 export const EMBEDDABLE = Object.freeze({
   'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 3000 },
   'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2200 },
-  'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 1950 },
+  'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 2100 },
   'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 5600 },
   train: { options: { ...BASE_OPTIONS, ...CnnTrain.options }, lab: false, train: true, height: 3400 },
 });

@@ -34,6 +34,7 @@ import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
 import enExport from './i18n/en/export.js';
 import enModelImport from './i18n/en/model-import.js';
+import enPhoto from './i18n/en/photo.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
@@ -48,13 +49,14 @@ import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
 import koExport from './i18n/ko/export.js';
 import koModelImport from './i18n/ko/model-import.js';
+import koPhoto from './i18n/ko/photo.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport, ...enPhoto },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport, ...koPhoto },
 };
 
 /**

@@ -11,19 +11,26 @@
 // views being updated with its result.
 //
 // Events: 'update' { latencyMs, engineMs, parts, top, probabilities, empty,
-// image (the 28x28 input shown), startedAt } (parts: where the time went:
-// tick = pointer event to handler, prep, worker round trip, render), 'model'
-// { key, trained }, 'error' { message }.
+// image (the 28x28 input shown), startedAt, photo: { name, found } or null }
+// (parts: where the time went: tick = pointer event to handler, prep, worker
+// round trip, render), 'model' { key, trained }, 'error' { message },
+// 'photo' { name, found, reason } when a picture was read (refused:
+// { name, refused: i18n key }).
 //
 // A model from elsewhere (openEntry: a dropped file or a URL, model-source.js)
 // replaces the open one only once it has opened; until then, and when it
 // fails, the previous model stays. Its input normalisation is applied here,
 // before the network; a model whose input the pad cannot give takes a
 // picked image (ImageInput).
+//
+// A photo (picked, taken or dropped: photo-view.js) is read by photo.js into
+// an ink raster that takes the drawing's place until the pad is drawn on.
 import { EngineClient } from '../engine/client.js';
 import { DrawPad } from './drawpad.js';
 import { mnistPreprocess, centreOfMass } from './preprocess.js';
 import { PreprocessView } from './preprocess-view.js';
+import { PhotoView } from './photo-view.js';
+import { readPhotoFile, readPhoto, PhotoError } from './photo.js';
 import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
@@ -52,6 +59,8 @@ export class Playground extends EventTarget {
     this.containers = containers;
     this.net = null;          // the open model (see models.js openModel)
     this.sample = null;       // { data, label } when a shipped image is shown
+    this.photo = null;        // photo.js readPhoto's result (with name, original) when a photo is shown
+    this.photoToken = 0;      // bumps per picture opened: a slower earlier one is dropped
     this.samples = null;      // { images: [{ data, label }], labels } for the current model
     this.inFlight = false;
     this.dirty = false;
@@ -71,7 +80,7 @@ export class Playground extends EventTarget {
     const padBox = el('div', { class: 'dc-pad' });
     this.pad = new DrawPad(padBox, { label: t(L, 'pad.label') });
     this.pad.canvas.dataset.testid = 'drawpad';
-    this.pad.addEventListener('change', (e) => this.changed(e.detail.time, this.sample ? 'other' : 'pen'));
+    this.pad.addEventListener('change', (e) => this.changed(e.detail.time, this.sample || this.photo ? 'other' : 'pen'));
     this.clearBtn = el('button', { type: 'button', 'data-testid': 'clear', onclick: () => { this.pad.clear(); this.pad.canvas.focus(); } });
     this.undoBtn = el('button', { type: 'button', 'data-testid': 'undo', onclick: () => this.pad.undo() });
     this.hint = el('p', { class: 'dc-hint' });
@@ -86,13 +95,15 @@ export class Playground extends EventTarget {
     this.samplesNote = el('p', { class: 'dc-samples-note' });
     this.sampleList = el('div', { class: 'dc-sample-list', 'data-testid': 'samples' });
     this.modelLabel = el('label', { class: 'dc-model-label' });
+    const buttons = el('div', { class: 'dc-buttons' }, this.clearBtn, this.undoBtn);
+    this.padCol = el('div', { class: 'dc-pad-col' }, this.padTitle, padBox, buttons, this.hint);
+    const photoBox = el('div', { class: 'dc-photo' });
+    this.photoView = new PhotoView({ controls: buttons, hint: this.padCol, stages: photoBox }, { lang: L, onFile: (f) => this.openPhoto(f) });
+    this.stopDrops = this.photoView.listen(root);
     root.append(
       el('div', { class: 'dc-toolbar' }, this.modelLabel, this.modelSelect, this.status),
-      el('div', { class: 'dc-main' },
-        imageBox,
-        (this.padCol = el('div', { class: 'dc-pad-col' }, this.padTitle, padBox,
-          el('div', { class: 'dc-buttons' }, this.clearBtn, this.undoBtn), this.hint)),
-        (this.prepBox = prepBox), probBox),
+      el('div', { class: 'dc-main' }, imageBox, this.padCol, (this.prepBox = prepBox), probBox),
+      photoBox,
       (this.samplesBox = el('div', { class: 'dc-samples' }, this.samplesTitle, this.samplesNote, this.sampleList)));
     this.containers.draw.append(root);
     if (this.containers.network) this.network = new NetworkView(this.containers.network, { lang: L });
@@ -117,14 +128,22 @@ export class Playground extends EventTarget {
     this.samplesBox.hidden = !!this.net && !this.net.entry?.samples;  // a model from elsewhere has none
     this.labelSamples();
     this.probs.setLabels(this.labels());
-    this.probs.setEmptyText(t(L, !this.padFits() ? 'probs.emptyImage' : isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
+    this.probs.setEmptyText(this.emptyText());
     this.prep.setSampleCaption(isFashion(this.net) ? 'prep.sampleFashion' : 'prep.sample');
     this.showStatus();
+  }
+
+  /** What the answer says with nothing to read: "draw a digit", or that a photo holds none. */
+  emptyText() {
+    if (!this.padFits()) return t(this.lang, 'probs.emptyImage');
+    if (this.photo && !this.photo.found) return t(this.lang, 'photo.noDigit');
+    return t(this.lang, isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty');
   }
 
   setLang(lang) {
     this.lang = lang;
     this.imageInput.setLang(lang);
+    this.photoView.setLang(lang);
     this.prep.setLang(lang);
     this.probs.setLang(lang);
     this.network?.setLang(lang);
@@ -330,7 +349,52 @@ export class Playground extends EventTarget {
 
   showSample(img) {
     this.sample = img;
+    this.dropPhoto();
     this.pad.setImage(img.data, 28, 28);  // fires 'change'
+  }
+
+  /**
+   * Reads a picture file (photo.js) and shows it in the pad's place. A file
+   * the browser cannot read, or one too large or too small, is refused with a
+   * message and the drawing stays. Resolves to the reading, or null.
+   */
+  async openPhoto(file) {
+    if (this.destroyed) return null;
+    const token = ++this.photoToken;
+    const name = String(file?.name ?? '');
+    this.photoView.reading(name);
+    let photo;
+    try {
+      const px = await readPhotoFile(file);
+      photo = { name, original: px.original, rgba: px.rgba, ...readPhoto(px.rgba, px.w, px.h) };
+    } catch (e) {
+      if (token !== this.photoToken || this.destroyed) return null;
+      if (!(e instanceof PhotoError)) {
+        this.photoView.update(this.photo);
+        this.fail('photo.failed', e);
+        return null;
+      }
+      const problem = { key: e.key, params: e.params };
+      this.photoView.refused(problem);  // what was shown before stays
+      this.dispatchEvent(new CustomEvent('photo', { detail: { name, refused: problem.key } }));
+      return null;
+    }
+    if (token !== this.photoToken || this.destroyed) return null;
+    this.sample = null;
+    this.photo = photo;
+    this.photoView.update(photo);
+    this.probs.setEmptyText(this.emptyText());
+    this.dispatchEvent(new CustomEvent('photo', { detail: { name, found: photo.found, reason: photo.reason } }));
+    this.pad.setImage(photo.ink, photo.inkSize, photo.inkSize);  // fires 'change'
+    return photo;
+  }
+
+  /** The photo leaves (the pad was drawn on, or a sample was picked). */
+  dropPhoto() {
+    if (!this.photo) return;
+    this.photo = null;
+    this.photoView.update(null);
+    this.probs.setEmptyText(this.emptyText());
   }
 
   onKey(e) {
@@ -381,6 +445,9 @@ export class Playground extends EventTarget {
     const net = this.net;
     this.net = null;
     if (net) this.client?.request('destroyNetwork', { id: net.id }).catch(() => {});
+    this.photoToken++;
+    this.stopDrops();
+    this.photoView.destroy();
     this.pad.destroy();
     this.network?.destroy();
     this.cost?.destroy();
@@ -394,21 +461,29 @@ export class Playground extends EventTarget {
       const image = this.imageInput.image ?? new Float32Array(c * h * w);
       return { image, stages: { empty: !this.imageInput.image }, sample: false, picked: true };
     }
-    if (!this.pad.image) this.sample = null;
+    if (!this.pad.image) {
+      this.sample = null;
+      this.dropPhoto();
+    }
     if (this.sample) {
       const { data } = this.sample;
       return { image: data, stages: { empty: false, image: data, comAfter: centreOfMass(data, 28, 28) }, sample: true };
     }
+    if (this.photo) {
+      const { ink, inkSize } = this.photo;
+      const stages = mnistPreprocess(ink, inkSize, inkSize, { centre: this.centre });
+      return { image: stages.image, stages, ink, inkSize, sample: false };
+    }
     const ink = this.pad.ink();
     const stages = mnistPreprocess(ink, this.pad.inkSize, this.pad.inkSize, { centre: this.centre });
-    return { image: stages.image, stages, ink, sample: false };
+    return { image: stages.image, stages, ink, inkSize: this.pad.inkSize, sample: false };
   }
 
   tick() {
     if (this.inFlight) return;
     this.dirty = false;
     const tickStart = performance.now();
-    const { image, stages, ink, sample, picked } = this.input();
+    const { image, stages, ink, inkSize, sample, picked } = this.input();
     if (this.net) {  // drawn before the model is ready: it runs once it is
       this.sentThisFrame = true;
       const since = this.since ?? tickStart;
@@ -421,7 +496,7 @@ export class Playground extends EventTarget {
     // the stages are drawn while the Worker computes
     if (picked) return;
     this.pad.setOverlay(stages.centred && stages.box ? { box: stages.box } : null);
-    this.prep.update(stages, ink, this.pad.inkSize, sample);
+    this.prep.update(stages, ink, inkSize, sample);
   }
 
   async run(image, empty, since, fromPen) {
@@ -457,7 +532,8 @@ export class Playground extends EventTarget {
     let top = -1;
     if (!empty) for (let k = 0; k < probabilities.length; k++) if (top < 0 || probabilities[k] > probabilities[top]) top = k;
     this.root.dataset.state = empty ? 'empty' : 'predicted';
-    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since } }));
+    const photo = this.photo ? { name: this.photo.name, found: this.photo.found } : null;
+    this.dispatchEvent(new CustomEvent('update', { detail: { latencyMs, engineMs: res.totalMs, parts, top, probabilities, empty, image, startedAt: since, photo } }));
     if (this.dirty) this.changed(performance.now());  // keeps the time (and cause) of the first change made meanwhile
   }
 }
