@@ -197,7 +197,7 @@ test('the training widget: preset or arch, and every hyperparameter as an attrib
   assert.deepEqual(problems, []);
   assert.equal(layersToText(state.layers), PRESETS.sigmoid);
   assert.deepEqual([state.lr, state.batchSize, state.augment, state.dataset], [0.01, 64, true, 'fashion']);
-  assert.equal(base.lr, 0.002, 'the base is not changed');
+  assert.equal(base.lr, defaultTrainState().lr, 'the base is not changed');
   const arch = trainStateFromAttributes([['preset', 'dense'], ['arch', 'c4k3-r-f-d10']], base).state;
   assert.equal(layersToText(arch.layers), 'c4k3-r-f-d10', 'arch wins over preset');
 });
