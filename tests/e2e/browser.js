@@ -13,13 +13,14 @@ export const OUT = new URL('../../test-results/', import.meta.url);
 
 /**
  * Starts the server and the browser: { base, context, page, errors (the
- * page's uncaught errors), close() }. `name` names the temporary profile.
+ * page's uncaught errors), close() }. `name` names the temporary profile;
+ * `options` go to the context as they are (e.g. hasTouch and isMobile for a phone).
  */
-export async function openBrowser(name, viewport = { width: 1280, height: 900 }) {
+export async function openBrowser(name, viewport = { width: 1280, height: 900 }, options = {}) {
   const server = await startServer(0);
   const base = `http://127.0.0.1:${server.address().port}`;
   const profile = mkdtempSync(join(tmpdir(), `cnn-e2e-${name}-`));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport, ...options });
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
