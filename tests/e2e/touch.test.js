@@ -81,15 +81,16 @@ async function dragSlider(slider, to) {
 }
 
 /**
- * Waits until a Playground shows the result of its latest drawing: a draw
- * widget's (`root` is the element), else the page's.
+ * Waits until a Playground shows the result of its latest drawing, with its
+ * sample images in (their arrival relabels the bars): a draw widget's (`root`
+ * is the element), else the page's.
  */
 async function settled(root) {
   await root.evaluate((el) => new Promise((resolve, reject) => {
-    const pg = el.playground ?? globalThis.cnnPlayground;
     const t0 = performance.now();
     const check = () => {
-      if (pg?.net && !pg.inFlight && !pg.dirty && pg.since === null) resolve();
+      const pg = el.playground ?? globalThis.cnnPlayground;
+      if (pg?.net && pg.samples && !pg.inFlight && !pg.dirty && pg.since === null) resolve();
       else if (performance.now() - t0 > 30000) reject(new Error('the drawing never got its answer'));
       else setTimeout(check, 30);
     };
@@ -100,8 +101,9 @@ async function settled(root) {
 async function openPage(size, lang) {
   await page.setViewportSize(SIZES[size]);
   await page.goto(`${base}/?lang=${lang}`);
-  await page.waitForFunction(() => globalThis.cnnPlayground?.net && globalThis.cnnPlayground.root.dataset.state, null, { timeout: 30000 });
-  return page.locator('html');
+  const root = page.locator('html');
+  await settled(root);
+  return root;
 }
 
 async function openWidget(size, lang) {
@@ -109,6 +111,7 @@ async function openWidget(size, lang) {
   await page.goto(`${base}/lecture.html?lang=${lang}`);
   const widget = page.locator('cnn-draw-classify');
   await rendered(widget);
+  await settled(widget);
   return widget;
 }
 
@@ -242,11 +245,8 @@ function smallestText(root) {
   });
 }
 
-test('on a phone: every control of the labs is at least 44 px, nothing scrolls sideways, no text is too small to read', async () => {
+test('on a phone, in both languages: every control of the labs and the drawing is at least 44 px, nothing scrolls sideways, no text is too small to read', async () => {
   const report = [];
-  await openPage('phone', 'ko');
-  await page.waitForFunction(() => globalThis.cnnLab?.settled, null, { timeout: 30000 });
-  const targets = [['the page\'s draw section', page.locator('#draw')], ['the page\'s lab', page.locator('#lab')]];
   const check = async (pageName) => {
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
     assert.equal(innerWidth, 390, `${pageName}: the page is laid out at the phone's width, not zoomed out`);
@@ -264,14 +264,17 @@ test('on a phone: every control of the labs is at least 44 px, nothing scrolls s
     report.push(`${name}: ${controls.length} controls, the smallest side ${least.toFixed(1)} px`);
     assert.deepEqual(small, [], `${name}: controls smaller than ${TARGET} px`);
   };
-  for (const [name, root] of targets) await measure(name, root);
-  await check('the playground page');
-  await page.goto(`${base}/lecture.html?lang=ko`);
-  const widgets = page.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify');
-  for (let i = 0; i < await widgets.count(); i++) {
-    await rendered(widgets.nth(i));
-    await measure(`lecture widget ${i + 1} <${await widgets.nth(i).evaluate((el) => el.localName)}>`, widgets.nth(i));
+  for (const lang of ['ko', 'en']) {
+    await openPage('phone', lang);
+    await page.waitForFunction(() => globalThis.cnnLab?.settled, null, { timeout: 30000 });
+    await measure(`${lang}: the page's draw section`, page.locator('#draw'));
+    await measure(`${lang}: the page's lab`, page.locator('#lab'));
+    await check(`${lang}: the playground page`);
+    await page.goto(`${base}/lecture.html?lang=${lang}`);
+    const widgets = page.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
+    for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
+    await measure(`${lang}: the lecture page, its language picker and its five widgets`, page.locator('body'));
+    await check(`${lang}: the lecture page`);
   }
-  await check('the lecture page');
   console.log(report.join('\n'));
 });
