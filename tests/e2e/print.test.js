@@ -199,8 +199,10 @@ test('printed, each widget of the lecture page is a picture of what it shows: th
   // the same page on A4, to look at
   const a4 = join(dir, 'a4.pdf');
   writeFileSync(a4, await p.pdf({ format: 'A4' }));
+  const isSheet = (f) => /^print-a4-\d+\.png$/.test(f);
+  for (const f of readdirSync(OUT).filter(isSheet)) rmSync(new URL(f, OUT));  // an earlier run's pages
   execFileSync('pdftoppm', ['-r', '60', '-png', a4, new URL('print-a4', OUT).pathname]);
-  const sheets = readdirSync(OUT).filter((f) => /^print-a4-\d+\.png$/.test(f));
+  const sheets = readdirSync(OUT).filter(isSheet);
   console.log(`A4: ${sheets.length} pages in test-results/print-a4-*.png`);
   assert.ok(sheets.length >= 5, 'the lecture and its five widgets take several pages');
   await p.close();
