@@ -212,7 +212,8 @@ test('the lab\'s sliders follow a finger: on the page, and in the lecture page\'
 function controlBoxes(root) {
   return root.evaluate((top) => {
     const out = [];
-    const SELECTOR = 'input[type=range], select, button:not(.lab-cell), input[type=text]:not(.lab-cell), input[type=number], label:has(> input[type=radio]), label:has(> input[type=checkbox])';
+    // the grids' cells too: a number is typed into an input cell, an output cell is pressed to explain it
+    const SELECTOR = 'input[type=range], select, button, input[type=text], input[type=number], label:has(> input[type=radio]), label:has(> input[type=checkbox])';
     const walk = (node) => {
       for (const el of node.querySelectorAll('*')) {
         if (el.shadowRoot) walk(el.shadowRoot);
@@ -251,6 +252,9 @@ test('on a phone, in both languages: every control of the labs and the drawing i
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
     assert.equal(innerWidth, 390, `${pageName}: the page is laid out at the phone's width, not zoomed out`);
     assert.ok(scrollWidth <= 390, `${pageName}: nothing scrolls sideways (${scrollWidth} px wide)`);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('*')].filter((el) => el.shadowRoot?.querySelector('.cnn-widget'))
+      .map((el) => el.shadowRoot.querySelector('.cnn-widget')).filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute('aria-label')));
+    assert.deepEqual(wide, [], `${pageName}: no widget scrolls sideways inside`);
     const text = await smallestText(page.locator('body'));
     report.push(`${pageName}: smallest text ${text.size} px ("${text.text}")`);
     assert.ok(text.size >= MIN_TEXT, `${pageName}: text of ${text.size} px ("${text.text}", ${text.tag}) needs zooming`);
