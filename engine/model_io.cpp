@@ -19,6 +19,7 @@ constexpr uint32_t kMaxLayers = 4096;
 constexpr int64_t kMaxInputPerSample = int64_t(1) << 24;     // 64 MB of floats
 constexpr int64_t kMaxActivationsPerSample = int64_t(1) << 26;  // 256 MB of floats
 constexpr size_t kHeaderBytes = kModelHeaderBytes;
+constexpr uint32_t kFlagNormalize = 1;
 constexpr size_t kMinFile = kHeaderBytes + 12 + 4 + 4 + 4 + 4 + 4;
 
 uint32_t get_u32(const uint8_t* p) {
@@ -219,8 +220,27 @@ float half_to_float(uint16_t h) {
   return bits_float(sign | ((exp - 15 + 127) << 23) | (mant << 13));
 }
 
+Status check_normalization(const std::vector<float>& mean, const std::vector<float>& stdev, int32_t channels) {
+  if (mean.size() != stdev.size() || (mean.size() > 1 && int64_t(mean.size()) != channels))
+    return Status::error("the input normalisation has %zu means and %zu standard deviations; it needs one, or one per "
+                         "input channel (%d)", mean.size(), stdev.size(), int(channels))
+        .with_code("normalize_count", {{"means", int64_t(mean.size())}, {"stds", int64_t(stdev.size())}, {"channels", channels}});
+  for (size_t c = 0; c < mean.size(); ++c) {
+    if (!std::isfinite(mean[c]))
+      return Status::error("the input normalisation's mean for channel %zu is %s, not a finite number", c,
+                           exact_number(mean[c]).c_str())
+          .with_code("normalize_value", {{"which", "mean"}, {"channel", int64_t(c)}, {"value", exact_number(mean[c])}});
+    if (!(std::isfinite(stdev[c]) && stdev[c] > 0))
+      return Status::error("the input normalisation's standard deviation for channel %zu is %s; it must be a finite "
+                           "number above 0", c, exact_number(stdev[c]).c_str())
+          .with_code("normalize_value", {{"which", "std"}, {"channel", int64_t(c)}, {"value", exact_number(stdev[c])}});
+  }
+  return Status::ok();
+}
+
 Status save_model(Network& net, const ModelInfo& info, const SaveOptions& options, std::vector<uint8_t>* out) {
   const std::vector<LayerSpec> specs = net.specs();
+  CNN_RETURN_IF_ERROR(check_normalization(info.norm_mean, info.norm_std, info.in_c));
   int64_t outputs = 0, params = 0;
   CNN_RETURN_IF_ERROR(check_chain(specs, info.in_c, info.in_h, info.in_w, &outputs, &params)
                           .with_context("the model's input does not fit its layers: "));
@@ -247,10 +267,15 @@ Status save_model(Network& net, const ModelInfo& info, const SaveOptions& option
   b.insert(b.end(), kModelMagic, kModelMagic + 8);
   put_u32(&b, kModelFormatVersion);
   put_u32(&b, 0);  // file size, patched below
-  put_u32(&b, 0);  // flags
+  put_u32(&b, info.norm_mean.empty() ? 0u : kFlagNormalize);
   put_u32(&b, uint32_t(info.in_c));
   put_u32(&b, uint32_t(info.in_h));
   put_u32(&b, uint32_t(info.in_w));
+  if (!info.norm_mean.empty()) {
+    put_u32(&b, uint32_t(info.norm_mean.size()));
+    for (float v : info.norm_mean) put_u32(&b, float_bits(v));
+    for (float v : info.norm_std) put_u32(&b, float_bits(v));
+  }
   put_u32(&b, uint32_t(info.metadata.size()));
   for (const auto& kv : info.metadata) {
     put_str(&b, kv.first);
@@ -335,7 +360,8 @@ Status load_model(const uint8_t* data, size_t size, std::unique_ptr<Network>* ne
     return Status::error("the model file is corrupt: its checksum is 0x%08x, but its contents give 0x%08x", stored,
                          computed);
   const uint32_t flags = get_u32(data + 16);
-  if (flags != 0) return Status::error("the model file sets flags 0x%x, which this engine does not know", flags);
+  if (flags & ~kFlagNormalize)
+    return Status::error("the model file sets flags 0x%x, which this engine does not know", flags & ~kFlagNormalize);
 
   Reader r(data, size - 4);
   r.take(kHeaderBytes);
@@ -351,6 +377,22 @@ Status load_model(const uint8_t* data, size_t size, std::unique_ptr<Network>* ne
   info.in_w = int32_t(w);
 
   uint32_t count;
+  if (flags & kFlagNormalize) {
+    CNN_RETURN_IF_ERROR(r.u32("the input normalisation", &count));
+    if (count != 1 && count != c)
+      return Status::error("the input normalisation has %u values per statistic; it needs 1, or one per input channel "
+                           "(%u)", count, c)
+          .with_code("normalize_count", {{"means", int64_t(count)}, {"stds", int64_t(count)}, {"channels", int64_t(c)}});
+    CNN_RETURN_IF_ERROR(r.need(size_t(count) * 8, "the input normalisation"));
+    for (auto* v : {&info.norm_mean, &info.norm_std}) {
+      uint32_t bits;
+      for (uint32_t i = 0; i < count; ++i) {
+        CNN_RETURN_IF_ERROR(r.u32("the input normalisation", &bits));
+        v->push_back(bits_float(bits));
+      }
+    }
+    CNN_RETURN_IF_ERROR(check_normalization(info.norm_mean, info.norm_std, info.in_c));
+  }
   CNN_RETURN_IF_ERROR(r.u32("the metadata count", &count));
   if (count > kMaxMetadata)
     return Status::error("the model declares %u metadata entries, more than the limit of %u", count, kMaxMetadata);

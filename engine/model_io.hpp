@@ -9,8 +9,13 @@
 //   magic       8 bytes  "CNNMODEL"
 //   version     u32      1
 //   file_size   u32      the whole file, checksum included
-//   flags       u32      0 (reserved)
+//   flags       u32      bit 0: an input normalisation follows the input
+//                        shape; the other bits are 0 (reserved)
 //   input       u32 x 3  channels, height, width of one sample
+//   normalise   (only with flag bit 0) u32 n (1, or the input's channels),
+//               then n float32 means and n float32 standard deviations:
+//               the network takes (x - mean[c]) / std[c], as PyTorch's
+//               transforms.Normalize(mean, std) gives it
 //   metadata    u32 count (<= 256), then count x (str key, str value);
 //               keys are unique; "name" and "dataset" are the well-known ones
 //   labels      u32 count, then count x str: one per output class (count is
@@ -64,6 +69,9 @@ constexpr size_t kMaxModelBytes = size_t(256) << 20;
 
 struct ModelInfo {
   int32_t in_c = 1, in_h = 1, in_w = 1;  // one sample's input
+  // Input normalisation, as transforms.Normalize(mean, std): empty for none,
+  // else one value for every channel or one per channel, std > 0.
+  std::vector<float> norm_mean, norm_std;
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<std::string> labels;
 
@@ -75,6 +83,12 @@ struct ModelInfo {
 struct SaveOptions {
   bool float16 = false;  // halves the file; values must fit float16's range
 };
+
+// Checks an input normalisation against the input's channels: as many means
+// as standard deviations, none, one or one per channel, every value finite,
+// every standard deviation above 0. Codes "normalize_count" {means, stds,
+// channels} and "normalize_value" {which: "mean"|"std", channel, value}.
+Status check_normalization(const std::vector<float>& mean, const std::vector<float>& stdev, int32_t channels);
 
 // Serialises a network and its description. Fails (naming the problem) if the
 // input shape does not fit the architecture, the label count does not match

@@ -691,6 +691,19 @@ class Importer {
     return Status::error("%s%s", ctx().c_str(), buf);
   }
 
+  // A refusal the page says in its reader's language: the code, the node
+  // (index, name, op) and the numbers.
+  Status coded(const Status& st, const char* code, std::initializer_list<StatusValue> more = {}) const {
+    Status out = st.with_code(code, {{"node", int64_t(index_)}, {"name", node_->name.substr(0, 128)},
+                                     {"op", node_->op.substr(0, 64)}});
+    std::vector<StatusValue> all = out.params();
+    all.insert(all.end(), more.begin(), more.end());
+    return out.with_values(all);
+  }
+  Status asymmetric(const Status& st, const int64_t p[4]) const {
+    return coded(st, "onnx_asymmetric_padding", {{"top", p[0]}, {"bottom", p[1]}, {"left", p[2]}, {"right", p[3]}});
+  }
+
   const AttrMsg* attr(const char* name) const {
     for (const AttrMsg& a : node_->attrs)
       if (a.name == name) return &a;
@@ -954,10 +967,12 @@ Status Importer::conv() {
     // PyTorch's padding='same' (stride 1): total dilation*(k-1), the odd pixel after.
     const int64_t th = d[0] * (k[0] - 1), tw = d[1] * (k[1] - 1);
     const bool same = s[0] == 1 && s[1] == 1 && p[0] + p[2] == th && p[1] + p[3] == tw && p[0] == th / 2 && p[1] == tw / 2;
-    if (!same)
-      return fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
+    if (!same) {
+      const int64_t tblr[4] = {p[0], p[2], p[1], p[3]};
+      return asymmetric(fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
                   "); the engine's conv2d pads both sides alike, or as PyTorch's padding='same' at stride 1",
-                  p[0], p[2], p[1], p[3]);
+                  p[0], p[2], p[1], p[3]), tblr);
+    }
     c.padding = Padding::Same;
   }
   l.weight = w->f;
@@ -991,9 +1006,11 @@ Status Importer::pool(bool is_max) {
   bool include_pad = cip != 0;
   if (x->padded) {
     // AvgPool2d(count_include_pad=True) as the exporter writes it: Pad with zeros, then AveragePool.
-    if (x->pad_top != x->pad_bottom || x->pad_left != x->pad_right || p[0] != 0 || p[1] != 0)
-      return fail("the Pad before it is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
-                  "); PyTorch's AvgPool2d pads both sides alike", x->pad_top, x->pad_bottom, x->pad_left, x->pad_right);
+    if (x->pad_top != x->pad_bottom || x->pad_left != x->pad_right || p[0] != 0 || p[1] != 0) {
+      const int64_t tblr[4] = {x->pad_top, x->pad_bottom, x->pad_left, x->pad_right};
+      return asymmetric(fail("the Pad before it is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
+                  "); PyTorch's AvgPool2d pads both sides alike", x->pad_top, x->pad_bottom, x->pad_left, x->pad_right), tblr);
+    }
     if (cip) return fail("it counts the padding of its own pads after a Pad node; PyTorch's AvgPool2d cannot");
     pad[0] = x->pad_top;
     pad[1] = x->pad_left;
@@ -1006,9 +1023,11 @@ Status Importer::pool(bool is_max) {
     extra[0] = p[2] - p[0];
     extra[1] = p[3] - p[1];
   }
-  if (extra[0] < 0 || extra[1] < 0 || ((extra[0] || extra[1]) && (ceil_mode || (!is_max && cip))))
-    return fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
-                "); PyTorch's pooling pads both sides alike", p[0], p[2], p[1], p[3]);
+  if (extra[0] < 0 || extra[1] < 0 || ((extra[0] || extra[1]) && (ceil_mode || (!is_max && cip)))) {
+    const int64_t tblr[4] = {p[0], p[2], p[1], p[3]};
+    return asymmetric(fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
+                "); PyTorch's pooling pads both sides alike", p[0], p[2], p[1], p[3]), tblr);
+  }
   if (pad[0] > kMaxDim || pad[1] > kMaxDim) return fail("its padding is out of range");
   Built l;
   l.spec = is_max ? LayerSpec::maxpool2d(int(k[0]), int(s[0]), int(pad[0]), ceil_mode != 0)
@@ -1026,10 +1045,12 @@ Status Importer::pool(bool is_max) {
     const int64_t padded[2] = {x->shape.h() + 2 * pad[0] + extra[0], x->shape.w() + 2 * pad[1] + extra[1]};
     const int64_t want_h = padded[0] >= k[0] ? (padded[0] - k[0]) / s[0] + 1 : 0;
     const int64_t want_w = padded[1] >= k[1] ? (padded[1] - k[1]) / s[1] + 1 : 0;
-    if (g.out.h() != want_h || g.out.w() != want_w)
-      return fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
+    if (g.out.h() != want_h || g.out.w() != want_w) {
+      const int64_t tblr[4] = {p[0], p[2], p[1], p[3]};
+      return asymmetric(fail("its padding is asymmetric (top %" PRId64 ", bottom %" PRId64 ", left %" PRId64 ", right %" PRId64
                   ") and is not PyTorch's ceil_mode either; PyTorch's pooling pads both sides alike",
-                  p[0], p[2], p[1], p[3]);
+                  p[0], p[2], p[1], p[3]), tblr);
+    }
   }
   return append(std::move(l));
 }
@@ -1121,8 +1142,8 @@ Status Importer::add() {
   CNN_RETURN_IF_ERROR(input(0, &a));
   CNN_RETURN_IF_ERROR(input(1, &b));
   if (a->is_data && b->is_data)
-    return fail("it adds two values computed from the data (a residual connection); the engine's network is a chain "
-                "of layers");
+    return coded(fail("it adds two values computed from the data (a residual connection); the engine's network is a chain "
+                "of layers"), "onnx_branch");
   if (!a->is_data && !b->is_data) return fail("it adds two constants; the importer folds only shape computations");
   const size_t k = a->is_data ? 0 : 1;
   const Value* x = nullptr;
@@ -1444,7 +1465,8 @@ Status Importer::cast() {
 Status Importer::node() {
   const NodeMsg& n = *node_;
   if (!n.domain.empty() && n.domain != "ai.onnx")
-    return fail("it is an op of domain \"%s\"; the importer reads the standard ONNX ops only", n.domain.substr(0, 64).c_str());
+    return coded(fail("it is an op of domain \"%s\"; the importer reads the standard ONNX ops only", n.domain.substr(0, 64).c_str()),
+                 "onnx_unsupported_op");
   const std::string& op = n.op;
   CNN_RETURN_IF_ERROR(need_outputs(1));
   if (op == "Conv") return conv();
@@ -1487,12 +1509,89 @@ Status Importer::node() {
   if (op == "Squeeze") return unsqueeze(true);
   if (op == "Concat") return concat();
   if (op == "Cast") return cast();
-  return fail("the importer has no layer for this op; it reads Conv, MaxPool, AveragePool, GlobalAveragePool, "
+  return coded(fail("the importer has no layer for this op; it reads Conv, MaxPool, AveragePool, GlobalAveragePool, "
               "GlobalMaxPool, Relu, LeakyRelu, Sigmoid, Tanh, Flatten, Gemm, MatMul, Add (of a bias), "
-              "BatchNormalization, Softmax, LogSoftmax, Dropout, Identity, and the shape ops of a flatten");
+              "BatchNormalization, Softmax, LogSoftmax, Dropout, Identity, and the shape ops of a flatten"),
+               "onnx_unsupported_op");
 }
 
 // Labels from metadata: a JSON array of strings, or names separated by commas.
+// A decimal number as written in metadata ("0.1307", "-2e-1"): at most 18
+// significant digits and a scale within 1e-22..1e22, so that it is one
+// correctly rounded division or multiplication of two exact doubles (no
+// strtod, whose tables would double the size of this module's parsing).
+bool decimal(const std::string& t, double* out) {
+  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = i < t.size() && t[i] == '-';
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+  uint64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool any = false, point = false;
+  for (; i < t.size(); ++i) {
+    if (t[i] == '.' && !point) {
+      point = true;
+    } else if (t[i] >= '0' && t[i] <= '9') {
+      any = true;
+      if (mantissa == 0 && t[i] == '0') {
+        if (point) --scale;
+        continue;
+      }
+      if (++digits > 18) return false;
+      mantissa = mantissa * 10 + uint64_t(t[i] - '0');
+      if (point) --scale;
+    } else {
+      break;
+    }
+  }
+  if (!any) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    const bool minus = i < t.size() && t[i] == '-';
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    int e = 0;
+    const size_t start = i;
+    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
+      if ((e = e * 10 + (t[i] - '0')) > 1000) return false;
+    if (i == start) return false;
+    scale += minus ? -e : e;
+  }
+  if (i != t.size()) return false;
+  if (mantissa == 0) scale = 0;
+  if (scale < -22 || scale > 22) return false;
+  const double m = double(mantissa);
+  *out = (negative ? -1 : 1) * (scale >= 0 ? m * kPow10[scale] : m / kPow10[-scale]);
+  return true;
+}
+
+// The input normalisation from metadata, written as transforms.Normalize's
+// arguments ("(0.1307,), (0.3081,)") or as the numbers alone, the means
+// first ("0.1307, 0.3081"); check_normalization() then holds it to the input.
+Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vector<float>* stdev) {
+  std::vector<double> v;
+  size_t i = 0;
+  for (;;) {
+    while (i < s.size() && (std::isspace(static_cast<unsigned char>(s[i])) || std::strchr("()[],", s[i]))) ++i;
+    if (i >= s.size()) break;
+    const size_t end = s.find_first_of(" \t\r\n()[],", i);
+    const std::string token = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    double x = 0;
+    if (!decimal(token, &x) || v.size() >= 2 * 4096)
+      return Status::error("the metadata \"normalize\" holds \"%s\", which is not a finite number: it lists the means, "
+                           "then the standard deviations, as transforms.Normalize((0.1307,), (0.3081,))",
+                           token.substr(0, 32).c_str());
+    v.push_back(x);
+    i = end == std::string::npos ? s.size() : end;
+  }
+  if (v.empty() || v.size() % 2)
+    return Status::error("the metadata \"normalize\" has %zu numbers; it lists the means, then as many standard "
+                         "deviations", v.size());
+  mean->assign(v.begin(), v.begin() + int64_t(v.size() / 2));
+  stdev->assign(v.begin() + int64_t(v.size() / 2), v.end());
+  return Status::ok();
+}
+
 Status parse_labels(const std::string& s, std::vector<std::string>* out) {
   std::vector<std::string> v;
   size_t i = 0;
@@ -1631,6 +1730,11 @@ Status Importer::run(std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
       CNN_RETURN_IF_ERROR(parse_labels(kv.second, &info.labels));
       continue;
     }
+    if (kv.first == "normalize") {
+      CNN_RETURN_IF_ERROR(parse_normalize(kv.second, &info.norm_mean, &info.norm_std));
+      CNN_RETURN_IF_ERROR(check_normalization(info.norm_mean, info.norm_std, info.in_c));
+      continue;
+    }
     if (kv.first.empty()) return Status::error("a metadata entry has an empty key");
     for (const auto& m : info.metadata)
       if (m.first == kv.first) return Status::error("metadata key \"%s\" appears twice", kv.first.substr(0, 64).c_str());
@@ -1649,7 +1753,8 @@ Status Importer::run(std::unique_ptr<Network>* net_out, ModelInfo* info_out) {
   const int64_t outputs = shape_.per_sample();
   if (!info.labels.empty() && int64_t(info.labels.size()) != outputs)
     return Status::error("the model has %zu labels, but its network gives %" PRId64 " outputs per sample",
-                         info.labels.size(), outputs);
+                         info.labels.size(), outputs)
+        .with_code("labels_count", {{"labels", int64_t(info.labels.size())}, {"outputs", outputs}});
 
   std::vector<LayerSpec> specs;
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -1687,8 +1792,11 @@ Status import_onnx(const uint8_t* data, size_t size, std::unique_ptr<Network>* n
     return Status::error("the file has %zu bytes, more than the %zu MB an ONNX file may have here", size,
                          kMaxOnnxBytes >> 20);
   ModelMsg model;
-  CNN_RETURN_IF_ERROR(parse_model(Span{data, size}, &model).with_context("not a readable ONNX model: "));
-  if (!model.has_graph) return Status::error("not an ONNX model: the file has no graph");
+  CNN_RETURN_IF_ERROR(parse_model(Span{data, size}, &model)
+                          .with_context("not a readable ONNX model: ")
+                          .with_code("onnx_damaged", {{"bytes", int64_t(size)}}));
+  if (!model.has_graph)
+    return Status::error("not an ONNX model: the file has no graph").with_code("onnx_damaged", {{"bytes", int64_t(size)}});
   if (model.ir_version < 3)
     return Status::error("the ONNX file has IR version %" PRId64 "; the importer reads version 3 and later",
                          model.ir_version);
@@ -1698,9 +1806,12 @@ Status import_onnx(const uint8_t* data, size_t size, std::unique_ptr<Network>* n
     if (o.first.empty() || o.first == "ai.onnx") opset = int(o.second < 0 || o.second > 1000 ? -1 : o.second);
   if (opset < kMinOpset || opset > kMaxOpset)
     return Status::error("the model uses ONNX opset %d; the importer reads opsets %d to %d (torch.onnx.export(..., "
-                         "opset_version=13) writes one)", opset, kMinOpset, kMaxOpset);
+                         "opset_version=13) writes one)", opset, kMinOpset, kMaxOpset)
+        .with_code("onnx_opset", {{"opset", opset}, {"min", kMinOpset}, {"max", kMaxOpset}});
   GraphMsg graph;
-  CNN_RETURN_IF_ERROR(parse_graph(model.graph, &graph).with_context("the ONNX graph is damaged: "));
+  CNN_RETURN_IF_ERROR(parse_graph(model.graph, &graph)
+                          .with_context("the ONNX graph is damaged: ")
+                          .with_code("onnx_damaged", {{"bytes", int64_t(size)}}));
   Importer imp(model, graph, opset);
   return imp.run(net_out, info_out);
 }

@@ -36,7 +36,10 @@
 //
 // ModelInfo: the input shape is the graph input's C, H, W; metadata_props
 // are copied into the metadata, except "labels" (the class names, as a JSON
-// array of strings or separated by commas), which become the labels; the
+// array of strings or separated by commas), which become the labels, and
+// "normalize" (the input normalisation, as transforms.Normalize's arguments
+// "(0.1307,), (0.3081,)" or the means then the standard deviations), which
+// becomes the model's normalisation; the
 // metadata also records "source" (onnx), "producer", "opset" and "onnx_graph".
 #pragma once
 

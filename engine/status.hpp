@@ -74,6 +74,13 @@ class Status {
     return s;
   }
 
+  // The same failure with its named numbers replaced (the code stays).
+  Status with_values(std::vector<StatusValue> params) const {
+    Status s = *this;
+    if (!s.ok_) s.params_ = std::move(params);
+    return s;
+  }
+
   // Prefix the message with context, e.g. "layer 3 (dense): " (the code and its numbers stay).
   Status with_context(const std::string& prefix) const {
     if (ok_) return *this;

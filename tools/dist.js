@@ -4,6 +4,10 @@
 //                      model, in one ES module
 //   cnn.wasm           the engine, fetched by the Worker from beside the
 //                      module (raw, it compresses better than as base64)
+//   cnn-onnx.js, cnn-onnx.wasm
+//                      the ONNX importer, loaded by the Worker from the same
+//                      folder on the first model imported (model="x.onnx"),
+//                      so a page that imports none downloads neither
 //   models/            the sample images and the catalogue's other models
 //                      (fetched only by a widget that shows them)
 //   embed.html         the iframe embed page (settings in its URL hash)
@@ -29,6 +33,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'web');
 const COMPONENTS = join(WEB, 'src', 'components');
 const PAGES = ['embed.html', 'lecture.html', 'teach.html'];
+const ENGINE_FILES = ['cnn.wasm', 'cnn-onnx.js', 'cnn-onnx.wasm'];
 const DEV_SCRIPT = 'src="src/components/cnn-playground.js"';
 const TARGET = ['es2022', 'chrome100', 'firefox115', 'safari16'];
 
@@ -45,7 +50,11 @@ async function workerSource() {
     import createModule from './web/build/cnn.js';
     import { loadEngine } from './web/src/engine/engine.js';
     import { serveEngine } from './web/src/engine/worker-protocol.js';
-    serveEngine(self, loadEngine({ createModule, wasmUrl: new URL('cnn.wasm', self.CNN_ASSET_BASE).href }));
+    serveEngine(self, loadEngine({
+      createModule,
+      wasmUrl: new URL('cnn.wasm', self.CNN_ASSET_BASE).href,
+      onnxModuleUrl: new URL('cnn-onnx.js', self.CNN_ASSET_BASE).href,
+    }));
   `;
   const out = await build({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
@@ -86,7 +95,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   const styles = (await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
     .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
   const models = await modelFiles(outDir);
-  copyFileSync(join(WEB, 'build', 'cnn.wasm'), join(outDir, 'cnn.wasm'));
+  for (const f of ENGINE_FILES) copyFileSync(join(WEB, 'build', f), join(outDir, f));
   const fills = {
     'engine-client.js': ['WORKER_SOURCE', worker],
     'styles.js': ['STYLE_TEXTS', styles],
@@ -117,7 +126,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
     if (!html.includes(DEV_SCRIPT)) throw new Error(`web/${page}: expected ${DEV_SCRIPT}`);
     writeFileSync(join(outDir, page), html.replace(DEV_SCRIPT, 'src="cnn-playground.js"'));
   }
-  return ['cnn-playground.js', 'cnn.wasm', ...PAGES, ...models.copied].map((file) => {
+  return ['cnn-playground.js', ...ENGINE_FILES, ...PAGES, ...models.copied].map((file) => {
     const bytes = readFileSync(join(outDir, file));
     return {
       file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length,

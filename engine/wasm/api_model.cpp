@@ -95,6 +95,35 @@ CNN_EXPORT const char* cnn_net_meta_value(int h, int i) {
   });
 }
 
+// The input normalisation of a loaded model: its count of values per
+// statistic (0 for none), and when `max` allows, the means and standard
+// deviations written to mean[] and std[].
+CNN_EXPORT int cnn_net_model_normalize(int h, float* mean, float* stdev, int max) {
+  return model_value(h, -1, [&](const ModelInfo& m, int* out) {
+    *out = int(m.norm_mean.size());
+    if (*out <= max)
+      for (size_t c = 0; c < m.norm_mean.size(); ++c) {
+        mean[c] = m.norm_mean[c];
+        stdev[c] = m.norm_std[c];
+      }
+    return Status::ok();
+  });
+}
+
+// Gives a loaded model an input normalisation of n values per statistic
+// (0 removes it), checked against its input channels; its file keeps it.
+CNN_EXPORT int cnn_net_set_normalize(int h, int n, const float* mean, const float* stdev) {
+  return with_net(h, [&](NetSlot& s) {
+    if (!s.model) return Status::error("network %d was not loaded from a model file, so it has no description", h);
+    if (n < 0 || n > 65536 || (n > 0 && (!mean || !stdev))) return Status::error("no normalisation values given");
+    std::vector<float> m(mean, mean + n), d(stdev, stdev + n);
+    CNN_RETURN_IF_ERROR(check_normalization(m, d, s.model->in_c));
+    s.model->norm_mean = std::move(m);
+    s.model->norm_std = std::move(d);
+    return Status::ok();
+  });
+}
+
 // Serialises a network to a model file; returns its size in bytes (the bytes
 // are at cnn_saved_model() until the next save), or -1. A loaded model keeps
 // its description; another network takes its input shape from its plan.

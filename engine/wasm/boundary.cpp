@@ -1,5 +1,5 @@
 // The shared parts of the C ABI (boundary.hpp) and its exports that belong to
-// no object: errors, version, the schema of the records, memory.
+// no object: version, the schema of the records, memory.
 #include "boundary.hpp"
 
 #include <cmath>
@@ -11,50 +11,6 @@
 #include "../schema.hpp"
 
 namespace cnn::wasm {
-
-namespace {
-std::string g_last_error;
-std::string g_last_error_code;
-std::string g_last_error_params = "{}";
-
-void append_json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (const char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
-}  // namespace
-
-std::string params_json(const std::vector<StatusValue>& params) {
-  std::string j = "{";
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (i) j += ',';
-    append_json_string(j, params[i].name);
-    j += ':';
-    if (params[i].is_text) append_json_string(j, params[i].text);
-    else if (std::isfinite(params[i].number)) j += exact_number(params[i].number);
-    else j += "null";
-  }
-  return j + "}";
-}
-
-int fail(const Status& st) {
-  g_last_error = st.message();
-  g_last_error_code = st.code();
-  g_last_error_params = params_json(st.params());
-  return -1;
-}
 
 HandleTable<NetSlot>& networks() {
   static HandleTable<NetSlot> t("network", "destroyed, or never created");
@@ -160,12 +116,6 @@ std::string names_json(const std::vector<RecordField<T>>& fields) {
 using namespace cnn;
 using namespace cnn::wasm;
 
-CNN_EXPORT const char* cnn_last_error() { return g_last_error.c_str(); }
-// The last failure's code ("" when it has none) and its named numbers as a JSON
-// object ({"axis":"height","kernel":7,...}), for a page that writes the
-// sentence in its reader's language; cnn_last_error() stays the English text.
-CNN_EXPORT const char* cnn_last_error_code() { return g_last_error_code.c_str(); }
-CNN_EXPORT const char* cnn_last_error_params() { return g_last_error_params.c_str(); }
 CNN_EXPORT const char* cnn_version() { return CNN_VERSION; }
 CNN_EXPORT const char* cnn_simd_arch() { return xsimd::default_arch::name(); }
 CNN_EXPORT int cnn_simd_width() { return int(xsimd::batch<float>::size); }

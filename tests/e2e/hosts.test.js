@@ -478,6 +478,18 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   await rendered(draw);
   assert.equal(await draw.evaluate((el) => el.playground.modelKey), 'fashion');
   await notes.close();
+
+  // a teacher's own model file: its address, normalisation and labels, checked as the widget checks them
+  const own = (testid, value) => p.locator(`[data-testid=teach-${testid}]`).fill(value);
+  await own('model-url', 'my-model.pt');
+  assert.match(await p.locator('cnn-teach-page .teach-note').filter({ hasText: 'my-model.pt' }).textContent(), /a \.onnx or \.cnnm file/);
+  await own('model-url', 'models/fashion.cnnm');
+  await own('normalize', '(0.5,), (0.5,)');
+  await own('labels', 'T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Boot');
+  assert.equal(await p.locator('[data-testid=teach-code-element]').inputValue(),
+    '<cnn-draw-classify lang="en" theme="dark" model="models/fashion.cnnm" normalize="(0.5,), (0.5,)" '
+    + `labels="T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Boot" preprocess="false"></cnn-draw-classify>\n<script type="module" src="${base}/cnn-playground.js"></script>`);
+  await p.locator('cnn-teach-page cnn-draw-classify [data-testid=status]').filter({ hasText: 'fashion.cnnm, your file' }).waitFor({ timeout: 30000 });
   assert.deepEqual(p.failures, []);
   assert.deepEqual(pageErrors, []);
   await p.close();

@@ -17,41 +17,15 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/serve.js';
 import { lowContrastTexts } from './contrast.js';
 import { drawingSet, slice, confusionText } from './drawings.js';
+import { DIGITS, line, draw, settled, MOVE_MS } from './pen.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-sync'];
 const OUT = new URL('../../test-results/', import.meta.url);
-const MOVE_MS = 8;  // a pointer reports about every 8 ms
 const DRAWINGS = drawingSet({ seed: 13, count: 420 });
 const DRAWINGS_RUN = process.env.DRAWINGS === 'all' ? DRAWINGS : slice(DRAWINGS, 50);
 const DRAWINGS_BAR = 0.98;
-
-const arc = (cx, cy, rx, ry, from, to, n = 24) => Array.from({ length: n + 1 }, (_, i) => {
-  const a = from + ((to - from) * i) / n;
-  return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)];
-});
-const line = (x0, y0, x1, y1, n = 10) => Array.from({ length: n + 1 }, (_, i) => [x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * i) / n]);
-const D = Math.PI / 180;
-
-// Each digit: strokes, as a person draws it (a 0 starts at the top and goes
-// anticlockwise, a 7 is one stroke with a corner, a 4 and a 5 take two
-// strokes, an 8 is one stroke crossing itself). All ten are checked.
-const DIGITS = {
-  0: [arc(0.5, 0.5, 0.2, 0.3, -90 * D, -450 * D, 36)],
-  1: [[...line(0.44, 0.28, 0.53, 0.2, 4), ...line(0.53, 0.2, 0.52, 0.8, 14)]],
-  2: [[...arc(0.5, 0.36, 0.17, 0.14, -170 * D, 30 * D, 18), ...line(0.65, 0.43, 0.32, 0.78, 12), ...line(0.32, 0.78, 0.7, 0.77, 10)]],
-  3: [[...arc(0.48, 0.34, 0.17, 0.14, -160 * D, 90 * D, 20), ...arc(0.48, 0.64, 0.19, 0.16, -90 * D, 160 * D, 22)]],
-  4: [[...line(0.52, 0.2, 0.3, 0.58, 12), ...line(0.3, 0.58, 0.72, 0.58, 10)], line(0.6, 0.34, 0.6, 0.82, 12)],
-  5: [[...line(0.4, 0.22, 0.37, 0.48, 8), ...arc(0.5, 0.62, 0.17, 0.16, -125 * D, 150 * D, 22)], line(0.4, 0.22, 0.68, 0.22, 8)],
-  6: [[...arc(0.62, 0.52, 0.24, 0.34, -75 * D, -180 * D, 10), ...arc(0.5, 0.66, 0.15, 0.14, 180 * D, -180 * D, 28)]],
-  7: [[...line(0.3, 0.24, 0.7, 0.24, 10), ...line(0.7, 0.24, 0.45, 0.8, 14)]],
-  8: [Array.from({ length: 49 }, (_, i) => {
-    const a = (2 * Math.PI * i) / 48;
-    return [0.5 - 0.17 * Math.sin(2 * a) * 0.9, 0.5 - 0.3 * Math.cos(a)];
-  })],
-  9: [[...arc(0.5, 0.36, 0.16, 0.14, 0, -360 * D, 28), ...line(0.66, 0.36, 0.6, 0.82, 12)]],
-};
 
 let server, context, page, base, profile;
 const latencies = [];
@@ -67,31 +41,6 @@ async function modelReady(p) {
     return pg?.net && !pg.inFlight && pg.root.dataset.state;
   }, null, { timeout: 30000 });
   assert.equal(await p.evaluate(() => globalThis.cnnPlayground.net.trained), true, 'the shipped, trained model is loaded');
-}
-
-/** Draws strokes given in pad units with the mouse, move by move. */
-async function draw(p, strokes) {
-  const box = await p.locator('[data-testid=drawpad]').boundingBox();
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  for (const stroke of strokes) {
-    await p.mouse.move(...at(stroke[0]));
-    await p.mouse.down();
-    for (const pt of stroke.slice(1)) {
-      await p.mouse.move(...at(pt), { steps: 2 });
-      await p.waitForTimeout(MOVE_MS);
-    }
-    await p.mouse.up();
-  }
-}
-
-/** Waits until the page has shown the result of the latest drawing. */
-async function settled(p) {
-  await p.waitForTimeout(50);
-  await p.waitForFunction(() => {
-    const pg = globalThis.cnnPlayground;
-    return !pg.inFlight && !pg.dirty && pg.since === null;
-  });
-  await p.waitForTimeout(30);
 }
 
 before(async () => {

@@ -18,7 +18,10 @@ import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import sirv from 'sirv';
+import { createRequire } from 'node:module';
 import { buildDist } from '../../tools/dist.js';
+import { exportWeights, onnxModelBytes } from '../../tools/bench/lenet.js';
+import { loadEngine } from '../../web/src/engine/engine.js';
 import { startServer } from '../../tools/serve.js';
 import { lowContrastTexts } from './contrast.js';
 import { CHROMIUM, ARGS, rendered, drawBar, set } from './widget-steps.js';
@@ -93,6 +96,13 @@ before(async () => {
   console.log(`artefact built in ${dir}: ${sizes.map((s) => `${s.file} ${s.raw} B (gzip ${s.gzip} B)`).join(', ')}`);
   page('one.html', '<h1>One widget</h1><cnn-conv-lab></cnn-conv-lab>');
   page('one-draw.html', '<h1>One widget</h1><cnn-draw-classify></cnn-draw-classify>');
+  // the shipped digit model as an ONNX file, beside the notes (as a teacher's export would be)
+  const engine = await loadEngine();
+  const net = engine.loadModel(readFileSync(new URL('../../web/models/digits.cnnm', import.meta.url)));
+  writeFileSync(join(dir, 'digits.onnx'), onnxModelBytes(createRequire(import.meta.url)('onnx-proto').onnx, exportWeights(net)));
+  net.destroy();
+  testPages.add('digits.onnx');
+  page('onnx.html', '<h1>An imported model</h1><cnn-draw-classify model="digits.onnx" normalize="0,1"></cnn-draw-classify>');
   page('two.html', `<cnn-conv-lab id="a" kernel="3"></cnn-conv-lab><cnn-conv-lab id="b" kernel="5" stride="2"></cnn-conv-lab>
     <cnn-draw-classify id="da"></cnn-draw-classify><cnn-draw-classify id="db"></cnn-draw-classify>`);
   page('langs.html', `<cnn-conv-lab id="ko" lang="ko" controls="stride,padding"></cnn-conv-lab>
@@ -154,12 +164,28 @@ for (const [file, tag] of [['one.html', 'cnn-conv-lab'], ['one-draw.html', 'cnn-
     await rendered(p.locator(tag));
     await p.waitForTimeout(500);  // extras such as sample images come after the first result
     const size = await compressedSize(p.requests);
+    assert.ok(!p.requests.some((r) => r.url().includes('cnn-onnx')), 'no importer without an import');
     console.log(`a page with one <${tag}> downloads ${size.raw} B; compressed: gzip ${size.gzip} B, brotli ${size.brotli} B`);
     console.log(`  ${size.files.join('\n  ')}`);
     assert.ok(size.gzip < SIZE_BUDGET, `${size.gzip} B gzip is over the ${SIZE_BUDGET} B budget`);
     await p.close();
   });
 }
+
+test('model="x.onnx": the importer comes from the folder on the first import only', async () => {
+  const p = await open('onnx.html');
+  const widget = p.locator('cnn-draw-classify');
+  await rendered(widget);
+  await widget.locator('[data-testid=status]').filter({ hasText: 'your file' }).waitFor({ timeout: 60000 });
+  const files = p.requests.map((r) => new URL(r.url()).pathname);
+  assert.ok(files.includes('/cnn-onnx.js') && files.includes('/cnn-onnx.wasm'), `the importer was loaded from the folder: ${files.join(', ')}`);
+  await drawBar(p, widget);
+  await p.waitForFunction(() => document.querySelector('cnn-draw-classify').dataset.state === 'predicted');
+  await p.waitForTimeout(500);
+  assert.match(await widget.locator('[data-testid=prediction]').textContent(), /^1/, 'the exported digit model reads the bar as a 1');
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
 
 test('two widgets on one page share one Worker and work independently', async () => {
   const p = await open('two.html');
@@ -610,7 +636,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-playground.js', 'cnn.wasm', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn.wasm', 'embed.html', 'lecture.html', 'teach.html']);
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });

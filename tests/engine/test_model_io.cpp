@@ -236,7 +236,7 @@ TEST_CASE("damage behind a valid checksum is named precisely", "[model][errors]"
   b = good;
   put32(&b, 8, 2);
   REQUIRE(contains(load_error(b), "format version 2"));
-  REQUIRE(contains(load_error(with(16, 1)), "flags"));
+  REQUIRE(contains(load_error(with(16, 4)), "flags 0x4"));
   REQUIRE(contains(load_error(with(input_at, 3)), "expects 1 input channel"));
   REQUIRE(contains(load_error(with(input_at + 4, 0)), "out of range"));
   REQUIRE(contains(load_error(with(input_at + 4, 20000000)), "out of range"));
@@ -321,4 +321,92 @@ TEST_CASE("huge declared sizes are refused before anything is allocated", "[mode
   const std::string msg = load_error(b);
   INFO(msg);
   REQUIRE(contains(msg, "parameters"));
+}
+
+TEST_CASE("an input normalisation round-trips and is checked on save and load", "[model]") {
+  auto net = make(lenet(), 3);
+  ModelInfo info = digits_info();
+  const auto plain = save(*net, info);
+  info.norm_mean = {0.1307f};
+  info.norm_std = {0.3081f};
+  const auto with = save(*net, info);
+  REQUIRE(with.size() == plain.size() + 12);  // the count, one mean, one std
+  REQUIRE(with[16] == 1);                     // flag bit 0
+  std::unique_ptr<Network> back;
+  ModelInfo got;
+  REQUIRE(load_model(with.data(), with.size(), &back, &got).is_ok());
+  REQUIRE(got.norm_mean == std::vector<float>{0.1307f});
+  REQUIRE(got.norm_std == std::vector<float>{0.3081f});
+  REQUIRE(save(*back, got) == with);
+  // A file without one has none, and its bytes are as before.
+  ModelInfo none;
+  REQUIRE(load_model(plain.data(), plain.size(), &back, &none).is_ok());
+  REQUIRE(none.norm_mean.empty());
+  REQUIRE(plain[16] == 0);
+
+  // Save refuses what the loader would refuse, with a code and the numbers.
+  std::vector<uint8_t> out;
+  ModelInfo bad = info;
+  bad.norm_mean = {0.5f, 0.5f, 0.5f};
+  bad.norm_std = {0.2f, 0.2f, 0.2f};
+  Status st = save_model(*net, bad, SaveOptions(), &out);
+  REQUIRE(st.code() == "normalize_count");
+  REQUIRE(contains(st.message(), "3 means and 3 standard deviations"));
+  REQUIRE(contains(st.message(), "input channel (1)"));
+  bad.norm_mean = {0.5f};
+  bad.norm_std = {0.2f, 0.3f};
+  REQUIRE(save_model(*net, bad, SaveOptions(), &out).code() == "normalize_count");
+  bad.norm_std = {0.0f};
+  st = save_model(*net, bad, SaveOptions(), &out);
+  REQUIRE(st.code() == "normalize_value");
+  REQUIRE(contains(st.message(), "standard deviation for channel 0 is 0"));
+  bad.norm_std = {-1.0f};
+  REQUIRE(contains(save_model(*net, bad, SaveOptions(), &out).message(), "is -1"));
+  bad.norm_std = {1.0f};
+  bad.norm_mean = {std::nanf("")};
+  st = save_model(*net, bad, SaveOptions(), &out);
+  REQUIRE(st.code() == "normalize_value");
+  REQUIRE(contains(st.message(), "mean for channel 0 is NaN"));
+
+  // Damage in the file, behind a valid checksum.
+  auto at = [&](size_t pos, uint32_t v) {
+    std::vector<uint8_t> b = with;
+    put32(&b, pos, v);
+    fix_up(&b);
+    return b;
+  };
+  const size_t count_at = 20 + 12, mean_at = count_at + 4, std_at = mean_at + 4;
+  REQUIRE(contains(load_error(at(count_at, 2)), "2 values per statistic"));
+  REQUIRE(contains(load_error(at(count_at, 0)), "0 values per statistic"));
+  REQUIRE(contains(load_error(at(count_at, 0xFFFFFFFFu)), "values per statistic"));
+  REQUIRE(contains(load_error(at(std_at, 0)), "standard deviation for channel 0 is 0"));
+  REQUIRE(contains(load_error(at(std_at, 0xBF800000u)), "is -1"));
+  REQUIRE(contains(load_error(at(mean_at, 0x7F800000u)), "mean for channel 0 is Infinity"));
+  REQUIRE(contains(load_error(at(16, 3)), "flags 0x2"));
+  // Flag set on a file that has no normalisation: its bytes are read as one and fail a check.
+  std::vector<uint8_t> b = plain;
+  put32(&b, 16, 1);
+  fix_up(&b);
+  load_error(b);
+}
+
+TEST_CASE("a three-channel input takes one normalisation per channel", "[model]") {
+  auto net = make({LayerSpec::conv2d(3, 4, 3), LayerSpec::simple(LayerKind::Flatten), LayerSpec::dense_layer(4 * 6 * 6, 2)}, 5);
+  ModelInfo info;
+  info.in_c = 3;
+  info.in_h = 8;
+  info.in_w = 8;
+  info.norm_mean = {0.485f, 0.456f, 0.406f};
+  info.norm_std = {0.229f, 0.224f, 0.225f};
+  const auto bytes = save(*net, info);
+  std::unique_ptr<Network> back;
+  ModelInfo got;
+  REQUIRE(load_model(bytes.data(), bytes.size(), &back, &got).is_ok());
+  REQUIRE(got.norm_mean == info.norm_mean);
+  REQUIRE(got.norm_std == info.norm_std);
+  info.norm_mean = {0.5f};  // one for all channels
+  info.norm_std = {0.25f};
+  const auto one = save(*net, info);
+  REQUIRE(load_model(one.data(), one.size(), &back, &got).is_ok());
+  REQUIRE(got.norm_mean.size() == 1);
 }

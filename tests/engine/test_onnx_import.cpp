@@ -15,6 +15,8 @@
 #include <sstream>
 #include <string>
 
+#include <tuple>
+
 #include "helpers.hpp"
 #include "onnx_import.hpp"
 
@@ -294,6 +296,52 @@ TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[o
   nodes.back() = node("LogSoftmax", "ls", {"z"}, {"l"});
   nodes.push_back(node("Relu", "after", {"l"}, {"y"}));
   CHECK_THAT(import_error(model(nodes, inits)), Catch::Contains("node 6 \"ls\" (LogSoftmax)") && Catch::Contains("last layer"));
+}
+
+TEST_CASE("onnx: the metadata \"normalize\" becomes the model's input normalisation, checked", "[onnx]") {
+  auto with = [](const std::string& value) {
+    std::vector<uint8_t> bytes = small_model();  // a 2-channel input
+    Proto extra;
+    extra.msg(14, metadata("normalize", value));
+    bytes.insert(bytes.end(), extra.b.begin(), extra.b.end());
+    return bytes;
+  };
+  for (const auto& [text, mean, stdev] : std::vector<std::tuple<std::string, std::vector<float>, std::vector<float>>>{
+           {"(0.1307,), (0.3081,)", {0.1307f}, {0.3081f}},
+           {"0.5, 0.25, 0.2, 0.4", {0.5f, 0.25f}, {0.2f, 0.4f}},
+           {"[0.5 0.25] [2e-1 4e-1]", {0.5f, 0.25f}, {0.2f, 0.4f}}}) {
+    std::unique_ptr<Network> net;
+    ModelInfo info;
+    const auto bytes = with(text);
+    const Status st = import_onnx(bytes.data(), bytes.size(), &net, &info);
+    INFO(text << ": " << st.message());
+    REQUIRE(st.is_ok());
+    CHECK(info.norm_mean == mean);
+    CHECK(info.norm_std == stdev);
+    CHECK(info.get("normalize") == "");  // not kept as free text besides
+  }
+  CHECK_THAT(import_error(with("0.5, x")), Catch::Contains("\"x\", which is not a finite number"));
+  CHECK_THAT(import_error(with("0.5, 0.2, 0.3")), Catch::Contains("3 numbers"));
+  CHECK_THAT(import_error(with("")), Catch::Contains("0 numbers"));
+  CHECK_THAT(import_error(with("1, 2, 3, 0.1, 0.2, 0.3")), Catch::Contains("3 means and 3 standard deviations") && Catch::Contains("(2)"));
+  CHECK_THAT(import_error(with("0.5, 0")), Catch::Contains("standard deviation for channel 0 is 0"));
+  CHECK_THAT(import_error(with("0.5, nan")), Catch::Contains("not a finite number"));
+  CHECK_THAT(import_error(with("0.5, 1e999")), Catch::Contains("not a finite number"));
+  CHECK_THAT(import_error(with("0.5, 1e23")), Catch::Contains("not a finite number"));
+  CHECK_THAT(import_error(with("0.5, 0x1")), Catch::Contains("not a finite number"));
+  CHECK_THAT(import_error(with("0.5, 1.2.3")), Catch::Contains("not a finite number"));
+  CHECK_THAT(import_error(with("0.5, e5")), Catch::Contains("not a finite number"));
+  // every way of writing a number the page's field takes reads as the same float
+  for (const auto& [text, want] : std::vector<std::pair<std::string, float>>{
+           {"0.1307", 0.1307f}, {".5", 0.5f}, {"5.", 5.0f}, {"+2e-1", 0.2f}, {"-1.5E+1", -15.0f},
+           {"0.000001", 1e-6f}, {"00012.50", 12.5f}, {"0.30810000000000001", 0.3081f}}) {
+    std::unique_ptr<Network> net;
+    ModelInfo info;
+    const auto bytes = with(text + ", 1");
+    INFO(text);
+    REQUIRE(import_onnx(bytes.data(), bytes.size(), &net, &info).is_ok());
+    CHECK(info.norm_mean == std::vector<float>{want});
+  }
 }
 
 TEST_CASE("onnx: damaged bytes are refused with a message, never a crash", "[onnx]") {

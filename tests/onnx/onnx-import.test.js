@@ -130,3 +130,41 @@ test('damaged exports are refused with a message, and the engine stays usable', 
   assert.equal(engine.liveObjects().networks, 0);
   (await engine.importOnnx(good)).destroy();
 });
+
+test('refusals carry a code and the node, op and numbers, for a page to say in its reader\'s language', async () => {
+  const want = {
+    upsample_op13: ['onnx_unsupported_op', { op: 'Resize' }],
+    residual_op13: ['onnx_branch', { op: 'Add' }],
+    asymmetric_pad_op9: ['onnx_asymmetric_padding', { op: 'Conv', top: 0, bottom: 1, left: 0, right: 1 }],
+  };
+  for (const [name, [code, params]] of Object.entries(want)) {
+    await assert.rejects(engine.importOnnx(bytesOf(name, 'onnx')), (e) => {
+      assert.equal(e.code, code, name);
+      assert.ok(Number.isInteger(e.params.node) && typeof e.params.name === 'string', name);
+      for (const [k, v] of Object.entries(params)) assert.equal(e.params[k], v, `${name}: ${k}`);
+      return true;
+    });
+  }
+  const good = bytesOf('seeds_view_op13', 'onnx');
+  await assert.rejects(engine.importOnnx(good.subarray(0, good.length >> 1)), (e) => e.code === 'onnx_damaged' && e.params.bytes === good.length >> 1);
+});
+
+test('an import takes the input normalisation, checked by the engine, and its model file keeps it', async () => {
+  const net = await engine.importOnnx(bytesOf('rgb_op13', 'onnx'), { normalize: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } });
+  assert.deepEqual(net.metadata.normalize.mean.map((v) => +v.toFixed(6)), [0.485, 0.456, 0.406]);
+  const again = engine.loadModel(net.saveModel());
+  assert.deepEqual(again.metadata.normalize, net.metadata.normalize);
+  const none = engine.loadModel(net.saveModel(), { normalize: null });
+  assert.equal(none.metadata.normalize, null);
+  for (const [normalize, code] of [
+    [{ mean: [0.5, 0.5], std: [0.5, 0.5] }, 'normalize_count'],
+    [{ mean: [0.5], std: [0.5, 0.5] }, 'normalize_count'],
+    [{ mean: [0.5], std: [0] }, 'normalize_value'],
+    [{ mean: [NaN], std: [1] }, 'normalize_value'],
+  ]) {
+    await assert.rejects(engine.importOnnx(bytesOf('rgb_op13', 'onnx'), { normalize }), (e) => e instanceof EngineError && e.code === code, JSON.stringify(normalize));
+  }
+  assert.throws(() => engine.loadModel(net.saveModel(), { normalize: { mean: ['0.5'], std: [1] } }), /normalize\.mean must be an array of numbers/);
+  for (const n of [net, again, none]) n.destroy();
+  assert.equal(engine.liveObjects().networks, 0);
+});

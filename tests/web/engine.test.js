@@ -176,15 +176,51 @@ test('views made after memory growth still read the right values', () => {
   try {
     net.plan([1, 1, 4, 4]);
     net.forward(new Float32Array(16).fill(-1).map((v, i) => (i % 2 ? 3 : v)));
+    const old = net.activation(0).data;  // the client keeps where the output lives, and this view
+    assert.equal(old[1], 3);
     const before = engine.m.HEAPF32.buffer.byteLength;
     // Force growth: a second network with a large plan.
     const big = engine.createNetwork([{ type: 'relu' }]);
     big.plan([1, 16, 1024, 1024]);
     assert.ok(engine.m.HEAPF32.buffer.byteLength > before, 'memory grew');
     const a = net.activation(0).data;
+    assert.equal(a.buffer, engine.m.HEAPF32.buffer, 'a view over the grown memory, not the kept one');
     assert.equal(a[0], 0);
     assert.equal(a[1], 3);
+    net.forward(new Float32Array(16).fill(5));
+    assert.equal(net.output().data[0], 5);
     big.destroy();
+  } finally {
+    net.destroy();
+  }
+});
+
+test('what the client keeps of a plan is dropped when the network is planned again, by plan, setVariant or a trainer step', () => {
+  const net = engine.createNetwork(lenet);
+  try {
+    net.initParams(3);
+    net.plan([1, 1, 28, 28]);
+    const x = new Float32Array(2 * 784).map((_, i) => ((i * 7) % 13) / 13);
+    net.forward(x.subarray(0, 784));
+    const first = Float32Array.from(net.output().data);
+    assert.equal(net.input().length, 784);
+    net.plan([2, 1, 28, 28]);
+    assert.equal(net.input().length, 2 * 784);
+    assert.deepEqual(net.output().shape, [2, 10]);
+    net.forward(x);
+    const two = net.output().data;
+    for (let i = 0; i < 10; i++) assert.ok(Math.abs(two[i] - first[i]) < 1e-6, 'the first image of the batch gives what it gave alone');
+    net.setVariant('ref');
+    net.forward(x);
+    assert.deepEqual(net.output().shape, [2, 10]);
+    for (let i = 0; i < 10; i++) assert.ok(Math.abs(net.output().data[i] - first[i]) < 1e-5);
+    const trainer = engine.createTrainer(net, { optimizer: 'sgd', lr: 0.01 });
+    trainer.step(new Float32Array(3 * 784), Int32Array.of(1, 2, 3), [1, 28, 28]);
+    assert.deepEqual(net.output().shape, [3, 10], 'the step planned the network for 3 images');
+    assert.equal(net.input().length, 3 * 784);
+    const sum = net.output().data.subarray(0, 10).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-5, `the output read after the step is the step's softmax (sum ${sum})`);
+    trainer.destroy();
   } finally {
     net.destroy();
   }

@@ -115,6 +115,14 @@ function optionReadsAs(name, values, raw, value) {
       return Array.isArray(value) && value.every((v) => values.includes(v))
         && names.every((x) => values.includes(x) || values.map(kebab).includes(x));
     }
+    case 'model':  // a catalogue key, or the address of a model file, as written
+      return value === s && (values.includes(s) || /\.(onnx|cnnm)$/i.test(new URL(s, 'http://x/').pathname));
+    case 'normalize': {  // the numbers as written, in their order ('' or 'none': no normalisation)
+      if (s === '' || s.toLowerCase() === 'none') return value === '';
+      const numbers = s.replace(/[()[\]]/g, ' ').split(/[\s,]+/).filter(Boolean).map(Number);
+      return numbers.length % 2 === 0 && value === numbers.join(',');
+    }
+    case 'labels': return value === s && s !== '';
     default: return false;
   }
 }

@@ -10,7 +10,7 @@ import { loadEngine } from '../../web/src/engine/engine.js';
 import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
-  PRESETS, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
+  PRESETS, HYPER, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, pytorchListing, newLayer, LAYER_TYPES,
 } from '../../web/src/ui/train/state.js';
 
 let h;
@@ -19,10 +19,10 @@ before(async () => {
 });
 
 test('an architecture and its hyperparameters go into a URL query and come back the same', () => {
-  const state = { ...defaultTrainState(), layers: layersFromText('c6k3s2p1d2-t-a2s1-f-d32-l-d10'), optimizer: 'sgd', lr: 0.05, schedule: 'constant', momentum: 0.8, batchSize: 64, epochs: 2, augment: true, seed: 42, dataset: 'fashion' };
+  const state = { ...defaultTrainState(), layers: layersFromText('c6k3s2p1d2-t-a2s1-f-d32-l-d10'), optimizer: 'sgd', lr: 0.05, schedule: 'constant', momentum: 0.8, batchSize: 64, epochs: 2, augment: !HYPER.augment.default, seed: 42, dataset: 'fashion' };
   const q = toQuery(state);
   assert.equal(q.get('arch'), 'c6k3s2p1d2-t-a2s1-f-d32-l-d10');
-  assert.equal(q.get('aug'), '1');
+  assert.equal(q.get('aug'), HYPER.augment.default ? '0' : '1');
   const back = fromQuery(q.toString());
   assert.deepEqual(back.errors, []);
   assert.deepEqual(back.state, state);
@@ -33,7 +33,7 @@ test('an architecture and its hyperparameters go into a URL query and come back 
 test('a bad value in a URL keeps its default and says what was wrong', () => {
   const { state, errors } = fromQuery('arch=c8k5-q-d10&lr=NaN&batch=0&opt=rmsprop&epochs=3');
   assert.deepEqual(state.layers, defaultTrainState().layers);
-  assert.equal(state.lr, 0.002);
+  assert.equal(state.lr, HYPER.lr.default);
   assert.equal(state.batchSize, 32);
   assert.equal(state.epochs, 3);
   assert.equal(errors.length, 4);

@@ -14,7 +14,7 @@ import { t } from '../../web/src/ui/i18n.js';
 const base = defaultState();
 const WIDGETS = {
   'conv-lab': { options: { lang: ['en', 'ko'], controls: ['kernel', 'stride', 'padding', 'poolWindow'], autoplay: null }, lab: true },
-  'draw-classify': { options: { lang: ['en', 'ko'], model: ['digits'], preprocess: null }, lab: false },
+  'draw-classify': { options: { lang: ['en', 'ko'], model: ['digits'], normalize: null, labels: null, preprocess: null }, lab: false },
 };
 
 /** The values teachers (or attackers) might write; none may reach the state. */
@@ -164,4 +164,26 @@ test('a very long hash is not read at all', () => {
   assert.equal(r.problems[0].key, 'embed.tooLong');
   assert.deepEqual(r.lab, []);
   assert.equal(shown('y'.repeat(100)).length, 41);
+});
+
+test('model: a catalogue key or the address of a .onnx or .cnnm file; normalize and labels as a teacher writes them', () => {
+  for (const v of ['digits', 'my.onnx', '/models/net.cnnm', 'https://example.org/a/b.ONNX', '../m.onnx?v=2', 'models/my%20net.onnx']) {
+    assert.deepEqual(parseOption('model', v, ['digits']), { value: v }, v);
+  }
+  for (const v of ['javascript:alert(1).onnx', 'data:,x.onnx', 'file:///m.onnx', 'my.pt', 'a b.onnx', 'https://x.org/', '']) {
+    const r = parseOption('model', v, ['digits']);
+    assert.ok(r.problem, v);
+    assert.match(problemText('en', r.problem), /a \.onnx or \.cnnm file/);
+  }
+  assert.deepEqual(parseOption('normalize', '(0.1307,), (0.3081,)'), { value: '0.1307,0.3081' });
+  assert.deepEqual(parseOption('normalize', 'none'), { value: '' });
+  const bad = parseOption('normalize', '1,2,3');
+  assert.equal(problemText('en', bad.problem), 'Not used: normalize="1,2,3" (' + t('en', 'widget.why.normalize') + ').');
+  assert.deepEqual(parseOption('labels', 'cat, dog'), { value: 'cat, dog' });
+  assert.deepEqual(parseOption('labels', 'classes.json'), { value: 'classes.json' });
+  assert.ok(parseOption('labels', 'javascript:x.txt').problem);
+  assert.ok(parseOption('labels', 'a,,b').problem);
+  const r = parseEmbedHash('#widget=draw-classify&model=https%3A%2F%2Fx.org%2Fm.onnx&normalize=0.5,0.25&labels=a,b', WIDGETS, 'conv-lab');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.options, { model: 'https://x.org/m.onnx', normalize: '0.5,0.25', labels: 'a,b' });
 });

@@ -177,10 +177,11 @@ export function convnetjsModel(convnetjs, W) {
       }
       return out;
     },
-    makeTrainer(lr, batch) {
-      const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: lr, momentum: 0, batch_size: batch, l2_decay: 0 });
+    /** A step function over n images (x: n x 784); its .trainer is ConvNetJS's (learning_rate may be changed between steps). */
+    makeTrainer(lr, batch, momentum = 0) {
+      const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: lr, momentum, batch_size: batch, l2_decay: 0 });
       const vols = [];
-      return (x, labels, n) => {
+      const step = (x, labels, n) => {
         let loss = 0;
         for (let s = 0; s < n; s++) {
           if (!vols[s]) vols[s] = new convnetjs.Vol(28, 28, 1, 0);
@@ -189,6 +190,8 @@ export function convnetjsModel(convnetjs, W) {
         }
         return loss / n;
       };
+      step.trainer = trainer;
+      return step;
     },
     conv1Weight() {
       const r = new Float32Array(8 * 25);

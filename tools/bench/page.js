@@ -1,9 +1,12 @@
 // The bench page: runs tools/bench/suite.js in the browser with the peers
-// loaded by index.html's script tags (UMD globals tf, ort, convnetjs). The
+// loaded by index.html's script tags (UMD globals tf, ort, convnetjs), and
+// the page's MNIST split for the training rows (e). The
 // ONNX model is encoded by the bench server (POST /bench/onnx), which has
 // onnx-proto. When ?autorun is in the URL it starts at once and leaves the
 // result in window.benchResult (tools/bench/browser.js reads it).
 import { loadEngine } from '../../web/src/engine/engine.js';
+import { readDataset } from '../../web/src/engine/dataset.js';
+import { EngineClient } from '../../web/src/engine/client.js';
 import { runSuite, formatTable } from './suite.js';
 import { oursTrainer } from './train.js';
 
@@ -29,9 +32,14 @@ async function run(quick) {
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   const engine = await loadEngine({ moduleUrl: new URL('../../web/build/cnn.js', import.meta.url).href });
+  // The page's training data (made by the build: tools/prepare_data.js page), for the rows (e).
+  const data = await fetch(new URL('../../web/build/data/mnist.cnnd', import.meta.url));
+  if (!data.ok) throw new Error(`web/build/data/mnist.cnnd: ${data.status} (build it with scripts/build.sh wasm)`);
+  const trainingData = readDataset(new Uint8Array(await data.arrayBuffer()));
   // Browsers coarsen performance.now(): calls are timed in groups of >= 3 ms.
   const result = await runSuite({
-    engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W), oursTrainer,
+    engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W), oursTrainer, trainingData,
+    workerClient: EngineClient.shared(),
     options: { quick, log, groupMs: 3 },
   });
   result.meta.runtime = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium|Firefox|Safari)\/[\d.]+/)?.[0] ?? navigator.userAgent;

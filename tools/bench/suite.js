@@ -11,6 +11,7 @@ import {
   tfjsModel, convnetjsModel,
 } from './lenet.js';
 import { measureSimdPeak } from './peak.js';
+import { learnRows } from './learn.js';
 
 export const CONV_SHAPES = [
   { name: '1x28x28->8 5x5 pad2', c: 1, h: 28, w: 28, oc: 8, k: 5, pad: 2 },
@@ -108,6 +109,8 @@ export async function timeInterleaved(engines, { minCalls = 20, minMs = 500, rou
  *   tf: @tensorflow/tfjs-core with the 'wasm' and 'cpu' backends registered
  *   ort: onnxruntime-web;  onnxModelBytes: (W) => Uint8Array of the ONNX model
  *   convnetjs
+ *   trainingData (optional): the page's MNIST split (readDataset's object), for the rows (e)
+ *   workerClient (optional): an EngineClient of the page's Worker, for the row on the page's path
  *   options: { quick, groupMs, log }
  * Returns { meta, rows, checks }: rows as printed by formatTable().
  */
@@ -122,7 +125,9 @@ export async function runSuite(ctx) {
   const rows = [];
 
   log('measuring the SIMD128 peak');
-  meta.simdPeakGflops = await measureSimdPeak(quick ? 0.2 : 1.0);
+  const peak = await measureSimdPeak(quick ? 0.3 : 1.0);
+  meta.simdPeakGflops = peak.gflops;
+  meta.simdPeakMixes = peak.mixes;
 
   // ---- the model in every engine, same weights ---------------------------------
   const ours = engine.createNetwork(LENET_SPECS);
@@ -214,7 +219,6 @@ export async function runSuite(ctx) {
   };
 
   const gflops = (macsPerCall, ms) => (2 * macsPerCall) / (ms * 1e6);
-  const ofPeak = (g) => g / meta.simdPeakGflops;
 
   // ---- (a) batch-1 latency ---------------------------------------------------------------
   log('(a) batch-1 latency');
@@ -225,8 +229,59 @@ export async function runSuite(ctx) {
     rows.push({
       name: `(a) batch-1 latency vs ${peer}`, unit: 'ms', better: 'lower',
       ours: lat.ours.median_ms, theirs: lat[peer].median_ms, ratio: lat.ours.median_ms / lat[peer].median_ms,
-      ref: lat['ours ref'].median_ms, ofPeak: ofPeak(gflops(LENET_MACS, lat.ours.median_ms)),
+      ref: lat['ours ref'].median_ms, oursGflops: gflops(LENET_MACS, lat.ours.median_ms),
       calls: { ours: lat.ours.calls, theirs: lat[peer].calls },
+    });
+  }
+
+  // The client's own cost per call: a network of one ReLU on one value, whose
+  // C forward is next to nothing, through the same calls as the batch-1
+  // forward above (write the input, run, copy the output back); beside it
+  // the C call alone, and TF.js wasm's call for the same one-value ReLU.
+  // Calls this short are timed in groups of >= 1 ms.
+  log('(a) per-call overhead');
+  const tiny = engine.createNetwork([{ type: 'relu' }]);
+  tiny.plan([1, 1, 1, 1]);
+  const one = Float32Array.of(0.5);
+  const tinyCalls = { minCalls: quick ? 2000 : 20000, minMs: quick ? 100 : 500, rounds: 5, warmup: 1000, groupMs: Math.max(groupMs, 1) };
+  const ovh = await timeInterleaved([
+    { name: 'client', call: () => oursPredict(tiny)(one) },
+    { name: 'C', call: () => engine.m._cnn_net_forward(tiny.handle) },
+  ], tinyCalls);
+  await useTf('wasm');
+  const tfOne = await timeInterleaved([{ name: 'tf', call: () => tf.tidy(() => tf.relu(tf.tensor1d(one))).dataSync() }], tinyCalls);
+  tiny.destroy();
+  const us = (ms) => ms * 1000;
+  const added = us(ovh.client.median_ms - ovh.C.median_ms);
+  rows.push({
+    name: '(a) per-call overhead, 1-value network vs TF.js wasm', unit: 'µs', better: 'lower',
+    ours: us(ovh.client.median_ms), theirs: us(tfOne.tf.median_ms), ref: NaN,
+    note: `per-call overhead: the C forward of the 1-value network alone takes ${us(ovh.C.median_ms).toFixed(2)} µs, so the client ` +
+      `adds ${added.toFixed(2)} µs per call, ${(100 * added / us(lat.ours.median_ms)).toFixed(1)}% of our batch-1 latency`,
+  });
+
+  // The page's path: the same forward asked of the page's engine Worker
+  // (postMessage there and back, the input and output copied), plain and as
+  // the draw pad asks it (every layer's activations and the per-layer times).
+  if (ctx.workerClient) {
+    log('(a) batch-1 through the page\'s Worker');
+    const client = ctx.workerClient;
+    const made = await client.request('createNetwork', { specs: LENET_SPECS, inputShape: [1, 1, 28, 28], params: Float32Array.from(ours.params()) });
+    const viaWorker = await client.request('run', { id: made.id, input: X[1] });
+    checks['forward batch 1 through the Worker'] = checkAgreement('forward through the Worker', await predictors(ours, oursRef, 1).ours.call(),
+      { worker: viaWorker.output.data });
+    const w = await timeInterleaved([
+      { name: 'thread', call: () => oursPredict(ours)(X[1]) },
+      { name: 'plain', call: () => client.request('run', { id: made.id, input: X[1] }) },
+      { name: 'pad', call: () => client.request('run', { id: made.id, input: X[1], activations: true, profile: true }) },
+    ], { minCalls: quick ? 100 : 1000, minMs: quick ? 100 : 500, rounds: 5, warmup: 20, groupMs });
+    await client.request('destroyNetwork', { id: made.id });
+    rows.push({
+      name: '(a) batch-1 through the page\'s Worker', unit: 'ms', better: 'lower',
+      ours: w.plain.median_ms, theirs: NaN, ref: NaN, oursGflops: gflops(LENET_MACS, w.plain.median_ms),
+      note: `the page's Worker: a batch-1 forward asked through it takes ${w.plain.median_ms.toFixed(3)} ms against ` +
+        `${w.thread.median_ms.toFixed(3)} ms in the same thread (same rounds), so the messages cost ${(w.plain.median_ms - w.thread.median_ms).toFixed(3)} ms; ` +
+        `as the draw pad asks it (every layer's activations, per-layer times) ${w.pad.median_ms.toFixed(3)} ms`,
     });
   }
 
@@ -240,7 +295,7 @@ export async function runSuite(ctx) {
     rows.push({
       name: `(b) batch-64 throughput vs ${peer}`, unit: 'img/s', better: 'higher',
       ours: ips(thr.ours.median_ms), theirs: ips(thr[peer].median_ms), ratio: thr[peer].median_ms / thr.ours.median_ms,
-      ref: ips(thr['ours ref'].median_ms), ofPeak: ofPeak(gflops(64 * LENET_MACS, thr.ours.median_ms)),
+      ref: ips(thr['ours ref'].median_ms), oursGflops: gflops(64 * LENET_MACS, thr.ours.median_ms),
       calls: { ours: thr.ours.calls, theirs: thr[peer].calls },
     });
   }
@@ -294,7 +349,7 @@ export async function runSuite(ctx) {
     rows.push({
       name: `(c) training batch 32 vs ${peer}`, unit: 'img/s', better: 'higher',
       ours: tps('ours'), theirs: tps(peer), ratio: tps('ours') / tps(peer), ref: tps('ours ref'),
-      ofPeak: ofPeak(gflops(3 * B * LENET_MACS, trainTimes.ours?.median_ms ?? NaN)),
+      oursGflops: gflops(3 * B * LENET_MACS, trainTimes.ours?.median_ms ?? NaN),
       note: oursTrain ? undefined : 'our training ABI is not in the engine yet',
     });
   }
@@ -342,23 +397,32 @@ export async function runSuite(ctx) {
     const t = await timeInterleaved([
       { name: 'ours', call: () => net.forward() },
       { name: 'TF.js wasm', call: () => tfConv().dispose() },
+      { name: 'peak', call: peak.probe.call },
     ], { minCalls: quick ? 5 : (big ? 30 : 300), minMs: quick ? 50 : 1000, rounds: 5, warmup: 5, groupMs });
+    // the probe in the same rounds: a machine busier now than when the peak was measured cannot lift a row past it
+    meta.simdPeakGflops = Math.max(meta.simdPeakGflops, peak.probe.flops / (t.peak.median_ms * 1e6));
     const tr = await timeInterleaved([{ name: 'ours ref', call: () => refNet.forward() }],
       { minCalls: big ? 2 : 5, minMs: quick ? 0 : 300, rounds: 1, warmup: 1 });
     const g = (ms) => gflops(macs, ms);
     rows.push({
       name: `(d) conv ${s.name} vs TF.js wasm`, unit: 'GFLOP/s', better: 'higher',
       ours: g(t.ours.median_ms), theirs: g(t['TF.js wasm'].median_ms), ratio: t['TF.js wasm'].median_ms / t.ours.median_ms,
-      ref: g(tr['ours ref'].median_ms), ofPeak: ofPeak(g(t.ours.median_ms)), shape: s.name,
+      ref: g(tr['ours ref'].median_ms), oursGflops: g(t.ours.median_ms), shape: s.name,
     });
     tx.dispose(); tw.dispose(); tb.dispose();
     net.destroy();
     refNet.destroy();
   }
 
+  // ---- (e) time to 98% held-out ------------------------------------------------------------------
+  if (ctx.trainingData) rows.push(...await learnRows({ engine, convnetjs, data: ctx.trainingData, quick, log }));
+
+  // As fractions of the peak as measured by the end of the run (the probe also ran beside each conv).
+  for (const r of rows) r.ofPeak = (r.oursGflops ?? NaN) / meta.simdPeakGflops;
+
   // Ours/theirs as speed: > 1 means ours is faster, in every row.
   for (const r of rows) r.speedup = r.better === 'lower' ? r.theirs / r.ours : r.ours / r.theirs;
-  for (const r of rows) if (r.better === 'lower') r.ratio = r.ours / r.theirs;
+  for (const r of rows) r.ratio = r.ours / r.theirs;
 
   for (const n of [ours, ours64, oursRef, oursRef64]) n.destroy();
   tfWasm.dispose();
@@ -374,11 +438,14 @@ export function formatTable({ meta, rows }, native = {}) {
   const fmt = (x, unit) => {
     if (!Number.isFinite(x)) return 'n/a';
     if (unit === 'ms') return x < 1 ? x.toFixed(3) : x.toFixed(2);
+    if (unit === 's') return x.toFixed(1);
+    if (unit === 'µs') return x.toFixed(2);
     if (unit === 'img/s') return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
     return x.toFixed(2);
   };
-  lines.push(`SIMD128 multiply-add peak measured here: ${meta.simdPeakGflops.toFixed(1)} GFLOP/s; ours: ${meta.simdArch} x${meta.simdWidth}, ` +
-             `TF.js ${meta.tfjs}, ORT Web ${meta.ort}`);
+  const mixes = (meta.simdPeakMixes ?? []).map((m) => `${m.muls}+${m.adds} ${m.gflops.toFixed(1)}`).join(', ');
+  lines.push(`SIMD128 peak measured here: ${meta.simdPeakGflops.toFixed(1)} GFLOP/s (independent f32x4 mul + add streams: ${mixes}); ` +
+             `ours: ${meta.simdArch} x${meta.simdWidth}, TF.js ${meta.tfjs}, ORT Web ${meta.ort}`);
   const head = ['row', 'unit', 'ours', 'theirs', 'ours/theirs', 'x faster', 'ours native', 'ours ref', 'ours % peak'];
   const body = rows.map((r) => [
     r.name, r.unit, fmt(r.ours, r.unit), fmt(r.theirs, r.unit), Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a',

@@ -29,7 +29,8 @@ void emit(const std::string& dir, const std::string& name, const std::vector<uin
   ++written;
 }
 
-std::vector<uint8_t> model(const std::vector<LayerSpec>& specs, int c, int h, int w, bool f16, int labels) {
+std::vector<uint8_t> model(const std::vector<LayerSpec>& specs, int c, int h, int w, bool f16, int labels,
+                           std::vector<float> mean = {}, std::vector<float> stdev = {}) {
   std::unique_ptr<Network> net;
   Status st = Network::create(specs, &net);
   if (!st) {
@@ -44,6 +45,8 @@ std::vector<uint8_t> model(const std::vector<LayerSpec>& specs, int c, int h, in
   info.set("name", "seed");
   info.set("dataset", "none");
   for (int i = 0; i < labels; ++i) info.labels.push_back("class " + std::to_string(i));
+  info.norm_mean = std::move(mean);
+  info.norm_std = std::move(stdev);
   SaveOptions o;
   o.float16 = f16;
   std::vector<uint8_t> bytes;
@@ -81,7 +84,7 @@ void models(const std::string& dir) {
                             LayerSpec::simple(LayerKind::Tanh), LayerSpec::avgpool2d(2, 1, 0, false, false),
                             LayerSpec::simple(LayerKind::Sigmoid), LayerSpec::simple(LayerKind::Flatten),
                             LayerSpec::dense_layer(4 * 5 * 5, 3), LayerSpec::simple(LayerKind::Softmax)},
-                           2, 9, 9, false, 3)},
+                           2, 9, 9, false, 3, {0.5f, 0.25f}, {0.2f, 0.4f})},
       {"dilated-grouped", model({LayerSpec::conv2d(4, 4, 3, 1, 2, 2, 4, false), LayerSpec::simple(LayerKind::Softmax)},
                                 4, 6, 5, true, 0)},
       {"tiny-dense", model({LayerSpec::simple(LayerKind::Flatten), LayerSpec::dense_layer(3, 2, false)}, 3, 1, 1, false, 2)},
@@ -90,7 +93,7 @@ void models(const std::string& dir) {
                        LayerSpec::simple(LayerKind::Flatten), LayerSpec::dense_layer(400, 64),
                        LayerSpec::simple(LayerKind::ReLU), LayerSpec::dense_layer(64, 10),
                        LayerSpec::simple(LayerKind::Softmax)},
-                      1, 28, 28, true, 10)},
+                      1, 28, 28, true, 10, {0.1307f}, {0.3081f})},
   };
   for (const auto& v : valid) {
     emit(dir, v.first, 1, v.second);

@@ -9,8 +9,10 @@
 // (the pieces mounted before it).
 import { t, pickLang } from './ui/i18n.js';
 import { Playground } from './ui/playground.js';
+import { ModelImport } from './ui/model-import.js';
 import { mountLab } from './ui/lab/mount.js';
 import { mountTrain } from './ui/train/mount.js';
+import { FcVsConvView } from './ui/fc-vs-conv.js';
 import { EngineClient } from './engine/client.js';
 
 const PIECES = [
@@ -24,12 +26,30 @@ const PIECES = [
     },
   },
   {
+    slots: ['import'],
+    mount(slots, { lang, mounted }) {
+      const playground = mounted.find((p) => p instanceof Playground);
+      return new ModelImport(slots.import, { lang, playground, page: document });
+    },
+  },
+  {
     slots: ['lab'],
     mount(slots, { lang, mounted }) {
       const playground = mounted.find((p) => p instanceof Playground);
       const piece = mountLab(slots.lab, { lang, playground });
       globalThis.cnnLab = piece.lab;  // for the end-to-end tests and the console
       return piece;
+    },
+  },
+  {
+    slots: ['fc-vs-conv'],
+    mount(slots, { lang, mounted }) {
+      const view = new FcVsConvView(slots['fc-vs-conv'], { client: EngineClient.shared(), lang });
+      mounted.find((p) => p instanceof Playground)?.addEventListener('update', (e) => {
+        if (e.detail?.image && !e.detail.empty) view.setDigit(e.detail.image);
+      });
+      globalThis.cnnFc = view;  // for the end-to-end tests and the console
+      return view;
     },
   },
   {

@@ -17,7 +17,6 @@ using namespace cnn;
 
 namespace {
 std::vector<uint8_t> g_model;
-std::string g_error;
 }  // namespace
 
 // Converts `len` bytes of ONNX into a model file (float32); returns its size
@@ -32,9 +31,8 @@ CNN_EXPORT int cnn_onnx_to_model(const uint8_t* bytes, int len) {
   if (st) st = save_model(*net, info, SaveOptions(), &g_model);
   if (st && g_model.size() > 0x7FFFFFFF) st = Status::error("the model file would exceed 2 GB");
   if (!st) {
-    g_error = st.message();
     g_model.clear();
-    return -1;
+    return wasm::fail(st);
   }
   return int(g_model.size());
 }
@@ -46,5 +44,3 @@ CNN_EXPORT void cnn_onnx_clear() {
   g_model.clear();
   g_model.shrink_to_fit();
 }
-
-CNN_EXPORT const char* cnn_onnx_last_error() { return g_error.c_str(); }

@@ -15,6 +15,7 @@
 import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
 import { lengthProblems } from '../ui/lab/layer.js';
 import { LANGS, t } from '../ui/i18n.js';
+import { parseNormalize, normalizeText, isLabelsFile, parseLabelList, MODEL_FILE_PATTERN } from '../ui/model-source.js';
 
 export { shown };
 
@@ -42,7 +43,9 @@ export const OPTION_TYPES = Object.freeze({
   lang: { type: 'enum', values: LANGS },
   theme: { type: 'enum', values: THEMES },
   controls: { type: 'list' },          // values: the widget's (see the lab widgets)
-  model: { type: 'enum' },             // values: the model catalogue's keys
+  model: { type: 'model' },            // values: the model catalogue's keys; or the URL of a .onnx or .cnnm file
+  normalize: { type: 'normalize' },    // the input normalisation: '0.1307,0.3081' or '(0.1307,), (0.3081,)'
+  labels: { type: 'labels' },          // class names separated by commas, or a .txt or .json file of them
   preprocess: { type: 'bool' },
   cost: { type: 'bool' },
   autoplay: { type: 'bool' },
@@ -72,6 +75,9 @@ function why(type) {
     case 'bool': return { key: 'widget.why.bool', params: {} };
     case 'numbers': return { key: 'widget.why.numbers', params: { max: LIMITS.valueMax } };
     case 'enums': case 'list': return { key: 'widget.why.list', params: { values: type.values.join(', ') } };
+    case 'model': return { key: 'widget.why.model', params: { values: type.values.join(', ') } };
+    case 'normalize': return { key: 'widget.why.normalize', params: {} };
+    case 'labels': return { key: 'widget.why.labels', params: {} };
     default: return { key: 'widget.why.enum', params: { values: '' } };
   }
 }
@@ -85,7 +91,9 @@ function why(type) {
 export function labStateFromAttributes(pairs, base) {
   let state = base;
   const problems = [];
-  for (const [name, value] of pairs) {
+  // a lecture example first: the settings given beside it are set over it
+  const ordered = [...pairs].sort(([a], [b]) => (b === 'example') - (a === 'example'));
+  for (const [name, value] of ordered) {
     let field = LAB_ATTRIBUTES[name];
     if (!field) continue;
     let v = value;
@@ -135,6 +143,21 @@ export function parseOption(name, raw, values, key = 'widget.badAttribute') {
     case 'bool':
       if (parseBool(s) !== null) return { value: parseBool(s) };
       break;
+    case 'model':
+      if (type.values.includes(s) || isModelUrl(s)) return { value: s };
+      break;
+    case 'normalize':
+      try {
+        return { value: normalizeText(parseNormalize(s, name)) };
+      } catch {
+        break;
+      }
+    case 'labels':
+      try {
+        if (isLabelsFile(s) && isModelUrl(s, /\.(txt|json)$/i)) return { value: s };
+        if (!isLabelsFile(s) && parseLabelList(s, name)) return { value: s };
+      } catch { /* refused below */ }
+      break;
     case 'list': {
       const names = [...new Set(s.split(',').map((x) => camel(x.trim())).filter(Boolean))];
       if (names.every((x) => type.values.includes(x))) return { value: names };
@@ -144,6 +167,22 @@ export function parseOption(name, raw, values, key = 'widget.badAttribute') {
       break;
   }
   return { problem: badValue(key, name, raw, type) };
+}
+
+/**
+ * Whether a value is the address of a file a widget may fetch: a path
+ * (relative, or from the site's root) or an http(s) URL whose path ends as
+ * `pattern` says (a model file by default). Other schemes (javascript:,
+ * data:, file:) are refused.
+ */
+export function isModelUrl(s, pattern = MODEL_FILE_PATTERN) {
+  if (!s || /\s/.test(s)) return false;
+  try {
+    const url = new URL(s, 'http://page.invalid/dir/');
+    return (url.protocol === 'http:' || url.protocol === 'https:') && pattern.test(decodeURIComponent(url.pathname));
+  } catch {
+    return false;
+  }
 }
 
 const EMBED_MAX_CHARS = 8192;

@@ -4,6 +4,8 @@
 // padding="same"), checked by that table; `controls` picks the controls
 // shown (controls="stride,padding"); `autoplay` slides the kernel over the
 // input on its own (not when the reader asked for reduced motion). With the
+// `example` attribute opens one of the lecture's examples at its real size
+// (example="cs231n-760"; the `examples` control lists them all). With the
 // `network` control, the lab's settings can be tried on the trained default
 // model (opened once per page, only when that control is shown).
 //

@@ -13,7 +13,7 @@
 import { t, LANGS } from '../ui/i18n.js';
 import { toQuery, FIELDS } from '../ui/lab/state.js';
 import { ALL_CONTROLS } from '../ui/lab/controls.js';
-import { LAB_ATTRIBUTES, LAB_URL_KEYS, THEMES, kebab, camel } from './attributes.js';
+import { LAB_ATTRIBUTES, LAB_URL_KEYS, THEMES, kebab, camel, parseOption, problemText } from './attributes.js';
 import { EMBEDDABLE, embedHash, iframeCode } from './embed-page.js';
 import { CnnConvLab } from './conv-lab.js';
 import { CnnPoolLab } from './pool-lab.js';
@@ -31,8 +31,10 @@ const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').rep
 
 /**
  * The choices of the page: { widget, lang, theme, controls (names, or null for
- * the widget's defaults), autoplay, model, preprocess, cost, base, state (the
- * lab's settings, or null) }. Returns [attribute, value] pairs of the element.
+ * the widget's defaults), autoplay, model (a catalogue key), modelUrl,
+ * normalize, labels (as typed: used when attributes.js takes them), preprocess,
+ * cost, base, state (the lab's settings, or null) }. Returns [attribute,
+ * value] pairs of the element.
  */
 export function elementAttributes(choice) {
   const cls = CLASSES[choice.widget];
@@ -43,7 +45,10 @@ export function elementAttributes(choice) {
     if (choice.controls) out.push(['controls', choice.controls.map(kebab).join(',')]);
     if (choice.autoplay) out.push(['autoplay', 'true']);
   } else {
-    if (choice.model && choice.model !== widgetModels()[0]?.key) out.push(['model', choice.model]);
+    const own = (name, text) => text && !parseOption(name, text, widgetModels().map((m) => m.key)).problem;
+    if (own('model', choice.modelUrl)) out.push(['model', choice.modelUrl.trim()]);
+    else if (choice.model && choice.model !== widgetModels()[0]?.key) out.push(['model', choice.model]);
+    for (const name of ['normalize', 'labels']) if (own(name, choice[name])) out.push([name, choice[name].trim()]);
     if (!choice.preprocess) out.push(['preprocess', 'false']);
     if (choice.cost && 'cost' in cls.options) out.push(['cost', 'true']);
   }
@@ -149,7 +154,22 @@ export class CnnTeachPage extends HTMLElement {
       form.append(boxes, make('label', { className: 'teach-check' }, check('teach-autoplay', c.autoplay, (on) => this.pick({ autoplay: on })),
         make('span', { textContent: t(L, 'teach.autoplay') })));
     } else {
+      // a teacher's own model: its address, normalisation and labels, as the widget's attributes (checked as the widget checks them)
+      const own = (name, key) => {
+        const input = make('input', { type: 'text', value: c[key] ?? '', spellcheck: false });
+        input.dataset.testid = `teach-${kebab(key)}`;
+        const note = make('small', { className: 'teach-note' });
+        const show = () => {
+          const text = input.value.trim();
+          const r = text ? parseOption(name, text, widgetModels().map((m) => m.key)) : {};
+          note.textContent = r.problem ? problemText(L, r.problem) : '';
+        };
+        input.addEventListener('input', () => { show(); this.pick({ [key]: input.value }); });
+        show();
+        return make('label', { className: 'teach-field' }, make('span', { textContent: t(L, `teach.${key}`) }), input, note);
+      };
       form.append(field('teach.model', select('teach-model', widgetModels().map((m) => m.key), c.model, (k) => t(L, `model.${k}`), (k) => this.pick({ model: k }))),
+        own('model', 'modelUrl'), own('normalize', 'normalize'), own('labels', 'labels'),
         make('label', { className: 'teach-check' }, check('teach-preprocess', c.preprocess, (on) => this.pick({ preprocess: on })),
           make('span', { textContent: t(L, 'prep.switch') })));
       if ('cost' in cls.options) {
@@ -199,7 +219,7 @@ export class CnnTeachPage extends HTMLElement {
   }
 
   applyToPreview() {
-    const keep = new Set(['lang', 'theme', 'controls', 'autoplay', 'model', 'preprocess', 'cost']);
+    const keep = new Set(['lang', 'theme', 'controls', 'autoplay', 'model', 'normalize', 'labels', 'preprocess', 'cost']);
     const attrs = elementAttributes({ ...this.choice, state: null });
     for (const name of this.preview.getAttributeNames()) if (keep.has(name) && !attrs.some(([n]) => n === name)) this.preview.removeAttribute(name);
     for (const [name, value] of attrs) if (this.preview.getAttribute(name) !== value) this.preview.setAttribute(name, value);

@@ -72,6 +72,13 @@ function onnxLoader(options, moduleUrl) {
   })());
 }
 
+/** A module's last failure (cnn_last_error and its code) as an EngineError. */
+function moduleError(m) {
+  const code = m.UTF8ToString(m._cnn_last_error_code());
+  const params = code ? JSON.parse(m.UTF8ToString(m._cnn_last_error_params())) : {};
+  return new EngineError(m.UTF8ToString(m._cnn_last_error()), { code, params });
+}
+
 export class Engine {
   constructor(module) {
     this.m = module;
@@ -89,9 +96,7 @@ export class Engine {
 
   /** The last failure as an EngineError: its message, and its code and named numbers when it has them. */
   lastEngineError() {
-    const code = this.m.UTF8ToString(this.m._cnn_last_error_code());
-    const params = code ? JSON.parse(this.m.UTF8ToString(this.m._cnn_last_error_params())) : {};
-    return new EngineError(this.lastError(), { code, params });
+    return moduleError(this.m);
   }
 
   /** Throws an EngineError with the engine's message (and code) when status < 0. */
@@ -233,7 +238,7 @@ export class Engine {
    * specs and metadata ({ name, dataset, ..., labels, inputShape }). A corrupt
    * or truncated file throws an EngineError naming the fault.
    */
-  loadModel(bytes) {
+  loadModel(bytes, options = {}) {
     let data = bytes;
     if (data instanceof ArrayBuffer) data = new Uint8Array(data);
     if (!(data instanceof Uint8Array)) throw new EngineError('a model is loaded from a Uint8Array or an ArrayBuffer of its file');
@@ -266,11 +271,48 @@ export class Engine {
         this.check(this.m._cnn_net_model_input(handle, ptr));
         return [1, ...new Int32Array(this.m.HEAP32.buffer, ptr, 3)];
       });
+      if (options.normalize !== undefined) this.setNormalize(handle, options.normalize);
+      metadata.normalize = this.readNormalize(handle);
       return new Network(this, handle, specs, metadata);
     } catch (e) {
       this.m._cnn_net_destroy(handle);
       throw e;
     }
+  }
+
+  /**
+   * Gives the model of `handle` an input normalisation (PyTorch's
+   * transforms.Normalize(mean, std)): { mean: [..], std: [..] }, one value or
+   * one per input channel, or null for none. The engine checks it (codes
+   * normalize_count and normalize_value).
+   */
+  setNormalize(handle, normalize) {
+    const { mean = [], std = [] } = normalize ?? {};
+    const numbers = (name, a) => {
+      if (!Array.isArray(a) || a.some((v) => typeof v !== 'number')) throw new EngineError(`normalize.${name} must be an array of numbers, got ${JSON.stringify(a)}`);
+      return a;
+    };
+    numbers('mean', mean);
+    numbers('std', std);
+    if (mean.length !== std.length) {
+      throw new EngineError(`the input normalisation has ${mean.length} means and ${std.length} standard deviations`,
+        { code: 'normalize_count', params: { means: mean.length, stds: std.length, channels: 0 } });
+    }
+    this.withScratch(Math.max(1, mean.length) * 8, (ptr) => {
+      this.f32(ptr, mean.length).set(mean);
+      this.f32(ptr + mean.length * 4, std.length).set(std);
+      this.check(this.m._cnn_net_set_normalize(handle, mean.length, ptr, ptr + mean.length * 4));
+    });
+  }
+
+  /** The input normalisation of the model of `handle`: { mean, std }, or null. */
+  readNormalize(handle) {
+    const n = this.check(this.m._cnn_net_model_normalize(handle, 0, 0, 0));
+    if (!n) return null;
+    return this.withScratch(n * 8, (ptr) => {
+      this.check(this.m._cnn_net_model_normalize(handle, ptr, ptr + n * 4, n));
+      return { mean: Array.from(this.f32(ptr, n)), std: Array.from(this.f32(ptr + n * 4, n)) };
+    });
   }
 
   /**
@@ -280,9 +322,11 @@ export class Engine {
    * onnx_graph. The importer is a wasm module of its own (cnn-onnx.js),
    * loaded on the first call: it converts the file into a model file, which
    * this engine loads. A model the engine cannot run, or damaged bytes,
-   * reject with an EngineError naming the node and the op, or the fault.
+   * reject with an EngineError naming the node and the op, or the fault,
+   * with a code and its numbers (onnx_unsupported_op { node, name, op }, ...).
+   * options: normalize, as loadModel's.
    */
-  async importOnnx(bytes) {
+  async importOnnx(bytes, options = {}) {
     let data = bytes;
     if (data instanceof ArrayBuffer) data = new Uint8Array(data);
     if (!(data instanceof Uint8Array)) throw new EngineError('an ONNX model is imported from a Uint8Array or an ArrayBuffer of its file');
@@ -294,13 +338,13 @@ export class Engine {
     try {
       new Uint8Array(m.HEAPU8.buffer, ptr, data.length).set(data);
       const size = m._cnn_onnx_to_model(ptr, data.length);
-      if (size < 0) throw new EngineError(m.UTF8ToString(m._cnn_onnx_last_error()));
+      if (size < 0) throw moduleError(m);
       model = new Uint8Array(m.HEAPU8.buffer, m._cnn_onnx_model(), size).slice();
       m._cnn_onnx_clear();
     } finally {
       m._free(ptr);
     }
-    return this.loadModel(model);
+    return this.loadModel(model, options);
   }
 
   /**

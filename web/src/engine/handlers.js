@@ -80,13 +80,13 @@ export function createHandlers(engine) {
      * { id, specs, metadata, numLayers, paramCount, inputShape, layers }, planned
      * for one sample of the model's input.
      */
-    loadModel({ bytes }) {
-      return modelResult(engine.loadModel(bytes));
+    loadModel({ bytes, normalize }) {
+      return modelResult(engine.loadModel(bytes, normalize === undefined ? {} : { normalize }));
     },
 
-    /** An ONNX file: { bytes } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
-    async importOnnx({ bytes }) {
-      return modelResult(await engine.importOnnx(bytes));
+    /** An ONNX file: { bytes, normalize? } -> (a promise of) the same answer as loadModel (engine.importOnnx). */
+    async importOnnx({ bytes, normalize }) {
+      return modelResult(await engine.importOnnx(bytes, normalize === undefined ? {} : { normalize }));
     },
 
     destroyNetwork({ id }) {
@@ -160,6 +160,11 @@ export function createHandlers(engine) {
     /** { spec, shape } -> geometry of one layer */
     layerGeometry({ spec, shape }) {
       return { result: engine.layerGeometry(spec, shape) };
+    },
+
+    /** { spec } -> the PyTorch shapes of its parameters: { weightShape, biasShape } (null when none) */
+    paramShapes({ spec }) {
+      return { result: engine.paramShapes(spec) };
     },
 
     /**

@@ -1,6 +1,11 @@
 // A network and its trainer in the engine: the objects Engine.createNetwork,
-// Engine.loadModel and Engine.createTrainer return. Views over wasm memory are
-// made fresh at every call (see engine.js).
+// Engine.loadModel and Engine.createTrainer return.
+//
+// Where the input and each layer's output live is asked of the engine once
+// per plan and kept (pointer, shape, and a view); a view is made again only
+// when wasm memory has grown (its buffer is then another ArrayBuffer), so a
+// batch-1 forward costs the client no allocation and no extra engine call.
+// Whatever may re-plan (plan, setVariant, a trainer step) drops what was kept.
 
 import { EngineError } from './errors.js';
 import { shapeArgs, geometryOf, paramShapesOf } from './spec.js';
@@ -14,6 +19,12 @@ export class Network {
     this.metadata = metadata;  // from a model file: { name, dataset, ..., labels, inputShape }
     this.numLayers = this.m._cnn_net_num_layers(handle);
     this.inputShape = null;
+    this.outputs = new Map();  // layer index (-1: the input) -> { ptr, shape, count, view }
+  }
+
+  /** Forgets where the buffers were: call after anything that may re-plan. */
+  planChanged() {
+    this.outputs.clear();
   }
 
   /** The network as a model file (a Uint8Array copy); float16 halves the weights. */
@@ -31,17 +42,15 @@ export class Network {
   plan(shape) {
     this.assertAlive();
     const [n, c, h, w] = shapeArgs(shape);
+    this.planChanged();
     this.engine.check(this.m._cnn_net_plan(this.handle, n, c, h, w));
     this.inputShape = shape.slice();
     return this;
   }
 
-  /** A fresh view of the planned input buffer: write the input here. */
+  /** A view of the planned input buffer: write the input here. */
   input() {
-    this.assertAlive();
-    const ptr = this.m._cnn_net_input(this.handle);
-    if (!ptr) throw new EngineError(this.engine.lastError());
-    return this.engine.f32(ptr, this.inputShape.reduce((a, b) => a * b, 1));
+    return this.activation(-1).data;
   }
 
   /** Runs forward; `data` (optional) is copied into the input first. */
@@ -61,16 +70,25 @@ export class Network {
     return this;
   }
 
-  /** Layer i's output (i = -1: the input) as { shape, data } with a fresh view. */
+  /**
+   * Layer i's output (i = -1: the input) as { shape, data }: data is a view
+   * over wasm memory, valid until the next call that may allocate or re-plan.
+   */
   activation(i) {
     this.assertAlive();
-    return this.engine.withScratch(5 * 4, (dims) => {
-      const ptr = this.m._cnn_net_activation(this.handle, i, dims);
-      if (!ptr) throw new EngineError(this.engine.lastError());
-      const d = new Int32Array(this.m.HEAP32.buffer, dims, 5);
-      const shape = Array.from(d.subarray(1, 1 + d[0]));
-      return { shape, data: this.engine.f32(ptr, shape.reduce((a, b) => a * b, 1)) };
-    });
+    let out = this.outputs.get(i);
+    if (!out) {
+      out = this.engine.withScratch(5 * 4, (dims) => {
+        const ptr = this.m._cnn_net_activation(this.handle, i, dims);
+        if (!ptr) throw new EngineError(this.engine.lastError());
+        const d = new Int32Array(this.m.HEAP32.buffer, dims, 5);
+        const shape = Array.from(d.subarray(1, 1 + d[0]));
+        return { ptr, shape, count: shape.reduce((a, b) => a * b, 1), view: null };
+      });
+      this.outputs.set(i, out);
+    }
+    if (out.view?.buffer !== this.m.HEAPF32.buffer) out.view = this.engine.f32(out.ptr, out.count);
+    return { shape: out.shape.slice(), data: out.view };
   }
 
   output() {
@@ -136,6 +154,7 @@ export class Network {
     this.assertAlive();
     const v = { ref: 0, simd: 1 }[name];
     if (v === undefined) throw new EngineError(`variant must be 'ref' or 'simd', not ${JSON.stringify(name)}`);
+    this.planChanged();
     this.engine.check(this.m._cnn_net_set_variant(this.handle, v));
   }
 
@@ -147,6 +166,7 @@ export class Network {
   destroy() {
     if (this.handle) this.m._cnn_net_destroy(this.handle);
     this.handle = 0;
+    this.planChanged();
   }
 }
 
@@ -202,9 +222,16 @@ export class Trainer {
     this.engine.f32(inPtr, inputs.length).set(inputs);
     new Int32Array(this.m.HEAP32.buffer, labelPtr, n).set(labels);
     const [c, h, w] = shape.length === 3 ? shape : [shape[0], 0, 0];
+    const planned = shape.length === 3 ? [n, c, h, w] : [n, c];
+    // the step plans the network for n samples when it was planned for another shape
+    const samePlan = this.net.inputShape?.length === planned.length && planned.every((d, k) => d === this.net.inputShape[k]);
+    if (!samePlan) this.net.planChanged();
     const loss = this.m._cnn_trainer_step(this.handle, inPtr, labelPtr, n, c, h, w);
-    if (loss < 0) throw new EngineError(this.engine.lastError());
-    this.net.inputShape = shape.length === 3 ? [n, c, h, w] : [n, c];
+    if (loss < 0) {
+      this.net.planChanged();
+      throw new EngineError(this.engine.lastError());
+    }
+    this.net.inputShape = planned;
     this.lastCorrect = this.m._cnn_trainer_last_correct(this.handle);
     return loss;
   }

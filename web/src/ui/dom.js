@@ -17,6 +17,25 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/**
+ * Watches whether `node` is on screen (an IntersectionObserver; without
+ * one it counts as always seen): { visible, disconnect() }; onShown() runs
+ * each time it comes into view. Pieces use it to leave work for later while
+ * they are off screen.
+ */
+export function watchVisible(node, onShown) {
+  const watch = { visible: true, disconnect: () => {} };
+  if (typeof IntersectionObserver === 'function') {
+    const observer = new IntersectionObserver((entries) => {
+      watch.visible = entries.some((en) => en.isIntersecting);
+      if (watch.visible) onShown();
+    });
+    observer.observe(node);
+    watch.disconnect = () => observer.disconnect();
+  }
+  return watch;
+}
+
 /** A w x h canvas (one pixel per value; CSS scales it up, pixelated). */
 export function pixelCanvas(w, h, className = 'map') {
   const c = el('canvas', { class: className });

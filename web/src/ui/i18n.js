@@ -22,29 +22,35 @@ import enCommon from './i18n/en/common.js';
 import enWidgets from './i18n/en/widgets.js';
 import enLab from './i18n/en/lab.js';
 import enLabNetwork from './i18n/en/lab-network.js';
+import enLabFull from './i18n/en/lab-full.js';
+import enFc from './i18n/en/fc.js';
 import enPage from './i18n/en/page.js';
 import enPlayground from './i18n/en/playground.js';
 import enNetwork from './i18n/en/network.js';
 import enCost from './i18n/en/cost.js';
 import enEngine from './i18n/en/engine.js';
 import enTrain from './i18n/en/train.js';
+import enModelImport from './i18n/en/model-import.js';
 import koCommon from './i18n/ko/common.js';
 import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
 import koLabNetwork from './i18n/ko/lab-network.js';
+import koLabFull from './i18n/ko/lab-full.js';
+import koFc from './i18n/ko/fc.js';
 import koPage from './i18n/ko/page.js';
 import koPlayground from './i18n/ko/playground.js';
 import koNetwork from './i18n/ko/network.js';
 import koCost from './i18n/ko/cost.js';
 import koEngine from './i18n/ko/engine.js';
 import koTrain from './i18n/ko/train.js';
+import koModelImport from './i18n/ko/model-import.js';
 import { withParticle } from './i18n/korean.js';
 
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport },
 };
 
 /** The supported language of a tag such as "ko-KR" ("ko"), or null for none (including a missing or empty tag). */

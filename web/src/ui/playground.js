@@ -14,6 +14,12 @@
 // image (the 28x28 input shown), startedAt } (parts: where the time went:
 // tick = pointer event to handler, prep, worker round trip, render), 'model'
 // { key, trained }, 'error' { message }.
+//
+// A model from elsewhere (openEntry: a dropped file or a URL, model-source.js)
+// replaces the open one only once it has opened; until then, and when it
+// fails, the previous model stays. Its input normalisation is applied here,
+// before the network; a model whose input the pad cannot give takes a
+// picked image (ImageInput).
 import { EngineClient } from '../engine/client.js';
 import { DrawPad } from './drawpad.js';
 import { mnistPreprocess, centreOfMass } from './preprocess.js';
@@ -21,10 +27,12 @@ import { PreprocessView } from './preprocess-view.js';
 import { ProbabilityView } from './probabilities.js';
 import { NetworkView } from './network-view.js';
 import { CostView } from './cost-view.js';
-import { MODEL_CATALOGUE, openModel, openSamples } from './models.js';
+import { MODEL_CATALOGUE, openModel, openSamples, withEntry } from './models.js';
+import { ImageInput } from './image-input.js';
+import { normalizeInput, SourceError } from './model-source.js';
 import { el, pixelImage, formatNumber } from './dom.js';
 import { colourTable } from './colormap.js';
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 
 const START_TIMEOUT_MS = 20000;
 
@@ -38,7 +46,7 @@ export class Playground extends EventTarget {
     super();
     this.lang = options.lang ?? 'en';
     this.client = options.client ?? null;
-    this.models = options.models ?? MODEL_CATALOGUE;
+    this.models = [...(options.models ?? MODEL_CATALOGUE)];
     this.modelKey = options.model ?? this.models[0]?.key;
     this.centre = options.centre ?? true;
     this.containers = containers;
@@ -67,6 +75,8 @@ export class Playground extends EventTarget {
     this.clearBtn = el('button', { type: 'button', 'data-testid': 'clear', onclick: () => { this.pad.clear(); this.pad.canvas.focus(); } });
     this.undoBtn = el('button', { type: 'button', 'data-testid': 'undo', onclick: () => this.pad.undo() });
     this.hint = el('p', { class: 'dc-hint' });
+    const imageBox = (this.imageBox = el('div', { class: 'dc-image', hidden: true }));
+    this.imageInput = new ImageInput(imageBox, { lang: L, onImage: () => this.changed(performance.now()) });
     this.padTitle = el('h3');
     const prepBox = el('div', { class: 'dc-prep' });
     this.prep = new PreprocessView(prepBox, { lang: L, centre: this.centre, onToggle: (on) => this.setCentre(on) });
@@ -79,10 +89,11 @@ export class Playground extends EventTarget {
     root.append(
       el('div', { class: 'dc-toolbar' }, this.modelLabel, this.modelSelect, this.status),
       el('div', { class: 'dc-main' },
-        el('div', { class: 'dc-pad-col' }, this.padTitle, padBox,
-          el('div', { class: 'dc-buttons' }, this.clearBtn, this.undoBtn), this.hint),
-        prepBox, probBox),
-      el('div', { class: 'dc-samples' }, this.samplesTitle, this.samplesNote, this.sampleList));
+        imageBox,
+        (this.padCol = el('div', { class: 'dc-pad-col' }, this.padTitle, padBox,
+          el('div', { class: 'dc-buttons' }, this.clearBtn, this.undoBtn), this.hint)),
+        (this.prepBox = prepBox), probBox),
+      (this.samplesBox = el('div', { class: 'dc-samples' }, this.samplesTitle, this.samplesNote, this.sampleList)));
     this.containers.draw.append(root);
     if (this.containers.network) this.network = new NetworkView(this.containers.network, { lang: L });
     if (this.containers.cost) this.cost = new CostView(this.containers.cost, { lang: L });
@@ -98,20 +109,22 @@ export class Playground extends EventTarget {
     this.hint.textContent = t(L, 'pad.hint');
     this.modelLabel.textContent = t(L, 'model.label');
     this.modelSelect.replaceChildren(...this.models.map((m) =>
-      el('option', { value: m.key, text: t(L, `model.${m.key}`), selected: m.key === this.modelKey })));
+      el('option', { value: m.key, text: this.modelName(m.key), selected: m.key === this.modelKey })));
     this.samplesTitle.textContent = t(L, isFashion(this.net) ? 'samples.titleFashion' : 'samples.title');
     this.samplesNote.textContent = this.samples?.error ? t(L, 'samples.failed', { message: this.samples.error })
       : this.samples?.images?.length ? t(L, 'samples.note') : t(L, 'samples.none');
     this.samplesNote.classList.toggle('error', !!this.samples?.error);
+    this.samplesBox.hidden = !!this.net && !this.net.entry?.samples;  // a model from elsewhere has none
     this.labelSamples();
     this.probs.setLabels(this.labels());
-    this.probs.setEmptyText(t(L, isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
+    this.probs.setEmptyText(t(L, !this.padFits() ? 'probs.emptyImage' : isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty'));
     this.prep.setSampleCaption(isFashion(this.net) ? 'prep.sampleFashion' : 'prep.sample');
     this.showStatus();
   }
 
   setLang(lang) {
     this.lang = lang;
+    this.imageInput.setLang(lang);
     this.prep.setLang(lang);
     this.probs.setLang(lang);
     this.network?.setLang(lang);
@@ -119,18 +132,30 @@ export class Playground extends EventTarget {
     this.texts();
   }
 
-  /** Class names: the language's own for known data sets, else the model's. */
+  /** Class names: the language's own for known data sets, else the model's (or those given with it). */
   labels() {
-    const meta = this.net?.metadata ?? {};
     const n = this.net?.layers?.at(-1)?.outShape?.[1] ?? 10;
-    const key = isFashion(this.net) ? 'labels.fashion' : null;
+    const given = this.net?.entry?.labels || this.net?.entry?.labelsUrl;
+    const key = isFashion(this.net) && !given ? 'labels.fashion' : null;
     return Array.from({ length: n }, (_, k) => {
       if (key) {
         const s = t(this.lang, `${key}.${k}`);
         if (s !== `${key}.${k}`) return s;
       }
-      return String(meta.labels?.[k] ?? k);
+      return String(this.net?.labels?.[k] ?? k);
     });
+  }
+
+  /** A model's name in the reader's language: the catalogue's, or the file's. */
+  modelName(key) {
+    const entry = this.models.find((m) => m.key === key);
+    return entry?.name ? t(this.lang, 'model.custom', { name: entry.name }) : t(this.lang, `model.${key}`);
+  }
+
+  /** Whether the open model takes what the draw pad gives (1x28x28). */
+  padFits() {
+    const s = this.net?.inputShape;
+    return !s || (s[1] === 1 && s[2] === 28 && s[3] === 28);
   }
 
   setStatus(kind, key, params = {}) {
@@ -144,7 +169,8 @@ export class Playground extends EventTarget {
     // numbers are written in the reader's language (1,975 / 1975)
     const params = s?.params && Object.fromEntries(Object.entries(s.params).map(([k, v]) =>
       [k, typeof v === 'number' ? formatNumber(v, this.lang) : v]));
-    if (params?.modelKey) params.name = t(this.lang, `model.${params.modelKey}`);
+    if (params?.modelKey) params.name = this.modelName(params.modelKey);
+    if (params?.failure) params.message = this.errorMessage(params.failure);  // said again in a new language
     this.status.textContent = s ? t(this.lang, s.key, params) : '';
     this.status.className = `dc-status${s?.kind === 'error' ? ' error' : s?.kind === 'warn' ? ' warn' : ''}`;
     this.status.setAttribute('role', s?.kind === 'error' ? 'alert' : 'status');
@@ -173,33 +199,64 @@ export class Playground extends EventTarget {
   }
 
   fail(key, e) {
-    const message = e?.message ?? String(e);
-    this.setStatus('error', key, { message });
+    const message = this.errorMessage(e);
+    this.setStatus('error', key, { failure: e });
     this.network?.showError(t(this.lang, key, { message }));
     this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+  }
+
+  /** A failure as the reader's sentence: a model source's problem, an engine code, or the message. */
+  errorMessage(e) {
+    if (e instanceof SourceError) return t(this.lang, e.key, e.params);
+    return errorText(this.lang, e);
   }
 
   async switchModel(key) {
     const entry = this.models.find((m) => m.key === key);
     if (!entry || this.destroyed) return;
-    this.modelKey = key;
+    await this.openEntry(entry);
+  }
+
+  /**
+   * Opens a model: a catalogue entry, or one from elsewhere (openModel's
+   * entries: { key, name, url or bytes, what, normalize, labels, labelsUrl }),
+   * which joins the model picker in place of the previous one from
+   * elsewhere. Resolves to null when it is open (or superseded), else to the
+   * failure (errorMessage() says it); the previous model then stays.
+   */
+  async openEntry(entry) {
+    if (this.destroyed) return null;
     const gen = ++this.generation;
     const old = this.net;
-    this.net = null;
-    this.setStatus('info', 'model.loading', { modelKey: key });
+    const oldKey = this.modelKey;
+    this.setStatus('info', 'model.loading', { modelKey: entry.name ? null : entry.key, name: entry.name });
     let net;
     try {
       net = await openModel(this.client, entry);
     } catch (e) {
-      if (gen === this.generation) this.fail('model.failed', e);
-      return;
-    } finally {
-      if (old) this.client.request('destroyNetwork', { id: old.id }).catch(() => {});
+      if (gen !== this.generation) return null;
+      this.generation++;  // runs of the previous model go on
+      this.modelKey = oldKey;
+      this.modelSelect.value = oldKey;
+      if (old) {
+        const message = this.errorMessage(e);
+        this.setStatus('error', entry.name ? 'import.failed' : 'model.failed', { file: entry.name, failure: e });
+        this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+        this.inFlight = false;
+        this.changed(performance.now());
+      } else {
+        this.fail('model.failed', e);
+      }
+      return e;
     }
     if (gen !== this.generation) {
       this.client.request('destroyNetwork', { id: net.id }).catch(() => {});
-      return;
+      return null;
     }
+    if (old) this.client.request('destroyNetwork', { id: old.id }).catch(() => {});
+    this.models = withEntry(this.models, entry);
+    const key = entry.key;
+    this.modelKey = key;
     this.net = net;
     this.sample = null;
     this.samples = null;
@@ -208,7 +265,17 @@ export class Playground extends EventTarget {
     this.cost?.setModel({ layers: net.layers, paramCount: net.paramCount });
     const right = Number(net.metadata?.heldout_correct), total = Number(net.metadata?.heldout_total);
     const acc = Number.isInteger(right) && Number.isInteger(total) && total > 0;
+    const fits = this.padFits();
+    this.padCol.hidden = !fits;
+    this.imageBox.hidden = fits;
+    this.prepBox.hidden = !fits;
+    this.imageInput.setShape(fits ? null : net.inputShape.slice(1));
+    this.prep.setNormalize(net.metadata?.normalize ?? null);
     if (!net.trained) this.setStatus('warn', 'model.untrained', { modelKey: key });
+    else if (entry.name) {
+      const [, c, h, w] = net.inputShape;
+      this.setStatus('info', 'model.imported', { name: entry.name, c, h, w });
+    }
     else if (acc) this.setStatus('info', 'model.accuracy', { modelKey: key, right, total });
     else this.setStatus('info', 'model.ready', { modelKey: key });
     this.texts();
@@ -217,6 +284,7 @@ export class Playground extends EventTarget {
     this.loadSamples(entry, gen);
     this.inFlight = false;
     this.changed(performance.now());
+    return null;
   }
 
   async loadFilters(net, gen) {
@@ -321,6 +389,11 @@ export class Playground extends EventTarget {
 
   /** The network's input for what the pad shows, and the stages to display. */
   input() {
+    if (!this.padFits()) {
+      const [, c, h, w] = this.net.inputShape;
+      const image = this.imageInput.image ?? new Float32Array(c * h * w);
+      return { image, stages: { empty: !this.imageInput.image }, sample: false, picked: true };
+    }
     if (!this.pad.image) this.sample = null;
     if (this.sample) {
       const { data } = this.sample;
@@ -335,7 +408,7 @@ export class Playground extends EventTarget {
     if (this.inFlight) return;
     this.dirty = false;
     const tickStart = performance.now();
-    const { image, stages, ink, sample } = this.input();
+    const { image, stages, ink, sample, picked } = this.input();
     if (this.net) {  // drawn before the model is ready: it runs once it is
       this.sentThisFrame = true;
       const since = this.since ?? tickStart;
@@ -346,6 +419,7 @@ export class Playground extends EventTarget {
       this.run(image, stages.empty, since, fromPen);
     }
     // the stages are drawn while the Worker computes
+    if (picked) return;
     this.pad.setOverlay(stages.centred && stages.box ? { box: stages.box } : null);
     this.prep.update(stages, ink, this.pad.inkSize, sample);
   }
@@ -357,7 +431,8 @@ export class Playground extends EventTarget {
     const sent = performance.now();
     let res;
     try {
-      const input = Float32Array.from(image);  // its buffer goes to the Worker; the views keep `image`
+      // its buffer goes to the Worker; the views keep `image`
+      const input = Float32Array.from(normalizeInput(image, net.metadata?.normalize, net.inputShape[1]));
       res = await this.client.request('run', { id: net.id, input, activations: true, profile: true }, [input.buffer]);
     } catch (e) {
       this.inFlight = false;

@@ -1,8 +1,12 @@
 // Preprocessing made visible: crop to the ink -> fit into 20x20 -> centre of
 // mass to the centre of 28x28, each stage a small picture with its numbers,
-// a switch to turn the recipe off, and the 28x28 image the network receives.
+// a switch to turn the recipe off, and the 28x28 image the network receives;
+// for a model with an input normalisation (setNormalize: PyTorch's
+// transforms.Normalize(mean, std)), one more stage: that image as the network
+// takes it, (x - mean) / std, in the signed colour map.
 // Given a container and options { lang, centre, onToggle(centre) }.
-import { el, pixelCanvas, paintCanvas, formatNumber } from './dom.js';
+import { el, pixelCanvas, paintCanvas, formatNumber, formatValue } from './dom.js';
+import { normalizeInput } from './model-source.js';
 import { colourTable } from './colormap.js';
 import { t } from './i18n.js';
 
@@ -14,6 +18,8 @@ export class PreprocessView {
     this.centre = options.centre ?? true;
     this.onToggle = options.onToggle ?? (() => {});
     this.gray = colourTable('gray');
+    this.diverging = colourTable('diverging');
+    this.normalize = null;
     this.root = el('div', { class: 'prep' });
     container.append(this.root);
     this.last = null;
@@ -39,6 +45,12 @@ export class PreprocessView {
     this.crop = stage('prep-crop');
     this.fit = stage('prep-fit');
     this.input = stage('prep-input');
+    this.norm = stage('prep-norm');
+    this.norm.fig.dataset.testid = 'prep-normalize';
+    this.normCanvas = pixelCanvas(28, 28, 'prep-canvas');
+    this.norm.pic.append(this.normCanvas);
+    this.normArrow = el('span', { class: 'prep-arrow', 'aria-hidden': 'true', text: '→' });
+    this.norm.fig.hidden = this.normArrow.hidden = !this.normalize;
     this.cropCanvas = pixelCanvas(1, 1, 'prep-canvas');
     this.fitCanvas = pixelCanvas(20, 20, 'prep-canvas');
     this.inputCanvas = pixelCanvas(28 * ZOOM, 28 * ZOOM, 'prep-canvas prep-big');
@@ -53,7 +65,7 @@ export class PreprocessView {
       el('div', { class: 'prep-stages' },
         this.crop.fig, el('span', { class: 'prep-arrow', 'aria-hidden': 'true', text: '→' }),
         this.fit.fig, el('span', { class: 'prep-arrow', 'aria-hidden': 'true', text: '→' }),
-        this.input.fig),
+        this.input.fig, this.normArrow, this.norm.fig),
       el('p', { class: 'prep-legend' },
         el('span', { class: 'mark mark-centre', 'aria-hidden': 'true' }), t(this.lang, 'prep.centreMark'), ' ',
         el('span', { class: 'mark mark-com', 'aria-hidden': 'true' }), t(this.lang, 'prep.comMark')));
@@ -64,6 +76,13 @@ export class PreprocessView {
   /** The caption under a shipped image ('prep.sample' for MNIST, 'prep.sampleFashion'). */
   setSampleCaption(key) {
     this.sampleKey = key;
+  }
+
+  /** The model's input normalisation ({ mean, std } or null): its stage shows only when there is one. */
+  setNormalize(normalize) {
+    this.normalize = normalize;
+    this.norm.fig.hidden = this.normArrow.hidden = !normalize;
+    if (this.last) this.update(this.last.result, this.last.ink, this.last.inkSize, this.last.sample);
   }
 
   setCentre(centre) {
@@ -114,6 +133,19 @@ export class PreprocessView {
     else if (empty) this.input.cap.textContent = t(L, 'prep.input.empty');
     else if (off) this.input.cap.textContent = t(L, 'prep.off');
     else this.input.cap.textContent = t(L, 'prep.input', { dx: signed(result.offset.x, L), dy: signed(result.offset.y, L) });
+    // 4. as the network takes it, normalised
+    if (this.normalize) {
+      const x = normalizeInput(image, this.normalize, 1);
+      let lo = Infinity, hi = -Infinity;
+      for (const v of x) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      const m = Math.max(Math.abs(lo), Math.abs(hi), 1e-6);  // 0 is white, as in the layer views
+      paintCanvas(this.normCanvas, x, 0, 28, 28, this.diverging, -m, m);
+      this.norm.cap.textContent = t(L, 'prep.normalize', {
+        mean: shortNumber(this.normalize.mean[0]), std: shortNumber(this.normalize.std[0]),
+        min: formatValue(lo, 'decimals'), max: formatValue(hi, 'decimals') });
+      this.norm.fig.dataset.min = String(lo);
+      this.norm.fig.dataset.max = String(hi);
+    }
   }
 
   drawInput(image, com) {
@@ -139,6 +171,11 @@ export class PreprocessView {
       ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke();
     }
   }
+}
+
+/** A float32 as it was written (0.1307, not 0.1307000070810318). */
+function shortNumber(v) {
+  return String(Number(v.toPrecision(6)));
 }
 
 function signed(v, lang) {

@@ -4,16 +4,25 @@
 //
 // Events: 'change' { fields } (a partial state, to be checked by state.js),
 // 'example' (the 1x1 convolution example was asked for).
+// The lecture's full-size examples are one button each ('examples'); a
+// button sets the state's `example` field, which sets the rest.
 import { t } from '../i18n.js';
 import { el } from '../dom.js';
-import { LIMITS, ACTIVATIONS, INPUTS } from './state.js';
+import { LIMITS, ACTIVATIONS, INPUTS, MODES, EXAMPLES, FIELDS } from './state.js';
 
 /** Every control the lab can show (the `controls` option picks some). */
 export const ALL_CONTROLS = Object.freeze([
   'mode', 'input', 'size', 'example', 'kernel', 'stride', 'padding', 'dilation', 'filters', 'weights', 'flip',
   'activation', 'pool', 'poolWindow', 'poolStride', 'poolPadding', 'poolCeil', 'poolIncludePad', 'animation',
-  'network', 'pytorch',
+  'network', 'pytorch', 'full', 'stack', 'examples',
 ]);
+
+// the full-size convolution's fields (number boxes: 224 or 512 steps are too many for a slider),
+// each shown with the control 'full', or with the drawn lab's control of the same idea
+const FULL = ['fullSize', 'fullChannels', 'fullKernel', 'fullStride', 'fullPadding', 'fullDilation', 'fullFilters'];
+const FULL_LIKE = Object.freeze({ fullSize: 'size', fullChannels: 'input', fullKernel: 'kernel', fullStride: 'stride',
+  fullPadding: 'padding', fullDilation: 'dilation', fullFilters: 'filters' });
+const STACK = ['stackKernel', 'stackStride', 'stackPadding', 'stackFilters'];
 
 const RANGES = ['kernel', 'stride', 'dilation', 'filters', 'poolWindow', 'poolStride', 'poolPadding'];
 
@@ -25,6 +34,15 @@ export function rangeControl(field, min, max, onValue) {
   const value = el('output', { class: 'lab-value', 'data-testid': `lab-${field}-value` });
   const root = el('label', { class: 'lab-control' }, name, input, value);
   return { root, input, name, value };
+}
+
+/** A labelled number box for an integer field (typed, or stepped with the arrows). */
+export function numberControl(field, min, max, onValue) {
+  const input = el('input', { type: 'number', min, max, step: 1, inputmode: 'numeric', class: 'lab-number', 'data-testid': `lab-${field}`,
+    onchange: () => onValue(input.value.trim() === '' ? input.value : Number(input.value)) });
+  const name = el('span', { class: 'lab-control-name' });
+  const root = el('label', { class: 'lab-control' }, name, input);
+  return { root, input, name };
 }
 
 export class LabControls extends EventTarget {
@@ -59,7 +77,7 @@ export class LabControls extends EventTarget {
     this.ui = ui;
 
     // what to study, on what
-    ui.modeGroup = this.radioGroup('mode', ['conv', 'pool']);
+    ui.modeGroup = this.radioGroup('mode', MODES);
     ui.inputGroup = this.radioGroup('input', INPUTS);
     ui.size = el('select', { 'data-testid': 'lab-size', onchange: () => this.emit({ size: Number(ui.size.value) }) });
     for (let n = LIMITS.gridMin; n <= LIMITS.gridMax; n++) ui.size.append(el('option', { value: n, text: `${n}×${n}` }));
@@ -68,6 +86,15 @@ export class LabControls extends EventTarget {
       onclick: () => this.dispatchEvent(new CustomEvent('example')) });
     const top = el('div', { class: 'lab-top' },
       show('mode', ui.modeGroup.root), show('input', ui.inputGroup.root), show('size', ui.sizeLabel), show('example', ui.example));
+
+    // the lecture's examples at their real sizes, one button each
+    ui.examples = {};
+    for (const id of Object.keys(EXAMPLES)) {
+      ui.examples[id] = el('button', { type: 'button', class: 'lab-example', 'data-testid': `lab-ex-${id}`,
+        onclick: () => this.emit({ example: id }) });
+    }
+    ui.examplesTitle = el('span', { class: 'lab-control-name' });
+    const examples = el('div', { class: 'lab-examples', role: 'group' }, ui.examplesTitle, ...Object.values(ui.examples));
 
     // conv controls
     ui.kernel = this.range('kernel', 1, LIMITS.kernelMax);
@@ -98,7 +125,17 @@ export class LabControls extends EventTarget {
       show('pool', ui.poolTypeLabel), show('poolWindow', ui.poolWindow.root), show('poolStride', ui.poolStride.root),
       show('poolPadding', ui.poolPadding.root), show('poolCeil', ui.poolCeil.root), show('poolIncludePad', ui.poolIncludePad.root));
 
-    container.append(top, el('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet));
+    // the full-size convolution, and a second one on its output
+    const number = (f) => numberControl(f, FIELDS[f].min, FIELDS[f].max, (v) => this.emit({ [f]: v }));
+    for (const f of [...FULL, ...STACK]) ui[f] = number(f);
+    const fullShown = FULL.filter((f) => this.shown.has('full') || this.shown.has(FULL_LIKE[f]));
+    ui.fullSet = el('fieldset', { class: 'lab-set' }, el('legend'), ...fullShown.map((f) => ui[f].root));
+    ui.stack = this.check('stack');
+    ui.stackSet = el('fieldset', { class: 'lab-set' }, el('legend'), ui.stack.root, ...STACK.map((f) => ui[f].root));
+
+    ui.refused = el('p', { class: 'lab-refused', role: 'status', 'data-testid': 'lab-refused', hidden: true });
+    container.append(top, show('examples', examples), ui.refused,
+      el('div', { class: 'lab-sets' }, ui.convSet, ui.poolSet, fullShown.length ? ui.fullSet : null, show('stack', ui.stackSet)));
   }
 
   radioGroup(name, values) {
@@ -134,6 +171,16 @@ export class LabControls extends EventTarget {
     ui.modeGroup.label.textContent = t(L, 'lab.mode');
     ui.modeGroup.names.conv.textContent = t(L, 'lab.mode.conv');
     ui.modeGroup.names.pool.textContent = t(L, 'lab.mode.pool');
+    ui.modeGroup.names.full.textContent = t(L, 'lab.mode.full');
+    ui.examplesTitle.textContent = t(L, 'lab.examples');
+    for (const [id, button] of Object.entries(ui.examples)) {
+      button.textContent = t(L, `lab.ex.${id}`);
+      button.title = t(L, `lab.ex.${id}.title`);
+    }
+    ui.fullSet.querySelector('legend').textContent = t(L, 'lab.full');
+    ui.stackSet.querySelector('legend').textContent = t(L, 'lab.stackSet');
+    ui.stack.root.lastChild.textContent = t(L, 'lab.stack');
+    for (const f of [...FULL, ...STACK]) ui[f].name.textContent = t(L, `lab.${f}`);
     ui.inputGroup.label.textContent = t(L, 'lab.input');
     for (const v of INPUTS) ui.inputGroup.names[v].textContent = t(L, `lab.input.${v}`);
     ui.sizeLabel.firstChild.textContent = t(L, 'lab.size');
@@ -163,7 +210,8 @@ export class LabControls extends EventTarget {
     for (const [k, input] of Object.entries(ui.modeGroup.inputs)) input.checked = k === s.mode;
     for (const [k, input] of Object.entries(ui.inputGroup.inputs)) input.checked = k === s.input;
     ui.size.value = String(s.size);
-    ui.sizeLabel.hidden = s.input !== 'grid';
+    ui.sizeLabel.hidden = s.input !== 'grid' || s.mode === 'full';
+    ui.inputGroup.root.hidden = s.mode === 'full';  // full size: the input is a size, with no values
     for (const f of RANGES) {
       ui[f].input.value = String(s[f]);
       ui[f].value.textContent = String(s[f]);
@@ -178,8 +226,27 @@ export class LabControls extends EventTarget {
     ui.poolCeil.input.checked = s.poolCeil;
     ui.poolIncludePad.input.checked = s.poolIncludePad;
     ui.poolIncludePad.root.hidden = s.pool !== 'avg';  // max pooling pads with −∞ and counts nothing
+    for (const f of [...FULL, ...STACK]) ui[f].input.value = String(s[f]);
+    ui.stack.input.checked = s.stack;
+    for (const f of STACK) ui[f].root.hidden = !s.stack;
+    for (const [id, button] of Object.entries(ui.examples)) button.setAttribute('aria-pressed', String(s.example === id));
     ui.convSet.hidden = s.mode !== 'conv';
     ui.poolSet.hidden = s.mode !== 'pool';
+    ui.fullSet.hidden = s.mode !== 'full';
+    ui.stackSet.hidden = s.mode !== 'full';
+  }
+
+  /**
+   * A value the state table refused (typed into a number box): says which
+   * setting, the value and the range; null clears the message.
+   */
+  showRefused(field, value) {
+    const ui = this.ui;
+    const f = FIELDS[field];
+    ui.refused.hidden = !field;
+    ui.refused.textContent = field
+      ? t(this.lang, f?.type === 'int' ? 'lab.refused' : 'lab.refusedValue', { name: t(this.lang, `lab.${field}`), value: String(value).slice(0, 40), min: f?.min, max: f?.max })
+      : '';
   }
 
   /** 'valid' and 'same' padding: shows the rows the engine padded with, e.g. "same (1)". */

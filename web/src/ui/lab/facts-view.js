@@ -6,7 +6,7 @@
 // channels, true convolution versus cross-correlation), and the same layer
 // in PyTorch.
 import { t } from '../i18n.js';
-import { el } from '../dom.js';
+import { el, formatNumber } from '../dom.js';
 import { pytorchLines } from './layer.js';
 
 export class LabFactsView {
@@ -49,8 +49,8 @@ export class LabFactsView {
     const L = this.lang;
     const s = state;
     const r = result;
-    const conv = s.mode === 'conv';
-    const flip = conv && s.flip;
+    const conv = s.mode !== 'pool';  // 'conv', or 'full': a convolution too large to draw
+    const flip = s.mode === 'conv' && s.flip;
     this.pytorch.textContent = pytorchLines(s, input.channels, flip ? t(L, 'lab.pytorch.flipComment') : '').join('\n');
     this.pytorchFlip.hidden = !flip;
     this.pytorchFlip.textContent = flip ? t(L, 'lab.pytorch.flip') : '';
@@ -72,15 +72,17 @@ export class LabFactsView {
     this.renderFormula(conv, input, g, !conv && r.layer.spec.ceil_mode);
     this.renderNotesForm(conv, input, g, !conv && r.layer.spec.ceil_mode);
     this.outShape.textContent = t(L, 'lab.outShape', { c: oc, h: oh, w: ow });
+    // full size: the shapes and counts are in the layer cards (LabFullView)
+    for (const node of [this.outShape, this.params, this.macs]) node.hidden = s.mode === 'full';
     if (conv) {
       const k = g.kernel;
-      this.params.textContent = t(L, 'lab.params.conv', { kh: k[0], kw: k[1], cin: input.channels, cout: oc, n: g.params });
-      this.macs.textContent = t(L, 'lab.macs.conv', { oh, ow, cout: oc, kh: k[0], kw: k[1], cin: input.channels, n: g.macs });
+      this.params.textContent = t(L, 'lab.params.conv', { kh: k[0], kw: k[1], cin: input.channels, cout: oc, n: formatNumber(g.params, L) });
+      this.macs.textContent = t(L, 'lab.macs.conv', { oh, ow, cout: oc, kh: k[0], kw: k[1], cin: input.channels, n: formatNumber(g.macs, L) });
       if (input.channels > 1 || oc > 1) {
         this.channels.hidden = false;
-        this.channels.textContent = t(L, 'lab.channelsNote', { cin: input.channels, k: s.kernel, cout: oc });
+        this.channels.textContent = t(L, 'lab.channelsNote', { cin: input.channels, k: k[0], cout: oc });
       }
-      if (s.flip && r.plain) {
+      if (flip && r.plain) {
         let differ = 0;
         for (let i = 0; i < r.plain.length; i++) if (r.plain[i] !== r.pre[i]) differ++;
         this.flipNote.hidden = false;
@@ -94,7 +96,7 @@ export class LabFactsView {
     }
     if (g.unusedRows || g.unusedCols) {
       this.unused.hidden = false;
-      const stride = conv ? s.stride : s.poolStride;
+      const stride = g.stride[0];
       const which = g.droppedRows || g.droppedCols ? 'ceil' : g.unusedRows && g.unusedCols ? 'both' : g.unusedRows ? 'rows' : 'cols';
       const key = which === 'ceil' || conv ? `lab.unused.${which}` : `lab.unused.pool.${which}`;
       this.unused.textContent = t(L, key, { stride, rows: g.unusedRows, cols: g.unusedCols });

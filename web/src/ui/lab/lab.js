@@ -16,11 +16,15 @@
 // report what the reader asks for with events; only this file changes the
 // state. No module state, no lookups by id, all text from i18n.js.
 //
+// Mode 'full' (sizes too large to draw) asks the engine only for the
+// geometry and the parameter shapes of one or two convolutions, and shows
+// them as a scale drawing (LabFullView) with the formula and the counts.
+//
 // Events: 'change' { state, query } when a setting changes; 'update' { ok,
 // error } when the grids show the result of the current settings.
-import { el } from '../dom.js';
+import { el, watchVisible } from '../dom.js';
 import { parseState, withField, toQuery } from './state.js';
-import { labLayer, activationSpec, labInput } from './layer.js';
+import { labLayer, activationSpec, labInput, fullSpecs, fullInput } from './layer.js';
 import { ALL_CONTROLS, LabControls } from './controls.js';
 import { LabInputView } from './input-view.js';
 import { LabFiltersView } from './filters-view.js';
@@ -29,6 +33,7 @@ import { LabAnimator } from './animator.js';
 import { LabExplainView } from './explain-view.js';
 import { LabFactsView } from './facts-view.js';
 import { NetworkProbe } from './network-probe.js';
+import { LabFullView } from './full-view.js';
 
 export { ALL_CONTROLS };
 
@@ -68,15 +73,8 @@ export class ConvLab extends EventTarget {
     this.sync();
     // A drawing made while the lab is off screen is only sent once it is seen,
     // so the lab never slows the page's own live classification.
-    this.visible = true;
     this.staleDigit = false;
-    if (typeof IntersectionObserver === 'function') {
-      this.observer = new IntersectionObserver((entries) => {
-        this.visible = entries.some((en) => en.isIntersecting);
-        if (this.visible && this.staleDigit) this.setDigit(this.digit);
-      });
-      this.observer.observe(this.root);
-    }
+    this.watch = watchVisible(this.root, () => { if (this.staleDigit) this.setDigit(this.digit); });
     this.refresh();
   }
 
@@ -103,8 +101,8 @@ export class ConvLab extends EventTarget {
   /** The drawn digit (784 values in [0, 1]), or null for the sample digit. */
   setDigit(image) {
     this.digit = image && image.length === 784 ? Float32Array.from(image) : null;
-    this.staleDigit = !this.visible;
-    if (!this.visible) return;
+    this.staleDigit = !this.watch.visible;
+    if (this.staleDigit) return;
     this.probe?.setDigit(this.digit);
     if (this.state.input === 'digit') this.refresh();
   }
@@ -121,6 +119,7 @@ export class ConvLab extends EventTarget {
   /** Explains output cell (y, x) of channel c. */
   select(c, y, x) {
     this.sel = { c, y, x };
+    if (this.result?.full) return;  // nothing drawn cell by cell
     this.renderOutput();
     this.renderAnim();
     this.explain();
@@ -146,11 +145,11 @@ export class ConvLab extends EventTarget {
    */
   get settled() {
     const r = this.result;
-    return !this.inFlight && !this.dirty && !!r && r.state === this.state && (!r.ok || (!!this.explanation && !this.explaining));
+    return !this.inFlight && !this.dirty && !!r && r.state === this.state && (!r.ok || !!r.full || (!!this.explanation && !this.explaining));
   }
 
   destroy() {
-    this.observer?.disconnect();
+    this.watch.disconnect();
     this.stop();
     this.probe?.destroy();
     this.root.remove();
@@ -168,6 +167,7 @@ export class ConvLab extends EventTarget {
     const input = new LabInputView(stage, { lang });
     const filters = new LabFiltersView(stage, { lang });
     const output = new LabOutputView(stage, { lang });
+    const full = new LabFullView(root, { lang });
     const animator = new LabAnimator(this.shown.has('animation') ? root : null, { lang, speed: this.state.speed });
     const lower = el('div', { class: 'lab-lower' });
     root.append(lower);
@@ -176,7 +176,7 @@ export class ConvLab extends EventTarget {
     this.networkBox = el('div', { class: 'lab-network' });
     if (this.shown.has('network')) root.append(this.networkBox);
     container.append(root);
-    this.views = { controls, input, filters, output, animator, explain, facts };
+    this.views = { controls, input, filters, output, animator, explain, facts, full };
 
     const fields = (e) => this.setFields(e.detail.fields);
     for (const view of [controls, input, filters, animator]) view.addEventListener('change', fields);
@@ -196,12 +196,16 @@ export class ConvLab extends EventTarget {
 
   setFields(partial) {
     let next = this.state;
-    try {
-      for (const [k, v] of Object.entries(partial)) next = withField(next, k, v);
-    } catch {
-      this.sync();  // a value the table refuses: the control goes back to the state
-      return;
+    for (const [k, v] of Object.entries(partial)) {
+      try {
+        next = withField(next, k, v);
+      } catch {
+        this.sync();  // a value the table refuses: the control goes back to the state, and says why
+        this.views.controls.showRefused(k, v);
+        return;
+      }
     }
+    this.views.controls.showRefused(null);
     this.state = next;
     this.afterChange();
   }
@@ -244,9 +248,11 @@ export class ConvLab extends EventTarget {
     this.inFlight = true;
     const gen = ++this.gen;
     const state = this.state;
-    const layer = labLayer(state, this.digit);
+    const layer = state.mode === 'full' ? null : labLayer(state, this.digit);
     let result;
     try {
+      if (!layer) result = await this.fullResult(state);
+      else {
       const main = await this.client.request('runLayer', {
         spec: layer.spec, shape: layer.shape, input: layer.input, weight: layer.weight, bias: layer.bias, variant: 'ref' });
       result = { ok: true, state, layer, geometry: main.geometry, pre: main.output.data, output: main.output.data };
@@ -260,6 +266,7 @@ export class ConvLab extends EventTarget {
           spec: layer.spec, shape: layer.shape, input: layer.input, weight: layer.shownWeight, bias: layer.bias, variant: 'ref' });
         result.plain = plain.output.data;
       }
+      }
     } catch (e) {
       // error: the engine's (English) message; failure: with its code and named numbers, said in the reader's language
       result = { ok: false, state, layer, error: e?.message ?? String(e), failure: { message: e?.message ?? String(e), code: e?.code ?? '', params: e?.params ?? {} } };
@@ -272,7 +279,7 @@ export class ConvLab extends EventTarget {
     }
     if (gen !== this.gen) return;
     this.result = result;
-    if (result.ok) {
+    if (result.ok && !result.full) {
       const [, oc, oh, ow] = result.geometry.outShape;
       this.sel = { c: Math.min(this.sel.c, oc - 1), y: Math.min(this.sel.y, oh - 1), x: Math.min(this.sel.x, ow - 1) };
       if (this.pickCell && state.input !== 'grid') {
@@ -284,14 +291,42 @@ export class ConvLab extends EventTarget {
     }
     this.explanation = null;
     this.render();
-    this.probe?.setState(state);
-    if (result.ok) await this.explain();
-    this.dispatchEvent(new CustomEvent('update', { detail: { ok: result.ok, error: result.error ?? null } }));
+    if (!result.full) this.probe?.setState(state);
+    if (result.ok && !result.full) await this.explain();
+    const ok = result.ok && !result.stackFailure;
+    this.dispatchEvent(new CustomEvent('update', { detail: { ok, error: result.error ?? result.stackFailure?.message ?? null } }));
+  }
+
+  /**
+   * Mode 'full': the engine's geometry and parameter shapes of each
+   * convolution, the second one on the first one's output shape. Result:
+   * { ok, full: true, state, layer, geometry, layers: [{ spec, shape, geometry, weightShape, biasShape }], stackFailure }
+   * (layer and geometry: the first convolution's, as the facts view reads
+   * them; stackFailure: why the second one cannot work, or null).
+   */
+  async fullResult(state) {
+    const layers = [];
+    let shape = fullInput(state).shape;
+    let stackFailure = null;
+    for (const spec of fullSpecs(state)) {
+      let geometry, shapes;
+      try {
+        geometry = await this.client.request('layerGeometry', { spec, shape });
+        shapes = await this.client.request('paramShapes', { spec });
+      } catch (e) {
+        if (!layers.length) throw e;  // the first convolution: the lab's usual failure
+        stackFailure = { message: e?.message ?? String(e), code: e?.code ?? '', params: e?.params ?? {} };
+        break;
+      }
+      layers.push({ spec, shape, geometry, weightShape: shapes.weightShape, biasShape: shapes.biasShape });
+      shape = geometry.outShape;
+    }
+    return { ok: true, full: true, state, layer: { spec: layers[0].spec, shape: layers[0].shape }, geometry: layers[0].geometry, layers, stackFailure };
   }
 
   async explain() {
     const r = this.result;
-    if (!r?.ok) return;
+    if (!r?.ok || r.full) return;
     const gen = ++this.explainGen;
     this.explaining = true;
     const { c, y, x } = this.sel;
@@ -316,6 +351,11 @@ export class ConvLab extends EventTarget {
   render() {
     const r = this.result;
     if (r) this.root.dataset.state = r.ok ? 'ok' : 'error';
+    if (r?.state.mode === 'full') {
+      this.views.full.render(r.state, r);
+      this.renderFacts();
+      return;
+    }
     if (r?.ok && r.state.mode === 'conv' && r.state.padMode !== 'explicit') this.views.controls.showPadding(r.state.padMode, r.geometry.pad);
     this.renderInput();
     this.renderFilters();
@@ -359,7 +399,8 @@ export class ConvLab extends EventTarget {
   }
 
   renderFacts() {
-    this.views.facts.render(this.state, labInput(this.state, this.digit), this.result);
+    const s = this.state;
+    this.views.facts.render(s, s.mode === 'full' ? fullInput(s) : labInput(s, this.digit), this.result);
   }
 
   renderAnim() {

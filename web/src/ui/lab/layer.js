@@ -30,6 +30,31 @@ export function lengthProblems(state) {
     .map(([field, n]) => ({ field, got: state[field].length, want: n }));
 }
 
+/**
+ * Mode 'full': the input's size, without values ({ channels, height, width,
+ * shape }), and the convolutions' specs: the first one, and the second one
+ * on its output when `stack` is on (its kernels have as many channels as
+ * the first one has filters).
+ */
+export function fullInput(state) {
+  const n = state.fullSize;
+  return { channels: state.fullChannels, height: n, width: n, shape: [1, state.fullChannels, n, n] };
+}
+
+export function fullSpecs(state) {
+  const specs = [{
+    type: 'conv2d', in_channels: state.fullChannels, out_channels: state.fullFilters, kernel_size: state.fullKernel,
+    stride: state.fullStride, padding: state.fullPadding, dilation: state.fullDilation, bias: true,
+  }];
+  if (state.stack) {
+    specs.push({
+      type: 'conv2d', in_channels: state.fullFilters, out_channels: state.stackFilters, kernel_size: state.stackKernel,
+      stride: state.stackStride, padding: state.stackPadding, dilation: 1, bias: true,
+    });
+  }
+  return specs;
+}
+
 /** The input the lab shows: { channels, height, width, data }. */
 export function labInput(state, digit) {
   const [channels, height, width] = inputShape(state.input, state.size);
@@ -146,6 +171,10 @@ export function pytorchLayer(spec) {
  * one is given, is the line before the one that sets them.
  */
 export function pytorchLines(state, channels, flipComment = '') {
+  if (state.mode === 'full') {
+    const layers = fullSpecs(state).map(pytorchLayer);
+    return layers.length === 1 ? layers : ['nn.Sequential(', ...layers.map((l) => `    ${l},`), ')'];
+  }
   const layer = pytorchLayer(state.mode === 'pool' ? poolSpec(state) : convSpec(state, channels));
   const lines = state.mode === 'conv' && state.flip
     ? [`conv = ${layer}`, ...(flipComment ? [flipComment] : []), 'conv.weight.data = torch.flip(w, dims=[2, 3])']

@@ -1,11 +1,40 @@
 // Puts the lab on the playground page and wires it to the draw pad and the
 // network there: the drawn digit becomes the lab's 'digit' input, and the
 // page's model (its specs and weights, read from the shared Worker) is the
-// network the lab's settings can be tried on. Glue only: the lab itself
-// knows nothing of the page.
+// network the lab's settings can be tried on. The lab's settings come from
+// the page's URL query (their short names in state.js, e.g. ?ex=cs231n-760
+// for a lecture example, ?k=5&s=2) and go back into it on every change, so
+// a link opens the lab as it was. Glue only: the lab itself knows nothing
+// of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
+import { FIELDS, parseState, shown } from './state.js';
+import { el } from '../dom.js';
+import { t } from '../i18n.js';
 import { labModel } from '../models.js';
+
+const URL_FIELDS = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
+
+/**
+ * The lab's settings in a URL query (other keys are the page's): { state,
+ * problems }, each setting checked on its own by the state table, a refused
+ * one left out and named with its value in `problems` ({ key, value, why }:
+ * why is the table's message).
+ */
+export function labStateFromUrl(search) {
+  const q = new URLSearchParams(search);
+  let state = parseState({});
+  const problems = [];
+  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_FIELDS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
+  for (const [k, v] of pairs) {
+    try {
+      state = parseState({ [URL_FIELDS[k]]: v }, state);
+    } catch (e) {
+      problems.push({ key: k, value: shown(v), why: e.message });
+    }
+  }
+  return { state, problems };
+}
 
 /**
  * container: the element to fill. options: lang, client (the page's shared
@@ -14,17 +43,29 @@ import { labModel } from '../models.js';
  */
 export function mountLab(container, options = {}) {
   const client = options.client ?? EngineClient.shared();
-  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state });
+  const fromUrl = labStateFromUrl(location.search);
+  if (fromUrl.problems.length) {
+    container.append(el('p', { class: 'lab-error', role: 'alert', 'data-testid': 'lab-url-problems',
+      text: fromUrl.problems.map((p) => t(options.lang, 'lab.urlRefused', p)).join(' ') }));
+  }
+  const lab = new ConvLab(container, { client, lang: options.lang, state: options.state ?? fromUrl.state });
+  lab.addEventListener('change', (e) => {
+    const url = new URL(location.href);
+    for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);
+    for (const [key, value] of new URLSearchParams(e.detail.query)) url.searchParams.set(key, value);
+    history.replaceState(history.state, '', url);
+  });
   const pg = options.playground;
   if (pg) {
     pg.addEventListener('update', (e) => {
-      if (e.detail?.image && !e.detail.empty) lab.setDigit(e.detail.image);
+      if (e.detail?.image?.length === 28 * 28 && !e.detail.empty) lab.setDigit(e.detail.image);
     });
     let gen = 0;
     const follow = async () => {
       const mine = ++gen;
       const net = pg.net;
-      if (!net || !Array.isArray(net.specs)) { lab.setModel(null); return; }
+      // the lab's probe feeds the drawn digit: a model that takes other images is not probed
+      if (!net || !Array.isArray(net.specs) || !pg.padFits()) { lab.setModel(null); return; }
       try {
         const model = await labModel(client, net);
         if (mine === gen) lab.setModel(model);

@@ -21,14 +21,19 @@ export const DATASETS = Object.freeze(['mnist', 'fashion']);
 
 const num = (min, max, def, url) => ({ type: 'number', min, max, default: def, url });
 const int = (min, max, def, url) => ({ type: 'int', min, max, default: def, url });
+// The defaults are the recipe that reaches 98% held-out soonest on the page's
+// 8,000 digits among those tried (npm run bench:train measures it; the README
+// gives the figures): Adam at 0.004, the learning rate falling along a cosine
+// over 8 epochs. Shifting the images does as well on the held-out digits but
+// worse on the draw pad's, which are centred as MNIST's are.
 export const HYPER = Object.freeze({
   dataset: { type: 'enum', values: DATASETS, default: 'mnist', url: 'data' },
   optimizer: { type: 'enum', values: ['adam', 'sgd'], default: 'adam', url: 'opt' },
-  lr: num(1e-6, 10, 0.002, 'lr'),
+  lr: num(1e-6, 10, 0.004, 'lr'),
   schedule: { type: 'enum', values: ['cosine', 'constant'], default: 'cosine', url: 'sched' },
   momentum: num(0, 0.99, 0.9, 'mom'),
   batchSize: int(1, 256, 32, 'batch'),
-  epochs: int(1, 50, 4, 'epochs'),
+  epochs: int(1, 50, 8, 'epochs'),
   augment: { type: 'bool', default: false, url: 'aug' },
   seed: int(0, 999999, 1, 'seed'),
 });

@@ -24,4 +24,12 @@ export default {
   'engine.pool_window_too_big.width': 'A pooling window {window} {window|column|columns} wide does not fit in the padded input, which is only {padded} {padded|column|columns} wide ({size} + padding {padding} + {padding}).',
   'engine.dense_needs_flat': 'The dense layer needs a flat input of {in_features} {in_features|feature|features}, but its input is {shape} (put a flatten layer before it).',
   'engine.dense_in_features': 'The dense layer expects {expected} {expected|input|inputs} (in_features), but gets {got}.',
+  'engine.onnx_unsupported_op': 'Node {node} “{name}” is a {op}, which the importer has no layer for. It reads Conv, MaxPool, AveragePool, Relu, LeakyRelu, Sigmoid, Tanh, Flatten, Gemm, MatMul with Add, BatchNormalization, Softmax, LogSoftmax, Dropout and the shape ops of a flatten.',
+  'engine.onnx_asymmetric_padding': 'Node {node} “{name}” ({op}) pads unevenly (top {top}, bottom {bottom}, left {left}, right {right}); PyTorch’s layers pad both sides alike.',
+  'engine.onnx_branch': 'Node {node} “{name}” ({op}) adds two values computed from the data (a residual connection); the engine’s network is a chain of layers.',
+  'engine.onnx_opset': 'The model uses ONNX opset {opset}; the importer reads opsets {min} to {max} (torch.onnx.export(..., opset_version=13)).',
+  'engine.onnx_damaged': 'This is not a readable ONNX model: its {bytes} bytes are damaged or cut short.',
+  'engine.labels_count': 'The model has {labels} {labels|label|labels}, but its network gives {outputs} {outputs|output|outputs}.',
+  'engine.normalize_count': 'The input normalisation has {means} {means|mean|means} and {stds} standard {stds|deviation|deviations}; it needs one of each, or one per input channel ({channels}).',
+  'engine.normalize_value': 'The input normalisation’s {which} for channel {channel} is {value}; a mean must be a finite number, a standard deviation a finite number above 0.',
 };

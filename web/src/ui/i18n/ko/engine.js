@@ -23,4 +23,12 @@ export default {
   'engine.pool_window_too_big.width': '너비 {window}인 풀링 윈도가 패딩을 두른 입력에 들어가지 않습니다: 입력의 너비가 {padded}뿐입니다 ({size} + 패딩 {padding} + {padding}).',
   'engine.dense_needs_flat': '완전연결 층은 특성 {in_features}개짜리 1차원 입력이 필요한데, 입력이 {shape}입니다 (앞에 flatten 층을 넣으세요).',
   'engine.dense_in_features': '완전연결 층은 입력 {expected}개(in_features)를 기대하지만, {got}개를 받습니다.',
+  'engine.onnx_unsupported_op': '노드 {node} “{name}”은(는) {op} 연산인데, 가져오기 도구에 이 연산의 층이 없습니다. 읽을 수 있는 연산: Conv, MaxPool, AveragePool, Relu, LeakyRelu, Sigmoid, Tanh, Flatten, Gemm, MatMul과 Add, BatchNormalization, Softmax, LogSoftmax, Dropout, 그리고 flatten의 모양 연산.',
+  'engine.onnx_asymmetric_padding': '노드 {node} “{name}”({op})의 패딩이 고르지 않습니다 (위 {top}, 아래 {bottom}, 왼쪽 {left}, 오른쪽 {right}). PyTorch의 층은 양쪽을 똑같이 패딩합니다.',
+  'engine.onnx_branch': '노드 {node} “{name}”({op})은(는) 데이터에서 계산한 두 값을 더합니다 (잔차 연결). 이 엔진의 신경망은 층이 한 줄로 이어진 구조입니다.',
+  'engine.onnx_opset': '이 모델은 ONNX opset {opset:을} 씁니다. 가져오기 도구는 opset {min}부터 {max}까지 읽습니다 (torch.onnx.export(..., opset_version=13)).',
+  'engine.onnx_damaged': '읽을 수 있는 ONNX 모델이 아닙니다: {bytes}바이트가 손상되었거나 잘렸습니다.',
+  'engine.labels_count': '모델의 레이블은 {labels}개인데, 신경망의 출력은 {outputs}개입니다.',
+  'engine.normalize_count': '입력 정규화의 평균이 {means}개, 표준편차가 {stds}개입니다. 각각 하나, 또는 입력 채널마다 하나({channels}개)가 필요합니다.',
+  'engine.normalize_value': '채널 {channel}의 입력 정규화 값({which})이 {value}입니다. 평균은 유한한 수, 표준편차는 0보다 큰 유한한 수여야 합니다.',
 };
