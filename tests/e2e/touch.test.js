@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, OUT } from './browser.js';
 import { rendered } from './widget-steps.js';
 import { drawingSet } from './drawings.js';
+import { MOVE_MS } from './pen.js';  // a finger reports as often as a pointer
 
 const SIZES = {
   phone: { width: 390, height: 844 },
@@ -22,7 +23,6 @@ const SIZES = {
 };
 const TARGET = 44;    // px: the smallest control a finger hits surely (Apple's and WCAG 2.5.5's size)
 const MIN_TEXT = 12;  // px: the smallest text that is read without zooming
-const MOVE_MS = 8;    // a finger reports about every 8 ms
 // The first drawing of each digit of the drawing set (drawings.js), as strokes in pad units.
 const DRAWINGS = drawingSet({ seed: 13, count: 10 });
 
