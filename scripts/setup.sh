@@ -17,8 +17,10 @@ cd "$(dirname "$0")/.."
 # libjs-mathjax: MathJax 2.7, which such blogs load, served from the site;
 # mkdocs + mkdocs-material: a course site with instant navigation;
 # python3-markdown: Markdown rendered for a blog that strips scripts.
+# poppler-utils: pdftoppm and pdftotext, to check a page printed to PDF
+# (tests/e2e/print.test.js).
 PACKAGES=(emscripten libxsimd-dev catch2 chromium wabt clang libclang-rt-14-dev dataset-fashion-mnist cmake g++ fonts-nanum
-  python3-torch python3-onnx jekyll jekyll-theme-minima libjs-mathjax mkdocs mkdocs-material python3-markdown)
+  python3-torch python3-onnx jekyll jekyll-theme-minima libjs-mathjax mkdocs mkdocs-material python3-markdown poppler-utils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,13 +1,14 @@
 // Serves web/ on http://localhost:8080 (PORT to change it) for `npm start`,
-// and for the browser tests (startServer).
+// and for the browser tests (startServer, which can serve another folder,
+// e.g. the widgets' artefact).
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 
 const root = fileURLToPath(new URL('../web', import.meta.url));
 
-export function startServer(port = 8080, host = '127.0.0.1') {
-  const serve = sirv(root, { dev: true, etag: true, extensions: ['html'] });
+export function startServer(port = 8080, host = '127.0.0.1', dir = root) {
+  const serve = sirv(dir, { dev: true, etag: true, extensions: ['html'] });
   const server = createServer((req, res) => {
     serve(req, res, () => {
       res.statusCode = 404;

@@ -63,10 +63,11 @@ async function site(name, root, mounts = {}) {
   return server.base;
 }
 
-/** Opens a page; records every request, every failed one, and the page's errors. */
+/** Opens a page; records every request, every failed one, and the page's errors. At a phone's size, the screen is a touch screen. */
 async function open(url, viewport = DESKTOP) {
   const p = await context.newPage();
   await p.setViewportSize(viewport);
+  if (viewport === PHONE) await (await context.newCDPSession(p)).send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
   p.requests = [];
   p.failures = [];
   p.on('request', (r) => p.requests.push(r.url()));
@@ -422,7 +423,7 @@ test('the teachers\' page: the element and the iframe it writes show the widget 
   assert.equal(element, '<cnn-conv-lab lang="ko" theme="dark" stride="2" padding="1" controls="kernel,stride,padding"></cnn-conv-lab>\n'
     + `<script type="module" src="${base}/cnn-playground.js"></script>`);
   assert.equal(iframe, `<iframe src="${base}/embed.html#widget=conv-lab&lang=ko&theme=dark&controls=kernel%2Cstride%2Cpadding&s=2&p=1" `
-    + 'class="cnn-embed" title="합성곱 실험실" width="100%" height="3000" style="border:0" loading="lazy"></iframe>');
+    + 'class="cnn-embed" title="합성곱 실험실" width="100%" height="3200" style="border:0" loading="lazy"></iframe>');
   const chosen = await preview.evaluate((el) => el.state);
   // the copy buttons
   await p.locator('[data-testid=teach-copy-element]').click();

@@ -36,8 +36,8 @@ const BASE_OPTIONS = { lang: LANGS, theme: THEMES };
 // settings in either language, on a desktop and on a phone (an iframe 358 px
 // wide); measured by tests/e2e/hosts.test.js, and in the README's table.
 export const EMBEDDABLE = Object.freeze({
-  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 3000 },
-  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2200 },
+  'conv-lab': { options: { ...BASE_OPTIONS, ...CnnConvLab.options }, lab: true, height: 3200 },
+  'pool-lab': { options: { ...BASE_OPTIONS, ...CnnPoolLab.options }, lab: true, height: 2400 },
   'draw-classify': { options: { ...BASE_OPTIONS, ...CnnDrawClassify.options }, lab: false, height: 2100 },
   'network-view': { options: { ...BASE_OPTIONS, ...CnnNetworkView.options }, lab: false, height: 5600 },
   train: { options: { ...BASE_OPTIONS, ...CnnTrain.options }, lab: false, train: true, height: 3400 },

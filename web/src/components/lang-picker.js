@@ -22,7 +22,8 @@ export class CnnLangPicker extends HTMLElement {
     const style = doc.createElement('style');
     style.textContent = ':host { display: inline-block; } label { display: inline-flex; gap: .4rem; align-items: center; font: inherit; }'
       + ' [role=status]:not([hidden]) { display: block; font-size: .85em; margin-top: .2rem; }'
-      + ' select { font: inherit; padding: .2rem .4rem; border-radius: 6px; }';
+      + ' select { font: inherit; padding: .2rem .4rem; border-radius: 6px; }'
+      + ' @media (pointer: coarse) { select { min-height: 44px; } }';
     this.label = doc.createElement('span');
     this.select = doc.createElement('select');
     this.select.dataset.testid = 'lang-picker';

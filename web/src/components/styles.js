@@ -7,16 +7,17 @@
 // and 'dark' force one, for notes whose own light/dark switch the system does
 // not know about. A forced theme is the same sheets with their dark-scheme
 // media blocks turned on or off (themedCss), so the dark colours are written
-// once, in the @media (prefers-color-scheme: dark) blocks of the CSS files.
+// once, in the @media screen and (prefers-color-scheme: dark) blocks of the
+// CSS files. Those are for screens only: on paper every theme prints light.
 export const STYLE_FILES = Object.freeze(['../ui/ui.css', '../ui/lab/lab.css', '../ui/train/train.css', './widget.css']);
 
 const STYLE_TEXTS = null;
-const DARK_MEDIA = /@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)/g;
+const DARK_MEDIA = /@media\s+screen\s+and\s+\(\s*prefers-color-scheme\s*:\s*dark\s*\)/g;
 
-/** A style sheet's text for a theme: its dark-scheme blocks always on ('dark'), never on ('light'), or as written. */
+/** A style sheet's text for a theme: its dark-scheme blocks on every screen ('dark'), never on ('light'), or as written. */
 export function themedCss(text, theme) {
   if (theme !== 'light' && theme !== 'dark') return text;
-  return text.replace(DARK_MEDIA, theme === 'dark' ? '@media all' : '@media not all');
+  return text.replace(DARK_MEDIA, theme === 'dark' ? '@media screen' : '@media not all');
 }
 
 let fetchedTexts = null;

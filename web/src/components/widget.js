@@ -14,6 +14,11 @@
 // called as it leaves and comes back, so a page of many widgets only works
 // on the ones being read.
 //
+// Printing: the page prints each widget as it is on screen, a still picture
+// (print rules in widget.css, ui.css, lab.css). One that has not shown a
+// result yet prints a note instead of an empty box, and is built when
+// printing starts, so that printing again includes it.
+//
 // Bad attributes never break a widget: each is left out, and a message
 // (text, never HTML) says which and why, in the widget's language.
 //
@@ -83,6 +88,8 @@ export class CnnWidget extends HTMLElement {
   connectedCallback() {
     this.readAttributes();
     this.watchLanguage();
+    this.onPrint ??= () => this.build();
+    this.ownerDocument.defaultView?.addEventListener('beforeprint', this.onPrint);
     if (typeof IntersectionObserver === 'function') {
       this.viewport = new IntersectionObserver((entries) => this.onIntersect(entries.at(-1).isIntersecting),
         { rootMargin: NEAR_VIEWPORT });
@@ -93,6 +100,7 @@ export class CnnWidget extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this.ownerDocument.defaultView?.removeEventListener('beforeprint', this.onPrint);
     this.viewport?.disconnect();
     this.langWatch?.disconnect();
     if (this.onScreen) this.pause?.();
@@ -122,15 +130,19 @@ export class CnnWidget extends HTMLElement {
     this.readAttributes();
   }
 
+  /** Builds the widget (the subclass's mount and configure) unless it is built. */
+  build() {
+    if (this.mounted) return;
+    this.mounted = true;
+    this.placeholder.remove();
+    this.mount(this.box);
+    this.configure();
+  }
+
   onIntersect(visible) {
     if (visible === this.onScreen) return;
     this.onScreen = visible;
-    if (visible && !this.mounted) {
-      this.mounted = true;
-      this.placeholder.remove();
-      this.mount(this.box);
-      this.configure();
-    }
+    if (visible) this.build();
     if (!this.mounted) return;
     if (visible) this.resume?.(); else this.pause?.();
     this.dataset.onScreen = String(visible);
@@ -199,6 +211,7 @@ export class CnnWidget extends HTMLElement {
     this.frame.lang = lang;
     this.frame.setAttribute('aria-label', t(lang, this.regionKey));
     this.placeholder.textContent = t(lang, 'engine.loading');
+    this.frame.dataset.printNote = t(lang, 'widget.print.notShown');
     if (changed && this.mounted) this.setLang(lang);
     this.showProblems();
   }

@@ -7,6 +7,8 @@
 // Given a container and options { lang }. setModel(model) builds the cards
 // from what the engine reports ({ layers, inputShape }); update(activations,
 // layers?) repaints them from a run's result. Nothing is recomputed here.
+// Only the cards near the screen are painted as results come; all of them
+// are painted when the page is printed.
 import { el, pixelCanvas, paintCanvas, pixelImage, formatNumber, formatValue } from './dom.js';
 import { colourTable, cssGradient, valueRange } from './colormap.js';
 import { MapAtlas } from './map-atlas.js';
@@ -46,7 +48,11 @@ export class NetworkView {
     this.lang = options.lang ?? 'en';
     this.luts = { gray: colourTable('gray'), viridis: colourTable('viridis'), diverging: colourTable('diverging') };
     this.root = el('div', { class: 'netview' });
-    container.append(this.root);
+    this.frame = el('div', { class: 'netview-frame' }, this.root);  // the width the layout asks about
+    container.append(this.frame);
+    this.win = container.ownerDocument?.defaultView;
+    this.onPrint = () => { for (const card of this.cards) this.paintCard(card); };
+    this.win?.addEventListener('beforeprint', this.onPrint);
     this.model = null;
     this.activations = null;
     this.filters = null;
@@ -85,7 +91,8 @@ export class NetworkView {
     for (const card of this.cards ?? []) card.atlas.destroy();
     this.cards = [];
     this.observer.disconnect();
-    this.root.remove();
+    this.win?.removeEventListener('beforeprint', this.onPrint);
+    this.frame.remove();
   }
 
   build() {

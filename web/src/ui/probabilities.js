@@ -51,6 +51,8 @@ export class ProbabilityView {
 
   build() {
     this.root.replaceChildren();
+    // names longer than a digit or two get a line of their own above the bar where the view is narrow
+    this.root.classList.toggle('probs-long', this.labels.some((label) => label.length > 3));
     this.top = el('div', { class: 'probs-top' });
     this.topLabel = el('span', { class: 'probs-top-label', 'data-testid': 'prediction' });
     this.topProb = el('span', { class: 'probs-top-prob' });

@@ -145,9 +145,13 @@ export class GridView {
   }
 }
 
-/** Cell size in CSS pixels for n cells across about `px` pixels. */
+/**
+ * Cell size in CSS pixels for n cells across about `px` pixels, at most
+ * `max`; on a touch screen at most 44 (a finger's target) where that fits.
+ */
 export function cellSize(n, px, max = 36) {
-  return Math.max(9, Math.min(max, Math.floor(px / Math.max(1, n))));
+  const most = globalThis.matchMedia?.('(pointer: coarse)').matches ? Math.max(max, 44) : max;
+  return Math.max(9, Math.min(most, Math.floor(px / Math.max(1, n))));
 }
 
 /** The number typed into a cell ('−' read as '-'), or null when it is not one the lab takes. */

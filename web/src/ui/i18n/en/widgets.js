@@ -7,6 +7,7 @@ export default {
   'widget.region.networkView': 'Inside the network: the feature maps of every layer',
   'widget.region.convLab': 'Convolution lab',
   'widget.region.poolLab': 'Pooling lab',
+  'widget.print.notShown': 'This widget was not on screen yet, and it is made when it comes into view: scroll to it, then print again.',
   'widget.badAttribute': 'Not used: {name}="{value}" ({why}).',
   'widget.unknownAttribute': 'Not used: this widget has no attribute {name}. It has: {known}.',
   'widget.badLength': 'Not used: {name}="{value}" has {got} values, but these settings need {want}',

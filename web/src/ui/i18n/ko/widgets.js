@@ -7,6 +7,7 @@ export default {
   'widget.region.networkView': '신경망 속: 층마다의 특성 맵',
   'widget.region.convLab': '합성곱 실험실',
   'widget.region.poolLab': '풀링 실험실',
+  'widget.print.notShown': '이 위젯은 아직 화면에 나온 적이 없어서 만들어지지 않았습니다. 위젯은 화면에 보일 때 만들어지니, 이곳까지 스크롤한 다음 다시 인쇄해 주세요.',
   'widget.badAttribute': '적용하지 않음: {name}="{value}" ({why})',
   'widget.unknownAttribute': '적용하지 않음: 이 위젯에는 {name} 속성이 없습니다. 쓸 수 있는 속성: {known}',
   'widget.badLength': '적용하지 않음: {name}="{value}"의 값은 {got}개인데 이 설정에는 {want}개가 필요합니다',
