@@ -1,14 +1,16 @@
 // Builds the self-contained widget artefact, a folder a teacher copies next
 // to their notes and serves from any static server, with no network needed:
-//   cnn-playground.js  every widget, the engine Worker and the default
-//                      model, in one ES module
+//   cnn-playground.js  every widget, their style sheets and the engine
+//                      Worker, in one ES module
+//   cnn-training.js    the Worker's training ops, fetched by the Worker on
+//                      the first of them (a page with <cnn-train>)
 //   cnn.wasm           the engine, fetched by the Worker from beside the
 //                      module (raw, it compresses better than as base64)
 //   cnn-onnx.js, cnn-onnx.wasm
 //                      the ONNX importer, loaded by the Worker from the same
 //                      folder on the first model imported (model="x.onnx"),
 //                      so a page that imports none downloads neither
-//   models/            the sample images and the catalogue's other models
+//   models/            the catalogue's models and their sample images
 //                      (fetched only by a widget that shows them)
 //   data/              the training data of <cnn-train> (manifest.json and
 //                      its files, fetched only when training starts)
@@ -20,14 +22,15 @@
 // (the training data raw only).
 //
 // How the one file works: esbuild bundles the Worker (worker-protocol.js,
-// engine.js, cnn.js, the handlers and the training handlers) into a string; the widgets' bundle holds that string
-// and starts the Worker from a Blob URL, telling it the folder it came from
-// (a Blob-URL Worker has no URL of its own to find cnn.wasm by). Three
+// engine.js, cnn.js and the handlers) into a string; the widgets' bundle
+// holds that string and starts the Worker from a Blob URL, telling it the
+// folder it came from (a Blob-URL Worker has no URL of its own to find
+// cnn.wasm, cnn-onnx.js or cnn-training.js by). Three
 // modules of web/src/components/ have a constant that is null when they are
 // served unbundled and that this build fills in: WORKER_SOURCE
-// (engine-client.js), STYLE_TEXTS (styles.js), INLINED, ASSET_BASE and
-// DATA_FOLDER (models.js).
-import { build } from 'esbuild';
+// (engine-client.js), STYLE_TEXTS (styles.js), ASSET_BASE and DATA_FOLDER
+// (models.js).
+import { build, transform } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
@@ -50,49 +53,57 @@ function fill(source, name, value, file) {
 }
 
 async function workerSource() {
-  // ASSET_BASE: the bundle's folder, set by engine-client.js before this source
+  // self.CNN_ASSET_BASE: the bundle's folder, set by engine-client.js before this source. The training
+  // ops are answered by cnn-training.js, fetched from that folder by the first of them, so a page
+  // without <cnn-train> never downloads them.
+  const { createTrainingHandlers } = await import(new URL('../web/src/engine/training-handlers.js', import.meta.url));
+  const trainingOps = Object.keys(createTrainingHandlers({}, { schedule() {} }));
   const entry = `
     import createModule from './web/build/cnn.js';
     import { loadEngine } from './web/src/engine/engine.js';
     import { serveEngine } from './web/src/engine/worker-protocol.js';
     import { createHandlers } from './web/src/engine/handlers.js';
-    import { createTrainingHandlers } from './web/src/engine/training-handlers.js';
+    const base = self.CNN_ASSET_BASE;
     serveEngine(self, loadEngine({
       createModule,
-      wasmUrl: new URL('cnn.wasm', self.CNN_ASSET_BASE).href,
-      onnxModuleUrl: new URL('cnn-onnx.js', self.CNN_ASSET_BASE).href,
-    }), (engine) => ({ ...createHandlers(engine), ...createTrainingHandlers(engine) }));
+      wasmUrl: new URL('cnn.wasm', base).href,
+      onnxModuleUrl: new URL('cnn-onnx.js', base).href,
+    }), (engine) => {
+      let training = null;
+      const load = () => (training ??= import(new URL('cnn-training.js', base).href)
+        .then((m) => m.createTrainingHandlers(engine), (e) => {
+          training = null;
+          throw new Error('the training code could not be loaded: ' + (e?.message ?? e));
+        }));
+      const lazy = Object.fromEntries(${JSON.stringify(trainingOps)}.map((op) => [op, async (payload) => (await load())[op](payload)]));
+      return { ...createHandlers(engine), ...lazy };
+    });
   `;
-  const out = await build({
-    stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
-    bundle: true, format: 'esm', minify: true, write: false, platform: 'browser', target: TARGET,
-    external: ['node:*'], logLevel: 'warning', legalComments: 'none',
-  });
-  return out.outputFiles[0].text;
+  const options = { bundle: true, format: 'esm', minify: true, write: false, platform: 'browser', target: TARGET,
+    external: ['node:*'], logLevel: 'warning', legalComments: 'none' };
+  const out = await build({ ...options, stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'worker-entry.js', loader: 'js' } });
+  const training = await build({ ...options, entryPoints: [join(WEB, 'src', 'engine', 'training-handlers.js')] });
+  return { worker: out.outputFiles[0].text, training: training.outputFiles[0].text };
 }
 
 /**
- * The default (first) catalogue entry's model file is inlined; every other
- * file (its sample images, the other models) is copied into the folder and
- * fetched only by a widget that shows it.
+ * The catalogue's files (its models, their sample images) copied into the
+ * folder, each fetched only by a widget that shows it (a model file's
+ * float16 weights hardly compress: inlined as base64 it cost more than
+ * the file, and every page paid for it, a lab's too).
  */
 async function modelFiles(outDir) {
   const { MODEL_CATALOGUE } = await import(new URL('../web/src/ui/models.js', import.meta.url));
   const { entryFiles } = await import(new URL('../web/src/components/models.js', import.meta.url));
-  const inlined = {};
   const copied = [];
-  MODEL_CATALOGUE.forEach((entry, i) => {
-    for (const [field, path] of entryFiles(entry)) {
-      if (i === 0 && field === 'url') {
-        inlined[path] = readFileSync(join(WEB, path)).toString('base64');
-      } else {
-        mkdirSync(dirname(join(outDir, path)), { recursive: true });
-        copyFileSync(join(WEB, path), join(outDir, path));
-        copied.push(path);
-      }
+  for (const entry of MODEL_CATALOGUE) {
+    for (const [, path] of entryFiles(entry)) {
+      mkdirSync(dirname(join(outDir, path)), { recursive: true });
+      copyFileSync(join(WEB, path), join(outDir, path));
+      copied.push(path);
     }
-  });
-  return { inlined, copied };
+  }
+  return { copied };
 }
 
 /** The training data (web/build/data/: its manifest and the files it lists) copied into outDir/data/; returns their paths. */
@@ -108,16 +119,19 @@ function trainingData(outDir) {
 /** Builds the artefact into `outDir`; returns [{ file, raw, gzip, brotli }]. */
 export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   mkdirSync(outDir, { recursive: true });
-  const worker = await workerSource();
-  const styles = (await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
-    .map((f) => readFileSync(join(COMPONENTS, f), 'utf8'));
+  const { worker, training } = await workerSource();
+  writeFileSync(join(outDir, 'cnn-training.js'), training);
+  // the style sheets minified (their comments are for the source); the dark blocks keep their
+  // '@media screen and (prefers-color-scheme:dark)' form, which themedCss() finds
+  const styles = await Promise.all((await import(new URL('../web/src/components/styles.js', import.meta.url))).STYLE_FILES
+    .map(async (f) => (await transform(readFileSync(join(COMPONENTS, f), 'utf8'), { loader: 'css', minify: true, target: TARGET })).code));
   const models = await modelFiles(outDir);
   for (const f of ENGINE_FILES) copyFileSync(join(WEB, 'build', f), join(outDir, f));
   const data = trainingData(outDir);
   const fills = {
     'engine-client.js': ['WORKER_SOURCE', worker],
     'styles.js': ['STYLE_TEXTS', styles],
-    'models.js': [['INLINED', Object.keys(models.inlined).length ? models.inlined : null], ['ASSET_BASE', './'], ['DATA_FOLDER', `${DATA_OUT}/`]],
+    'models.js': [['ASSET_BASE', './'], ['DATA_FOLDER', `${DATA_OUT}/`]],
   };
   const fillIn = {
     name: 'fill-in',
@@ -147,7 +161,7 @@ export async function buildDist(outDir = join(ROOT, 'dist', 'cnn-playground')) {
   // the training data is listed raw: compressing 19 MB at the highest levels takes minutes, and the
   // files are fetched only when training starts, so they are no part of what a page downloads
   const compressed = (file) => !data.includes(file);
-  return ['cnn-playground.js', ...ENGINE_FILES, ...PAGES, ...models.copied, ...data].map((file) => {
+  return ['cnn-playground.js', 'cnn-training.js', ...ENGINE_FILES, ...PAGES, ...models.copied, ...data].map((file) => {
     const bytes = readFileSync(join(outDir, file));
     return {
       file, raw: bytes.length, gzip: compressed(file) ? gzipSync(bytes, { level: 9 }).length : null,

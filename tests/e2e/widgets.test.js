@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { buildDist } from '../../tools/dist.js';
 import { exportWeights, onnxModelBytes } from '../../tools/bench/lenet.js';
 import { loadEngine } from '../../web/src/engine/engine.js';
+import { defaultTrainState } from '../../web/src/ui/train/state.js';
 import { startServer } from '../../tools/serve.js';
 import { lowContrastTexts } from './contrast.js';
 import { CHROMIUM, ARGS, rendered, drawBar, set } from './widget-steps.js';
@@ -359,7 +360,7 @@ test('<cnn-train> refuses bad attribute values, naming the attribute and the val
   }
   assert.equal(said.length, 5);
   const state = await train.evaluate((el) => ({ lr: el.view.state.lr, batchSize: el.view.state.batchSize, epochs: el.view.state.epochs }));
-  assert.deepEqual(state, { lr: 0.002, batchSize: 32, epochs: 2 }, 'the defaults in place of the bad values; the good one taken');
+  assert.deepEqual(state, { lr: defaultTrainState().lr, batchSize: 32, epochs: 2 }, 'the defaults in place of the bad values; the good one taken');
   assert.equal(await train.locator('[data-testid=train-start]').isDisabled(), false);
   await p.close();
 });
@@ -634,7 +635,7 @@ test('theme="dark" or "light" holds a widget to one scheme, whatever the system 
   }
 });
 
-test('controls="network": a lab widget tries its settings on the trained model (inlined in the artefact)', async () => {
+test('controls="network": a lab widget tries its settings on the trained model (from the artefact folder)', async () => {
   const p = await open('probe.html');
   const lab = p.locator('cnn-conv-lab');
   await rendered(lab);
@@ -652,7 +653,8 @@ test('controls="network": a lab widget tries its settings on the trained model (
   await lab.locator('[data-testid=lab-net-message]').waitFor({ state: 'visible', timeout: 20000 });
   assert.match(await lab.locator('[data-testid=lab-net-message]').textContent(), /400/);
   assert.equal(await lab.locator('[data-testid=lab-net-prediction]').textContent(), '');
-  assert.ok(p.requests.every((r) => !/\.cnnm$/.test(new URL(r.url()).pathname)), 'the default model comes from the bundle itself');
+  assert.deepEqual(p.requests.map((r) => new URL(r.url()).pathname).filter((path) => path.endsWith('.cnnm')), ['/models/digits.cnnm'],
+    'the default model comes from the folder of the bundle, once');
   await lab.screenshot({ path: new URL('widgets-probe.png', OUT).pathname });
   await p.close();
 });
@@ -731,7 +733,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
-  assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn.wasm', 'data', 'embed.html', 'lecture.html', 'teach.html']);
+  assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn-training.js', 'cnn.wasm', 'data', 'embed.html', 'lecture.html', 'teach.html']);
   assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['fashion.cnnd', 'manifest.json', 'mnist.cnnd'], 'the training data and its manifest');
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');

@@ -1,20 +1,17 @@
 // The model catalogue as the widgets see it. A catalogue entry's files (its
 // model `url`, its `samples`) are paths under web/; a widget resolves them
 // against where its own code is, so it works from whatever page it is on.
-// The self-contained build (tools/dist.js) fills INLINED with the default
-// model's file (base64, by path), which then comes from a data: URL, and
-// ASSET_BASE with './': the other files sit in the folder of the bundle.
+// The self-contained build (tools/dist.js) fills ASSET_BASE with './': the
+// files sit in the folder of the bundle.
 // The training data of <cnn-train> is in web/build/data/, or in the folder
 // DATA_FOLDER of the bundle's (filled in by the build).
 import { MODEL_CATALOGUE } from '../ui/models.js';
 import { parseNormalize, isLabelsFile, parseLabelList, fileName } from '../ui/model-source.js';
 
-const INLINED = null;
 const ASSET_BASE = null;
 const DATA_FOLDER = null;
 
 function resolve(path) {
-  if (INLINED && Object.hasOwn(INLINED, path)) return `data:application/octet-stream;base64,${INLINED[path]}`;
   return new URL(path, new URL(ASSET_BASE ?? '../../', import.meta.url)).href;
 }
 

@@ -16,6 +16,7 @@
 // A class given a container and options { client, lang, digit }; no module
 // state; all text from i18n.js. destroy() frees what it made.
 import { t, errorText } from './i18n.js';
+import './page-strings.js';
 import { el, formatNumber, pixelCanvas, paintCanvas, watchVisible } from './dom.js';
 import { colourTable } from './colormap.js';
 import { MODEL_CATALOGUE, openModel } from './models.js';

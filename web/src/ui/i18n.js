@@ -25,7 +25,6 @@ import enWidgets from './i18n/en/widgets.js';
 import enLab from './i18n/en/lab.js';
 import enLabNetwork from './i18n/en/lab-network.js';
 import enLabFull from './i18n/en/lab-full.js';
-import enFc from './i18n/en/fc.js';
 import enPage from './i18n/en/page.js';
 import enPlayground from './i18n/en/playground.js';
 import enNetwork from './i18n/en/network.js';
@@ -40,7 +39,6 @@ import koWidgets from './i18n/ko/widgets.js';
 import koLab from './i18n/ko/lab.js';
 import koLabNetwork from './i18n/ko/lab-network.js';
 import koLabFull from './i18n/ko/lab-full.js';
-import koFc from './i18n/ko/fc.js';
 import koPage from './i18n/ko/page.js';
 import koPlayground from './i18n/ko/playground.js';
 import koNetwork from './i18n/ko/network.js';
@@ -55,8 +53,8 @@ import { withParticle } from './i18n/korean.js';
 export const LANGS = Object.freeze(['en', 'ko']);
 
 export const STRINGS = {
-  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enFc, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport, ...enPhoto },
-  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koFc, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport, ...koPhoto },
+  en: { ...enCommon, ...enWidgets, ...enLab, ...enLabNetwork, ...enLabFull, ...enPage, ...enPlayground, ...enNetwork, ...enCost, ...enEngine, ...enTrain, ...enModelImport, ...enExport, ...enPhoto },
+  ko: { ...koCommon, ...koWidgets, ...koLab, ...koLabNetwork, ...koLabFull, ...koPage, ...koPlayground, ...koNetwork, ...koCost, ...koEngine, ...koTrain, ...koModelImport, ...koExport, ...koPhoto },
 };
 
 /**
