@@ -53,8 +53,9 @@ async function openLecture(fix = true) {
   if (!fix) {
     await p.route('**/cnn-playground.js', async (route) => {
       const response = await route.fetch();
+      // (the bundle's style sheets are minified: '@media screen and (prefers-color-scheme:dark)')
       const body = (await response.text()).replaceAll('@media print', '@media not all')
-        .replaceAll('@media screen and (prefers-color-scheme: dark)', '@media (prefers-color-scheme: dark)');
+        .replace(/@media screen and \(prefers-color-scheme: ?dark\)/g, '@media (prefers-color-scheme:dark)');
       await route.fulfill({ response, body });
     });
     await p.addInitScript(() => addEventListener('beforeprint', (e) => e.stopImmediatePropagation(), true));
@@ -115,7 +116,9 @@ async function regions(p) {
 /** Prints the page onto one sheet as tall as the page; returns its picture at 96 dpi as { width, height, rgb }. */
 async function printTall(p, height, name) {
   const pdf = join(dir, `${name}.pdf`);
-  writeFileSync(pdf, await p.pdf({ width: `${SHEET_WIDTH}px`, height: `${height + 20}px`, margin: { top: 0, right: 0, bottom: 0, left: 0 } }));
+  // room below the page as measured for a widget that printing itself builds (the lecture's last one,
+  // <cnn-train>, never scrolled to: as tall as its iframe height at most)
+  writeFileSync(pdf, await p.pdf({ width: `${SHEET_WIDTH}px`, height: `${height + 3400}px`, margin: { top: 0, right: 0, bottom: 0, left: 0 } }));
   execFileSync('pdftoppm', ['-r', '96', pdf, join(dir, name)]);
   const pages = readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.ppm'));
   assert.equal(pages.length, 1, 'the page fits on its one tall sheet');

@@ -173,7 +173,7 @@ export class ActivationsView {
     this.depthValue.textContent = String(n);
     this.depthText.textContent = t(L, 'why.relu.depthNow', { n, peak: shownNumber(this.sigmoidPeak()), bound: shownNumber(this.bound(n)), relu: shownNumber(this.reluThrough(n)) });
     // log scale: 1 at the top, 1e-13 at the bottom
-    const w = 440, h = 150, left = 40, bottom = 20, lo = -13;
+    const w = 440, h = 150, left = 46, bottom = 20, lo = -13;
     const y = (v) => 8 + (Math.log10(v) / lo) * (h - bottom - 8);
     const bw = (w - left - 8) / DEPTH_MAX;
     const bars = [];
