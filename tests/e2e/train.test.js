@@ -225,7 +225,8 @@ test('one click compares ReLU with sigmoid: both runs\' training and held-out cu
 });
 
 test('the feature maps of a held-out image change as the network trains', async () => {
-  await openTrain('?arch=c4k5p2-r-m2-f-d10-x&epochs=3');
+  // epochs enough that the run is still going when the maps are watched, on a fast machine too (it is paused below)
+  await openTrain('?arch=c4k5p2-r-m2-f-d10-x&epochs=50');
   await described();
   await $('train-start').click();
   await until(() => globalThis.cnnTrain.progress?.step > 5 && globalThis.cnnTrain.mapsUpdates > 0);
