@@ -7,7 +7,7 @@
 // { schedule(fn) (runs fn on a later turn; default: laterTurns below),
 // sliceMs, fetchFn and origin (for the training data) }.
 
-import { EngineError } from './engine.js';
+import { EngineError } from './errors.js';
 import { TrainingRun, resolveArchitecture, TRAIN_LIMITS } from './training.js';
 import { fetchTrainingData } from './training-data.js';
 import { readDataset } from './dataset.js';
