@@ -25,8 +25,6 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   else
     cmake --build build/wasm -j "$jobs"
   fi
-fi
-if [ "$what" = all ] || [ "$what" = wasm ]; then
   # the page's training data beside its module (web/build/data/, made once)
   node tools/prepare_data.js page --if-missing
 fi
