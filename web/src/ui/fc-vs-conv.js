@@ -21,24 +21,12 @@ import { el, formatNumber, pixelCanvas, paintCanvas, watchVisible } from './dom.
 import { colourTable } from './colormap.js';
 import { MODEL_CATALOGUE, openModel } from './models.js';
 import { sampleDigit } from './lab/presets.js';
+import { paste } from './preprocess.js';
+import { SHIFTS } from './why/pool-shift.js';
 
 const SIDE = 28;
 const LIMITS = Object.freeze({ size: [1, 224], channels: [1, 512], outputs: [1, 1024], filters: [1, 512], kernel: [1, 11], hidden: [1, 1024] });
 export const FC_DEFAULTS = Object.freeze({ size: 32, channels: 3, outputs: 10, filters: 10, kernel: 5, hidden: 128, shift: 'right' });
-const SHIFTS = Object.freeze({ right: [0, 1], left: [0, -1], down: [1, 0], up: [-1, 0] });
-
-/** A 28x28 image moved by (dy, dx) pixels, zeros coming in at the edge. */
-export function shiftImage(image, dy, dx) {
-  const out = new Float32Array(SIDE * SIDE);
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      const sy = y - dy;
-      const sx = x - dx;
-      if (sy >= 0 && sy < SIDE && sx >= 0 && sx < SIDE) out[y * SIDE + x] = image[sy * SIDE + sx];
-    }
-  }
-  return out;
-}
 
 /** The settings as checked whole numbers; a RangeError names the setting and the value. */
 export function checkFcSetting(name, raw) {
@@ -283,7 +271,7 @@ export class FcVsConvView extends EventTarget {
 
   async flatten() {
     const [dy, dx] = SHIFTS[this.settings.shift];
-    const images = [Float32Array.from(this.digit), shiftImage(this.digit, dy, dx)];
+    const images = [Float32Array.from(this.digit), paste(this.digit, SIDE, SIDE, SIDE, dx, dy)];
     // where each pixel lands: flatten an image whose value at row y, column x is 1000·y + x
     const where = Float32Array.from({ length: SIDE * SIDE }, (_, i) => 1000 * Math.floor(i / SIDE) + (i % SIDE));
     const flat = (input) => this.client.request('runLayer', { spec: { type: 'flatten' }, shape: [1, 1, SIDE, SIDE], input });
