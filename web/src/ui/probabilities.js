@@ -18,6 +18,18 @@ import { t } from './i18n.js';
 export const UNSURE_BELOW = 0.7;
 export const UNSURE_MARGIN = 0.25;
 
+/**
+ * The finest time a page's clock tells (ms): browsers round performance.now()
+ * to 0.1 ms on a page that is not cross-origin isolated, and the network's
+ * own time is often below it (read as 0), so it is shown to one decimal, or
+ * as "< 0.1" when the clock saw nothing.
+ */
+const CLOCK_MS = 0.1;
+
+function engineTime(ms, lang) {
+  return ms < CLOCK_MS / 2 ? `< ${formatNumber(CLOCK_MS, lang, 1)}` : formatNumber(ms, lang, 1);
+}
+
 /** The top class, the runner-up and whether the top one is clearly ahead: { best, second, unsure }. */
 export function reading(probs) {
   let best = -1, second = -1;
@@ -115,7 +127,7 @@ export class ProbabilityView {
     });
     this.timing.textContent = timing
       ? t(this.lang, timing.fromPen ? 'probs.timing' : 'probs.timingOther',
-        { total: formatNumber(timing.latencyMs, this.lang, 1), engine: formatNumber(timing.engineMs, this.lang, 2) })
+        { total: formatNumber(timing.latencyMs, this.lang, 1), engine: engineTime(timing.engineMs, this.lang) })
       : '';
   }
 }
