@@ -264,7 +264,7 @@ export class FcVsConvView extends EventTarget {
     if (!this.cnn) {
       const net = await openModel(c, MODEL_CATALOGUE.find((m) => m.key === 'digits'));
       c.request('destroyNetwork', { id: net.id }).catch(() => {});
-      this.cnn = { paramCount: net.paramCount, layers: net.layers.filter((l) => l.params > 0).map((l) => ({ index: l.index, kind: l.kind, params: l.params })) };
+      this.cnn = { paramCount: net.paramCount, kinds: net.layers.map((l) => l.kind), layers: net.layers.filter((l) => l.params > 0).map((l) => ({ index: l.index, kind: l.kind, params: l.params })) };
     }
     return { hidden: s.hidden, mlp: { paramCount: mlp.paramCount, layers: mlp.layers.filter((l) => l.params > 0).map((l) => l.params) }, cnn: this.cnn };
   }
@@ -331,7 +331,7 @@ export class FcVsConvView extends EventTarget {
     const n = (x) => formatNumber(x, L);
     ui.mlp.textContent = t(L, 'fc.mlp', { hidden: r.hidden, first: n(r.mlp.layers[0]), second: n(r.mlp.layers[1]) });
     ui.mlpParams.textContent = t(L, 'fc.total', { n: n(r.mlp.paramCount) });
-    ui.cnn.textContent = t(L, 'fc.cnn');
+    ui.cnn.textContent = t(L, 'fc.cnn', { layers: r.cnn.kinds.map((k) => t(L, `layer.${k}`)).join(' → ') });
     ui.cnnParams.textContent = t(L, 'fc.total', { n: n(r.cnn.paramCount) });
     ui.cnnLayers.replaceChildren(...r.cnn.layers.map((l) => el('li', { text: t(L, 'fc.cnn.layer', { n: l.index + 1, kind: t(L, `fc.kind.${l.kind}`), params: n(l.params) }) })));
   }
