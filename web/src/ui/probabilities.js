@@ -39,7 +39,7 @@ function named(text, a, b = '') {
 }
 
 function engineTime(ms, lang) {
-  return ms < CLOCK_MS / 2 ? `< ${formatNumber(CLOCK_MS, lang, 1)}` : formatNumber(ms, lang, 1);
+  return ms < CLOCK_MS / 2 ? `<\u00a0${formatNumber(CLOCK_MS, lang, 1)}` : formatNumber(ms, lang, 1);
 }
 
 /** The top class, the runner-up and whether the top one is clearly ahead: { best, second, unsure }. */
