@@ -10,7 +10,8 @@ import { createHandlers } from '../../web/src/engine/handlers.js';
 import { parseState, defaultState, toQuery, fromQuery, withField, EXAMPLES, FIELDS } from '../../web/src/ui/lab/state.js';
 import { fullSpecs, fullInput, pytorchLines } from '../../web/src/ui/lab/layer.js';
 import { labStateFromAttributes, LAB_ATTRIBUTES, parseEmbedHash } from '../../web/src/components/attributes.js';
-import { shiftImage, checkFcSetting } from '../../web/src/ui/fc-vs-conv.js';
+import { checkFcSetting } from '../../web/src/ui/fc-vs-conv.js';
+import { paste } from '../../web/src/ui/preprocess.js';
 
 let h;
 before(async () => {
@@ -114,10 +115,10 @@ test('the comparison piece: its settings are checked, and a one-pixel move moves
   assert.throws(() => checkFcSetting('shift', 'sideways'), /shift: expected one of right, left, down, up/);
   assert.throws(() => checkFcSetting('nope', 1), /unknown setting "nope"/);
   const img = Float32Array.from({ length: 784 }, (_, i) => i);
-  const right = shiftImage(img, 0, 1);
+  const right = paste(img, 28, 28, 28, 1, 0);
   assert.equal(right[5 * 28 + 6], img[5 * 28 + 5]);
   assert.equal(right[5 * 28 + 0], 0);
-  const down = shiftImage(img, 1, 0);
+  const down = paste(img, 28, 28, 28, 0, 1);
   assert.equal(down[6 * 28 + 3], img[5 * 28 + 3]);
   assert.ok(down.slice(0, 28).every((v) => v === 0));
 });

@@ -21,24 +21,12 @@ import { el, formatNumber, pixelCanvas, paintCanvas, watchVisible } from './dom.
 import { colourTable } from './colormap.js';
 import { MODEL_CATALOGUE, openModel } from './models.js';
 import { sampleDigit } from './lab/presets.js';
+import { paste } from './preprocess.js';
+import { SHIFTS } from './why/pool-shift.js';
 
 const SIDE = 28;
 const LIMITS = Object.freeze({ size: [1, 224], channels: [1, 512], outputs: [1, 1024], filters: [1, 512], kernel: [1, 11], hidden: [1, 1024] });
 export const FC_DEFAULTS = Object.freeze({ size: 32, channels: 3, outputs: 10, filters: 10, kernel: 5, hidden: 128, shift: 'right' });
-const SHIFTS = Object.freeze({ right: [0, 1], left: [0, -1], down: [1, 0], up: [-1, 0] });
-
-/** A 28x28 image moved by (dy, dx) pixels, zeros coming in at the edge. */
-export function shiftImage(image, dy, dx) {
-  const out = new Float32Array(SIDE * SIDE);
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      const sy = y - dy;
-      const sx = x - dx;
-      if (sy >= 0 && sy < SIDE && sx >= 0 && sx < SIDE) out[y * SIDE + x] = image[sy * SIDE + sx];
-    }
-  }
-  return out;
-}
 
 /** The settings as checked whole numbers; a RangeError names the setting and the value. */
 export function checkFcSetting(name, raw) {
@@ -276,14 +264,14 @@ export class FcVsConvView extends EventTarget {
     if (!this.cnn) {
       const net = await openModel(c, MODEL_CATALOGUE.find((m) => m.key === 'digits'));
       c.request('destroyNetwork', { id: net.id }).catch(() => {});
-      this.cnn = { paramCount: net.paramCount, layers: net.layers.filter((l) => l.params > 0).map((l) => ({ index: l.index, kind: l.kind, params: l.params })) };
+      this.cnn = { paramCount: net.paramCount, kinds: net.layers.map((l) => l.kind), layers: net.layers.filter((l) => l.params > 0).map((l) => ({ index: l.index, kind: l.kind, params: l.params })) };
     }
     return { hidden: s.hidden, mlp: { paramCount: mlp.paramCount, layers: mlp.layers.filter((l) => l.params > 0).map((l) => l.params) }, cnn: this.cnn };
   }
 
   async flatten() {
     const [dy, dx] = SHIFTS[this.settings.shift];
-    const images = [Float32Array.from(this.digit), shiftImage(this.digit, dy, dx)];
+    const images = [Float32Array.from(this.digit), paste(this.digit, SIDE, SIDE, SIDE, dx, dy)];
     // where each pixel lands: flatten an image whose value at row y, column x is 1000·y + x
     const where = Float32Array.from({ length: SIDE * SIDE }, (_, i) => 1000 * Math.floor(i / SIDE) + (i % SIDE));
     const flat = (input) => this.client.request('runLayer', { spec: { type: 'flatten' }, shape: [1, 1, SIDE, SIDE], input });
@@ -343,7 +331,7 @@ export class FcVsConvView extends EventTarget {
     const n = (x) => formatNumber(x, L);
     ui.mlp.textContent = t(L, 'fc.mlp', { hidden: r.hidden, first: n(r.mlp.layers[0]), second: n(r.mlp.layers[1]) });
     ui.mlpParams.textContent = t(L, 'fc.total', { n: n(r.mlp.paramCount) });
-    ui.cnn.textContent = t(L, 'fc.cnn');
+    ui.cnn.textContent = t(L, 'fc.cnn', { layers: r.cnn.kinds.map((k) => t(L, `layer.${k}`)).join(' → ') });
     ui.cnnParams.textContent = t(L, 'fc.total', { n: n(r.cnn.paramCount) });
     ui.cnnLayers.replaceChildren(...r.cnn.layers.map((l) => el('li', { text: t(L, 'fc.cnn.layer', { n: l.index + 1, kind: t(L, `fc.kind.${l.kind}`), params: n(l.params) }) })));
   }

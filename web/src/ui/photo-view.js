@@ -6,13 +6,12 @@
 // dropped. The MNIST recipe after them is the PreprocessView's.
 //
 // Given containers { controls, stages } and options { lang, onFile(file) }.
-// Files whose name ends in .onnx or .cnnm are models, not pictures: a drop of
-// one is left to whoever reads models.
+// Files named as models (model-source.js's MODEL_FILE_PATTERN: .onnx, .cnnm)
+// are not pictures: a drop of one is left to whoever reads models.
 import { el, pixelCanvas, paintCanvas, formatNumber } from './dom.js';
 import { colourTable } from './colormap.js';
 import { t } from './i18n.js';
-
-const MODEL_FILE = /\.(onnx|cnnm)$/i;
+import { MODEL_FILE_PATTERN } from './model-source.js';
 
 export class PhotoView {
   constructor(containers, options = {}) {
@@ -82,7 +81,7 @@ export class PhotoView {
       drop: (e) => {
         target.classList.remove('is-drop');
         const file = e.dataTransfer?.files?.[0];
-        if (!file || MODEL_FILE.test(file.name)) return;
+        if (!file || MODEL_FILE_PATTERN.test(file.name)) return;
         e.preventDefault();
         this.onFile(file);
       },

@@ -137,7 +137,10 @@ export class Playground extends EventTarget {
   emptyText() {
     if (!this.padFits()) return t(this.lang, 'probs.emptyImage');
     if (this.photo && !this.photo.found) return t(this.lang, 'photo.noDigit');
-    return t(this.lang, isFashion(this.net) ? 'probs.emptyFashion' : 'probs.empty');
+    if (isFashion(this.net)) return t(this.lang, 'probs.emptyFashion');
+    // a model from elsewhere that does not read digits (its classes are not 0, 1, 2, ...) is not asked for one
+    const digits = this.labels().every((label, k) => label === String(k));
+    return t(this.lang, digits ? 'probs.empty' : 'probs.emptyOther');
   }
 
   setLang(lang) {

@@ -18,6 +18,30 @@ import { t } from './i18n.js';
 export const UNSURE_BELOW = 0.7;
 export const UNSURE_MARGIN = 0.25;
 
+/**
+ * The finest time a page's clock tells (ms): browsers round performance.now()
+ * to 0.1 ms on a page that is not cross-origin isolated, and the network's
+ * own time is often below it (read as 0), so it is shown to one decimal, or
+ * as "< 0.1" when the clock saw nothing.
+ */
+const CLOCK_MS = 0.1;
+
+const NAME_A = '\u0001', NAME_B = '\u0002';
+
+/**
+ * A sentence whose NAME_A and NAME_B stand for two class names, as nodes:
+ * each name in a span of its own that the line breaks around rather than
+ * inside (so "T-shirt/top" is not cut at its hyphen while it fits a line).
+ */
+function named(text, a, b = '') {
+  return text.split(/([\u0001\u0002])/).filter(Boolean)
+    .map((part) => (part === NAME_A || part === NAME_B ? el('span', { class: 'probs-name', text: part === NAME_A ? a : b }) : part));
+}
+
+function engineTime(ms, lang) {
+  return ms < CLOCK_MS / 2 ? `<\u00a0${formatNumber(CLOCK_MS, lang, 1)}` : formatNumber(ms, lang, 1);
+}
+
 /** The top class, the runner-up and whether the top one is clearly ahead: { best, second, unsure }. */
 export function reading(probs) {
   let best = -1, second = -1;
@@ -98,12 +122,12 @@ export class ProbabilityView {
       this.topLabel.dataset.class = '';
       this.topProb.textContent = '';
     } else if (unsure) {
-      this.topLabel.textContent = t(this.lang, 'probs.either', { a: name(best), b: name(second) });
+      this.topLabel.replaceChildren(...named(t(this.lang, 'probs.either', { a: NAME_A, b: NAME_B }), name(best), name(second)));
       this.topLabel.dataset.class = String(best);
-      this.topProb.textContent = t(this.lang, 'probs.unsure',
-        { a: name(best), pa: percent(best), b: name(second), pb: percent(second) });
+      this.topProb.replaceChildren(...named(t(this.lang, 'probs.unsure',
+        { a: NAME_A, pa: percent(best), b: NAME_B, pb: percent(second) }), name(best), name(second)));
     } else {
-      this.topLabel.textContent = name(best);
+      this.topLabel.replaceChildren(...named(NAME_A, name(best)));
       this.topLabel.dataset.class = String(best);
       this.topProb.textContent = t(this.lang, 'probs.sure', { percent: percent(best) });
     }
@@ -115,7 +139,7 @@ export class ProbabilityView {
     });
     this.timing.textContent = timing
       ? t(this.lang, timing.fromPen ? 'probs.timing' : 'probs.timingOther',
-        { total: formatNumber(timing.latencyMs, this.lang, 1), engine: formatNumber(timing.engineMs, this.lang, 2) })
+        { total: formatNumber(timing.latencyMs, this.lang, 1), engine: engineTime(timing.engineMs, this.lang) })
       : '';
   }
 }

@@ -12,22 +12,11 @@ import '../page-strings.js';
 import { el, pixelCanvas, paintCanvas } from '../dom.js';
 import { colourTable } from '../colormap.js';
 import { sampleDigit } from '../lab/presets.js';
+import { paste } from '../preprocess.js';
 
 export const SHIFTS = Object.freeze({ right: [0, 1], left: [0, -1], down: [1, 0], up: [-1, 0] });
 export const WINDOW = 2;
 const SIDE = 28;
-
-/** The image moved by (dy, dx) pixels, zeros coming in at the edge. */
-export function shifted(image, [dy, dx], side = SIDE) {
-  const out = new Float32Array(side * side);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const sy = y - dy, sx = x - dx;
-      if (sy >= 0 && sy < side && sx >= 0 && sx < side) out[y * side + x] = image[sy * side + sx];
-    }
-  }
-  return out;
-}
 
 /**
  * Two pooled maps compared cell by cell: { same: Uint8Array (1 where the
@@ -96,7 +85,8 @@ export class PoolShiftView {
   async refresh() {
     const gen = ++this.gen;
     const image = this.digit ?? sampleDigit();
-    const moved = shifted(image, SHIFTS[this.shift]);
+    const [dy, dx] = SHIFTS[this.shift];
+    const moved = paste(image, SIDE, SIDE, SIDE, dx, dy);  // moved by (dy, dx), zeros coming in at the edge
     const run = (pool, input) => this.client.request('runLayer', {
       spec: { type: pool === 'max' ? 'maxpool2d' : 'avgpool2d', kernel_size: WINDOW, stride: WINDOW },
       shape: [1, 1, SIDE, SIDE], input, variant: 'ref' });

@@ -25,7 +25,7 @@ export default {
   'fc.mnist.title': 'On MNIST: a fully connected network against the page’s CNN',
   'fc.mnist.intro': 'As in the PyTorch posts: a 28×28 digit flattened into 784 values through one hidden layer, against the CNN the page ships. Both counts are the engine’s, from the networks themselves.',
   'fc.mlp': 'Fully connected 784 → {hidden} → 10: {first} + {second} parameters in its two layers.',
-  'fc.cnn': 'The shipped CNN (conv, ReLU, pooling, conv, ReLU, pooling, fully connected):',
+  'fc.cnn': 'The shipped CNN, layer by layer: {layers}.',
   'fc.cnn.layer': 'layer {n}, {kind}: {params}',
   'fc.kind.conv2d': 'convolution',
   'fc.kind.dense': 'fully connected',

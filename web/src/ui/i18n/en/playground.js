@@ -41,6 +41,7 @@ export default {
   'probs.bars': 'Probability of each class',
   'probs.empty': 'Draw a digit',
   'probs.emptyFashion': 'Pick an image below, or draw',
+  'probs.emptyOther': 'Draw something for the model to read',
   'probs.truth': 'The image is labelled “{label}”.',
   'probs.sure': '{percent}% sure',
   'probs.either': '{a} or {b}?',

@@ -25,7 +25,7 @@ export default {
   'fc.mnist.title': 'MNIST에서: 완전 연결 신경망 대 이 페이지의 CNN',
   'fc.mnist.intro': 'PyTorch 글에서처럼, 28×28 숫자를 784개 값으로 펼쳐 은닉층 하나를 거치는 신경망과 이 페이지에 들어 있는 CNN을 견줍니다. 두 개수 모두 엔진이 신경망에서 직접 읽은 값입니다.',
   'fc.mlp': '완전 연결 784 → {hidden} → 10: 두 층의 파라미터 {first} + {second}개.',
-  'fc.cnn': '이 페이지의 CNN (합성곱, ReLU, 풀링, 합성곱, ReLU, 풀링, 완전 연결):',
+  'fc.cnn': '이 페이지의 CNN, 층별로: {layers}.',
   'fc.cnn.layer': '{n}층, {kind}: {params}',
   'fc.kind.conv2d': '합성곱',
   'fc.kind.dense': '완전 연결',

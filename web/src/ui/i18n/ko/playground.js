@@ -41,6 +41,7 @@ export default {
   'probs.bars': '클래스별 확률',
   'probs.empty': '숫자를 그려 보세요',
   'probs.emptyFashion': '아래에서 이미지를 고르거나 그려 보세요',
+  'probs.emptyOther': '모델이 읽을 그림을 그려 보세요',
   'probs.truth': '이 이미지의 정답: “{label}”',
   'probs.sure': '확신 {percent}%',
   'probs.either': '{a} 또는 {b}?',
