@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -82,12 +81,14 @@ ProtoWriter entry(const std::string& key, const std::string& value) {
   return e;
 }
 
-// The shortest decimal that reads back as the same float32 (0.1307, not 0.130700007).
+// The shortest decimal that the importer reads back as the same float32
+// (0.1307, not 0.130700007).
 std::string shortest(float v) {
   char buf[32];
   for (int digits = 1; digits <= 9; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
+    double back = 0;
+    if (read_decimal(buf, &back) && float(back) == v) break;
   }
   return buf;
 }

@@ -1522,56 +1522,6 @@ Status Importer::node() {
                "onnx_unsupported_op");
 }
 
-// Labels from metadata: a JSON array of strings, or names separated by commas.
-// A decimal number as written in metadata ("0.1307", "-2e-1"): at most 18
-// significant digits and a scale within 1e-22..1e22, so that it is one
-// correctly rounded division or multiplication of two exact doubles (no
-// strtod, whose tables would double the size of this module's parsing).
-bool decimal(const std::string& t, double* out) {
-  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  size_t i = 0;
-  const bool negative = i < t.size() && t[i] == '-';
-  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-  uint64_t mantissa = 0;
-  int digits = 0, scale = 0;
-  bool any = false, point = false;
-  for (; i < t.size(); ++i) {
-    if (t[i] == '.' && !point) {
-      point = true;
-    } else if (t[i] >= '0' && t[i] <= '9') {
-      any = true;
-      if (mantissa == 0 && t[i] == '0') {
-        if (point) --scale;
-        continue;
-      }
-      if (++digits > 18) return false;
-      mantissa = mantissa * 10 + uint64_t(t[i] - '0');
-      if (point) --scale;
-    } else {
-      break;
-    }
-  }
-  if (!any) return false;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-    ++i;
-    const bool minus = i < t.size() && t[i] == '-';
-    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-    int e = 0;
-    const size_t start = i;
-    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
-      if ((e = e * 10 + (t[i] - '0')) > 1000) return false;
-    if (i == start) return false;
-    scale += minus ? -e : e;
-  }
-  if (i != t.size()) return false;
-  if (mantissa == 0) scale = 0;
-  if (scale < -22 || scale > 22) return false;
-  const double m = double(mantissa);
-  *out = (negative ? -1 : 1) * (scale >= 0 ? m * kPow10[scale] : m / kPow10[-scale]);
-  return true;
-}
-
 // The input normalisation from metadata, written as transforms.Normalize's
 // arguments ("(0.1307,), (0.3081,)") or as the numbers alone, the means
 // first ("0.1307, 0.3081"); check_normalization() then holds it to the input.
@@ -1584,7 +1534,7 @@ Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vect
     const size_t end = s.find_first_of(" \t\r\n()[],", i);
     const std::string token = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
     double x = 0;
-    if (!decimal(token, &x) || v.size() >= 2 * 4096)
+    if (!read_decimal(token, &x) || v.size() >= 2 * 4096)
       return Status::error("the metadata \"normalize\" holds \"%s\", which is not a finite number: it lists the means, "
                            "then the standard deviations, as transforms.Normalize((0.1307,), (0.3081,))",
                            token.substr(0, 32).c_str());
@@ -1599,6 +1549,7 @@ Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vect
   return Status::ok();
 }
 
+// Labels from metadata: a JSON array of strings, or names separated by commas.
 Status parse_labels(const std::string& s, std::vector<std::string>* out) {
   std::vector<std::string> v;
   size_t i = 0;
