@@ -1549,6 +1549,55 @@ Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vect
   return Status::ok();
 }
 
+// Four hex digits of a JSON \u escape at s[at...].
+bool hex4(const std::string& s, size_t at, uint32_t* out) {
+  if (at + 4 > s.size()) return false;
+  uint32_t v = 0;
+  for (size_t k = at; k < at + 4; ++k) {
+    const char c = s[k];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return false;
+    v = v * 16 + uint32_t(d);
+  }
+  *out = v;
+  return true;
+}
+
+// A JSON \uXXXX escape (s[*i] is its 'u'; a character beyond the BMP is a
+// surrogate pair, \ud83d\ude00, as json.dumps writes it), appended as UTF-8;
+// *i is left on its last digit.
+Status json_unicode_escape(const std::string& s, size_t* i, std::string* out) {
+  uint32_t cp = 0, low = 0;
+  if (!hex4(s, *i + 1, &cp))
+    return Status::error("the metadata \"labels\" has a \\u escape without four hex digits");
+  *i += 4;
+  if (cp >= 0xD800 && cp < 0xDC00 && s.compare(*i + 1, 2, "\\u") == 0 && hex4(s, *i + 3, &low) && low >= 0xDC00 &&
+      low < 0xE000) {
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    *i += 6;
+  } else if (cp >= 0xD800 && cp < 0xE000) {
+    return Status::error("the metadata \"labels\" has a \\u escape of half a surrogate pair (U+%04X)", unsigned(cp));
+  } else if (cp == 0) {
+    return Status::error("the metadata \"labels\" has a label with a NUL character (\\u0000)");
+  }
+  if (cp < 0x80) {
+    *out += char(cp);
+  } else if (cp < 0x800) {
+    *out += char(0xC0 | (cp >> 6));
+    *out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += char(0xE0 | (cp >> 12));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  } else {
+    *out += char(0xF0 | (cp >> 18));
+    *out += char(0x80 | ((cp >> 12) & 0x3F));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  }
+  return Status::ok();
+}
+
 // Labels from metadata: a JSON array of strings, or names separated by commas.
 Status parse_labels(const std::string& s, std::vector<std::string>* out) {
   std::vector<std::string> v;
@@ -1571,7 +1620,11 @@ Status parse_labels(const std::string& s, std::vector<std::string>* out) {
           const char e = s[i];
           if (e == 'n') l += '\n';
           else if (e == 't') l += '\t';
+          else if (e == 'r') l += '\r';
+          else if (e == 'b') l += '\b';
+          else if (e == 'f') l += '\f';
           else if (e == '"' || e == '\\' || e == '/') l += e;
+          else if (e == 'u') CNN_RETURN_IF_ERROR(json_unicode_escape(s, &i, &l));
           else return Status::error("the metadata \"labels\" uses an escape (\\%c) the importer does not read", e);
         } else {
           l += s[i];

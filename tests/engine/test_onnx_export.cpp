@@ -162,6 +162,18 @@ TEST_CASE("onnx export: labels and metadata are kept, the import's own notes are
   for (const auto& kv : got.metadata) CHECK(kv.first != "labels");
 }
 
+TEST_CASE("onnx export: labels with control characters and any UTF-8 come back from the importer", "[onnx-export]") {
+  const Chain& c = kChains[0];
+  std::unique_ptr<Network> net = make(c, 3);
+  ModelInfo info = info_of(c);
+  info.labels = {"line\nbreak", "carriage\rreturn", "bell\a", "\xEC\x88\xAB\xEC\x9E\x90", "4", "5", "6", "7", "8", "9"};
+  const std::vector<uint8_t> bytes = export_bytes(*net, info);
+  std::unique_ptr<Network> back;
+  ModelInfo got;
+  REQUIRE(import_onnx(bytes.data(), bytes.size(), &back, &got).message() == "");
+  CHECK(got.labels == info.labels);
+}
+
 TEST_CASE("onnx export: a shipped model exports and imports with the same outputs", "[onnx-export]") {
   for (const char* name : {"digits", "fashion"}) {
     INFO(name);

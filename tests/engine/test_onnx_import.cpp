@@ -269,6 +269,25 @@ TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[o
   CHECK_THAT(import_error(model(nodes, inits)), Catch::Contains("node 6 \"ls\" (LogSoftmax)") && Catch::Contains("last layer"));
 }
 
+TEST_CASE("onnx: labels in JSON with \\u escapes, as json.dumps writes them, read as UTF-8", "[onnx]") {
+  auto with = [](const std::string& labels) {
+    std::vector<uint8_t> bytes = small_model();  // 3 outputs
+    Proto extra;
+    extra.msg(14, metadata("labels", labels));
+    bytes.insert(bytes.end(), extra.data.begin(), extra.data.end());
+    return bytes;
+  };
+  // json.dumps(["고양이", "dog 🐶", "a\rb"])
+  const auto bytes = with("[\"\\uace0\\uc591\\uc774\", \"dog \\ud83d\\udc36\", \"a\\rb\"]");
+  std::unique_ptr<Network> net;
+  ModelInfo info;
+  REQUIRE(import_onnx(bytes.data(), bytes.size(), &net, &info).message() == "");
+  CHECK(info.labels == std::vector<std::string>{"\xEA\xB3\xA0\xEC\x96\x91\xEC\x9D\xB4", "dog \xF0\x9F\x90\xB6", "a\rb"});
+  CHECK_THAT(import_error(with("[\"\\ud83d\", \"b\", \"c\"]")), Catch::Contains("half a surrogate pair (U+D83D)"));
+  CHECK_THAT(import_error(with("[\"\\u00g1\", \"b\", \"c\"]")), Catch::Contains("without four hex digits"));
+  CHECK_THAT(import_error(with("[\"\\u0000\", \"b\", \"c\"]")), Catch::Contains("NUL"));
+}
+
 TEST_CASE("onnx: the metadata \"normalize\" becomes the model's input normalisation, checked", "[onnx]") {
   auto with = [](const std::string& value) {
     std::vector<uint8_t> bytes = small_model();  // a 2-channel input
