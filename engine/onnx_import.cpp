@@ -86,7 +86,7 @@ class Wire {
     }
   }
 
- private:
+  // One value, read on its own (a packed run of numbers is a sequence of them).
   Status varint(uint64_t* v) {
     uint64_t r = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -110,6 +110,7 @@ class Wire {
     return Status::ok();
   }
 
+ private:
   Span s_;
   const char* what_;
   size_t pos_ = 0;
@@ -185,27 +186,9 @@ struct Repeated {
         out[k++] = f.value;
         continue;
       }
-      if (fixed_bytes) {
-        for (size_t i = 0; i + fixed_bytes <= f.bytes.n; i += fixed_bytes) {
-          uint64_t v = 0;
-          for (size_t b = 0; b < fixed_bytes; ++b) v |= uint64_t(f.bytes.p[i + b]) << (8 * b);
-          out[k++] = v;
-        }
-      } else {
-        size_t pos = 0;
-        while (pos < f.bytes.n) {
-          uint64_t v = 0;
-          int shift = 0;
-          for (;;) {
-            if (pos >= f.bytes.n || shift > 63) return Status::error("%s: a packed number is damaged", what);
-            const uint8_t b = f.bytes.p[pos++];
-            v |= uint64_t(b & 0x7F) << shift;
-            shift += 7;
-            if (!(b & 0x80)) break;
-          }
-          out[k++] = v;
-        }
-      }
+      Wire packed(f.bytes, what);
+      while (!packed.done())
+        CNN_RETURN_IF_ERROR(fixed_bytes ? packed.fixed(fixed_bytes, &out[k++]) : packed.varint(&out[k++]));
     }
     return Status::ok();
   }
