@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "geometry.hpp"
+#include "json.hpp"
 #include "onnx_proto.hpp"
 
 namespace cnn {
@@ -82,36 +82,16 @@ ProtoWriter entry(const std::string& key, const std::string& value) {
   return e;
 }
 
-// The shortest decimal that reads back as the same float32 (0.1307, not 0.130700007).
+// The shortest decimal that the importer reads back as the same float32
+// (0.1307, not 0.130700007).
 std::string shortest(float v) {
   char buf[32];
   for (int digits = 1; digits <= 9; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
+    double back = 0;
+    if (read_decimal(buf, &back) && float(back) == v) break;
   }
   return buf;
-}
-
-// A JSON string literal (the importer reads labels back from a JSON array).
-std::string json_string(const std::string& s) {
-  std::string r = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      r += '\\';
-      r += char(c);
-    } else if (c == '\n') {
-      r += "\\n";
-    } else if (c == '\t') {
-      r += "\\t";
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      r += buf;
-    } else {
-      r += char(c);
-    }
-  }
-  return r + "\"";
 }
 
 }  // namespace
@@ -234,7 +214,10 @@ Status export_onnx(const Network& net, const ModelInfo& info, std::vector<uint8_
                                 .num(onnx::OperatorSetIdProto::version, kOnnxExportOpset));
   if (!info.labels.empty()) {
     std::string labels = "[";
-    for (size_t k = 0; k < info.labels.size(); ++k) labels += (k ? ", " : "") + json_string(info.labels[k]);
+    for (size_t k = 0; k < info.labels.size(); ++k) {
+      if (k) labels += ", ";
+      append_json_string(labels, info.labels[k]);
+    }
     model.msg(M::metadata_props, entry("labels", labels + "]"));
   }
   if (!info.norm_mean.empty()) {

@@ -67,10 +67,10 @@ class Wire {
     f->number = uint32_t(key >> 3);
     f->wire = int(key & 7);
     switch (f->wire) {
-      case 0: return varint(&f->value);
-      case 1: return fixed(8, &f->value);
-      case 5: return fixed(4, &f->value);
-      case 2: {
+      case onnx::kWireVarint: return varint(&f->value);
+      case onnx::kWireFixed64: return fixed(8, &f->value);
+      case onnx::kWireFixed32: return fixed(4, &f->value);
+      case onnx::kWireLengthDelimited: {
         uint64_t len = 0;
         CNN_RETURN_IF_ERROR(varint(&len));
         if (len > s_.n - pos_)
@@ -86,7 +86,7 @@ class Wire {
     }
   }
 
- private:
+  // One value, read on its own (a packed run of numbers is a sequence of them).
   Status varint(uint64_t* v) {
     uint64_t r = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -110,6 +110,7 @@ class Wire {
     return Status::ok();
   }
 
+ private:
   Span s_;
   const char* what_;
   size_t pos_ = 0;
@@ -123,7 +124,7 @@ Status want_wire(const Field& f, int wire, const char* what) {
 }
 
 Status text(const Field& f, const char* what, std::string* out) {
-  CNN_RETURN_IF_ERROR(want_wire(f, 2, what));
+  CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, what));
   if (f.bytes.n > kMaxName)
     return Status::error("%s is %zu bytes long, more than the limit of %zu", what, f.bytes.n, kMaxName);
   out->assign(reinterpret_cast<const char*>(f.bytes.p), f.bytes.n);
@@ -157,7 +158,7 @@ struct Repeated {
   Status count(size_t fixed_bytes, const char* what, size_t* out) const {
     size_t n = 0;
     for (const Field& f : parts) {
-      if (f.wire != 2) {
+      if (f.wire != onnx::kWireLengthDelimited) {
         ++n;
         continue;
       }
@@ -179,33 +180,15 @@ struct Repeated {
   Status decode(size_t fixed_bytes, const char* what, uint64_t* out) const {
     size_t k = 0;
     for (const Field& f : parts) {
-      if (f.wire != 2) {
-        const int want = fixed_bytes == 4 ? 5 : fixed_bytes == 8 ? 1 : 0;
+      if (f.wire != onnx::kWireLengthDelimited) {
+        const int want = fixed_bytes == 4 ? onnx::kWireFixed32 : fixed_bytes == 8 ? onnx::kWireFixed64 : onnx::kWireVarint;
         CNN_RETURN_IF_ERROR(want_wire(f, want, what));
         out[k++] = f.value;
         continue;
       }
-      if (fixed_bytes) {
-        for (size_t i = 0; i + fixed_bytes <= f.bytes.n; i += fixed_bytes) {
-          uint64_t v = 0;
-          for (size_t b = 0; b < fixed_bytes; ++b) v |= uint64_t(f.bytes.p[i + b]) << (8 * b);
-          out[k++] = v;
-        }
-      } else {
-        size_t pos = 0;
-        while (pos < f.bytes.n) {
-          uint64_t v = 0;
-          int shift = 0;
-          for (;;) {
-            if (pos >= f.bytes.n || shift > 63) return Status::error("%s: a packed number is damaged", what);
-            const uint8_t b = f.bytes.p[pos++];
-            v |= uint64_t(b & 0x7F) << shift;
-            shift += 7;
-            if (!(b & 0x80)) break;
-          }
-          out[k++] = v;
-        }
-      }
+      Wire packed(f.bytes, what);
+      while (!packed.done())
+        CNN_RETURN_IF_ERROR(fixed_bytes ? packed.fixed(fixed_bytes, &out[k++]) : packed.varint(&out[k++]));
     }
     return Status::ok();
   }
@@ -225,23 +208,24 @@ struct TensorMsg {
 };
 
 Status parse_tensor(Span s, TensorMsg* t) {
+  using T = onnx::TensorProto;
   Wire w(s, "a tensor");
   Repeated dims;
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
     switch (f.number) {
-      case 1: dims.parts.push_back(f); break;
-      case 2: CNN_RETURN_IF_ERROR(want_wire(f, 0, "a tensor's data type")); t->data_type = int32_t(f.value & 0x7FFFFFFF); break;
-      case 3: t->segmented = true; break;
-      case 4: t->float_data.parts.push_back(f); break;
-      case 5: t->int32_data.parts.push_back(f); break;
-      case 7: t->int64_data.parts.push_back(f); break;
-      case 8: CNN_RETURN_IF_ERROR(text(f, "a tensor's name", &t->name)); break;
-      case 9: CNN_RETURN_IF_ERROR(want_wire(f, 2, "a tensor's raw data")); t->raw = f.bytes; t->has_raw = true; break;
-      case 10: t->double_data.parts.push_back(f); break;
-      case 13: t->external = true; break;
-      case 14: CNN_RETURN_IF_ERROR(want_wire(f, 0, "a tensor's data location")); t->external |= f.value == 1; break;
+      case T::dims: dims.parts.push_back(f); break;
+      case T::data_type: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireVarint, "a tensor's data type")); t->data_type = int32_t(f.value & 0x7FFFFFFF); break;
+      case T::segment: t->segmented = true; break;
+      case T::float_data: t->float_data.parts.push_back(f); break;
+      case T::int32_data: t->int32_data.parts.push_back(f); break;
+      case T::int64_data: t->int64_data.parts.push_back(f); break;
+      case T::name: CNN_RETURN_IF_ERROR(text(f, "a tensor's name", &t->name)); break;
+      case T::raw_data: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a tensor's raw data")); t->raw = f.bytes; t->has_raw = true; break;
+      case T::double_data: t->double_data.parts.push_back(f); break;
+      case T::external_data: t->external = true; break;
+      case T::data_location: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireVarint, "a tensor's data location")); t->external |= f.value == 1; break;
       default: break;
     }
     if (dims.parts.size() > kMaxRank)
@@ -276,20 +260,21 @@ struct AttrMsg {
 };
 
 Status parse_attr(Span s, AttrMsg* a) {
+  using A = onnx::AttributeProto;
   Wire w(s, "an attribute");
   Repeated ints, floats;
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
     switch (f.number) {
-      case 1: CNN_RETURN_IF_ERROR(text(f, "an attribute's name", &a->name)); break;
-      case 2: CNN_RETURN_IF_ERROR(want_wire(f, 5, "a float attribute")); a->f = as_float(f.value); a->has_f = true; break;
-      case 3: CNN_RETURN_IF_ERROR(want_wire(f, 0, "an int attribute")); a->i = as_int64(f.value); a->has_i = true; break;
-      case 4: CNN_RETURN_IF_ERROR(text(f, "a string attribute", &a->s)); a->has_s = true; break;
-      case 5: CNN_RETURN_IF_ERROR(want_wire(f, 2, "a tensor attribute")); a->t = f.bytes; a->has_t = true; break;
-      case 7: floats.parts.push_back(f); break;
-      case 8: ints.parts.push_back(f); break;
-      case 20: CNN_RETURN_IF_ERROR(want_wire(f, 0, "an attribute's type")); a->type = int32_t(f.value & 0x7FFFFFFF); break;
+      case A::name: CNN_RETURN_IF_ERROR(text(f, "an attribute's name", &a->name)); break;
+      case A::f: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireFixed32, "a float attribute")); a->f = as_float(f.value); a->has_f = true; break;
+      case A::i: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireVarint, "an int attribute")); a->i = as_int64(f.value); a->has_i = true; break;
+      case A::s: CNN_RETURN_IF_ERROR(text(f, "a string attribute", &a->s)); a->has_s = true; break;
+      case A::t: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a tensor attribute")); a->t = f.bytes; a->has_t = true; break;
+      case A::floats: floats.parts.push_back(f); break;
+      case A::ints: ints.parts.push_back(f); break;
+      case A::type: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireVarint, "an attribute's type")); a->type = int32_t(f.value & 0x7FFFFFFF); break;
       default: break;
     }
     if (ints.parts.size() > kMaxListValues || floats.parts.size() > kMaxListValues)
@@ -317,25 +302,26 @@ struct NodeMsg {
 };
 
 Status parse_node(Span s, NodeMsg* n) {
+  using N = onnx::NodeProto;
   Wire w(s, "a node");
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
     std::string str;
     switch (f.number) {
-      case 1:
-      case 2:
-        if ((f.number == 1 ? n->inputs : n->outputs).size() >= kMaxNodeIO)
-          return Status::error("a node has more than %zu %s", kMaxNodeIO, f.number == 1 ? "inputs" : "outputs");
+      case N::input:
+      case N::output:
+        if ((f.number == N::input ? n->inputs : n->outputs).size() >= kMaxNodeIO)
+          return Status::error("a node has more than %zu %s", kMaxNodeIO, f.number == N::input ? "inputs" : "outputs");
         CNN_RETURN_IF_ERROR(text(f, "a node's input or output name", &str));
-        (f.number == 1 ? n->inputs : n->outputs).push_back(std::move(str));
+        (f.number == N::input ? n->inputs : n->outputs).push_back(std::move(str));
         break;
-      case 3: CNN_RETURN_IF_ERROR(text(f, "a node's name", &n->name)); break;
-      case 4: CNN_RETURN_IF_ERROR(text(f, "a node's op type", &n->op)); break;
-      case 7: CNN_RETURN_IF_ERROR(text(f, "a node's domain", &n->domain)); break;
-      case 5: {
+      case N::name: CNN_RETURN_IF_ERROR(text(f, "a node's name", &n->name)); break;
+      case N::op_type: CNN_RETURN_IF_ERROR(text(f, "a node's op type", &n->op)); break;
+      case N::domain: CNN_RETURN_IF_ERROR(text(f, "a node's domain", &n->domain)); break;
+      case N::attribute: {
         if (n->attrs.size() >= kMaxAttributes) return Status::error("a node has more than %zu attributes", kMaxAttributes);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "a node's attribute"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a node's attribute"));
         AttrMsg a;
         CNN_RETURN_IF_ERROR(parse_attr(f.bytes, &a));
         n->attrs.push_back(std::move(a));
@@ -360,49 +346,50 @@ struct ValueInfoMsg {
 };
 
 Status parse_value_info(Span s, ValueInfoMsg* v) {
+  using Dimension = onnx::TensorShapeProto::Dimension;
   Wire w(s, "a graph input or output");
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
-    if (f.number == 1) {
+    if (f.number == onnx::ValueInfoProto::name) {
       CNN_RETURN_IF_ERROR(text(f, "a value's name", &v->name));
-    } else if (f.number == 2) {
-      CNN_RETURN_IF_ERROR(want_wire(f, 2, "a value's type"));
+    } else if (f.number == onnx::ValueInfoProto::type) {
+      CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a value's type"));
       Wire type(f.bytes, "a value's type");
       while (!type.done()) {
         Field tf;
         CNN_RETURN_IF_ERROR(type.next(&tf));
-        if (tf.number != 1) continue;  // not a tensor type (sequence, map, ...)
-        CNN_RETURN_IF_ERROR(want_wire(tf, 2, "a tensor type"));
+        if (tf.number != onnx::TypeProto::tensor_type) continue;  // not a tensor type (sequence, map, ...)
+        CNN_RETURN_IF_ERROR(want_wire(tf, onnx::kWireLengthDelimited, "a tensor type"));
         v->has_tensor_type = true;
         Wire tt(tf.bytes, "a tensor type");
         while (!tt.done()) {
           Field g;
           CNN_RETURN_IF_ERROR(tt.next(&g));
-          if (g.number == 1) {
-            CNN_RETURN_IF_ERROR(want_wire(g, 0, "a tensor type's element type"));
+          if (g.number == onnx::TypeProto::Tensor::elem_type) {
+            CNN_RETURN_IF_ERROR(want_wire(g, onnx::kWireVarint, "a tensor type's element type"));
             v->elem_type = int32_t(g.value & 0x7FFFFFFF);
-          } else if (g.number == 2) {
-            CNN_RETURN_IF_ERROR(want_wire(g, 2, "a tensor shape"));
+          } else if (g.number == onnx::TypeProto::Tensor::shape) {
+            CNN_RETURN_IF_ERROR(want_wire(g, onnx::kWireLengthDelimited, "a tensor shape"));
             v->has_shape = true;
             v->dims.clear();
             Wire sh(g.bytes, "a tensor shape");
             while (!sh.done()) {
               Field d;
               CNN_RETURN_IF_ERROR(sh.next(&d));
-              if (d.number != 1) continue;
-              CNN_RETURN_IF_ERROR(want_wire(d, 2, "a dimension"));
+              if (d.number != onnx::TensorShapeProto::dim) continue;
+              CNN_RETURN_IF_ERROR(want_wire(d, onnx::kWireLengthDelimited, "a dimension"));
               if (v->dims.size() >= kMaxRank) return Status::error("a value has more than %zu dimensions", kMaxRank);
               Dim dim;
               Wire dw(d.bytes, "a dimension");
               while (!dw.done()) {
                 Field x;
                 CNN_RETURN_IF_ERROR(dw.next(&x));
-                if (x.number == 1) {
-                  CNN_RETURN_IF_ERROR(want_wire(x, 0, "a dimension's value"));
+                if (x.number == Dimension::dim_value) {
+                  CNN_RETURN_IF_ERROR(want_wire(x, onnx::kWireVarint, "a dimension's value"));
                   dim.known = true;
                   dim.value = as_int64(x.value);
-                } else if (x.number == 2) {
+                } else if (x.number == Dimension::dim_param) {
                   dim.known = false;
                 }
               }
@@ -425,40 +412,41 @@ struct GraphMsg {
 };
 
 Status parse_graph(Span s, GraphMsg* g) {
+  using G = onnx::GraphProto;
   Wire w(s, "the graph");
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
     switch (f.number) {
-      case 1: {
+      case G::node: {
         if (g->nodes.size() >= kMaxNodes) return Status::error("the graph has more than %zu nodes", kMaxNodes);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "a node"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a node"));
         NodeMsg n;
         CNN_RETURN_IF_ERROR(parse_node(f.bytes, &n).with_context("node " + std::to_string(g->nodes.size()) + ": "));
         g->nodes.push_back(std::move(n));
         break;
       }
-      case 2: CNN_RETURN_IF_ERROR(text(f, "the graph's name", &g->name)); break;
-      case 5: {
+      case G::name: CNN_RETURN_IF_ERROR(text(f, "the graph's name", &g->name)); break;
+      case G::initializer: {
         if (g->initializers.size() >= kMaxInitializers)
           return Status::error("the graph has more than %zu initializers", kMaxInitializers);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "an initializer"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "an initializer"));
         TensorMsg t;
         CNN_RETURN_IF_ERROR(parse_tensor(f.bytes, &t).with_context("initializer " + std::to_string(g->initializers.size()) + ": "));
         g->initializers.push_back(std::move(t));
         break;
       }
-      case 11:
-      case 12: {
-        auto& list = f.number == 11 ? g->inputs : g->outputs;
+      case G::input:
+      case G::output: {
+        auto& list = f.number == G::input ? g->inputs : g->outputs;
         if (list.size() >= kMaxGraphInputs) return Status::error("the graph has more than %zu inputs or outputs", kMaxGraphInputs);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "a graph input or output"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a graph input or output"));
         ValueInfoMsg v;
         CNN_RETURN_IF_ERROR(parse_value_info(f.bytes, &v));
         list.push_back(std::move(v));
         break;
       }
-      case 15: g->sparse = true; break;
+      case G::sparse_initializer: g->sparse = true; break;
       default: break;
     }
   }
@@ -476,54 +464,55 @@ struct ModelMsg {
 };
 
 Status parse_model(Span s, ModelMsg* m) {
+  using M = onnx::ModelProto;
   Wire w(s, "the model");
   while (!w.done()) {
     Field f;
     CNN_RETURN_IF_ERROR(w.next(&f));
     switch (f.number) {
-      case 1: CNN_RETURN_IF_ERROR(want_wire(f, 0, "the IR version")); m->ir_version = as_int64(f.value); break;
-      case 2: CNN_RETURN_IF_ERROR(text(f, "the producer's name", &m->producer_name)); break;
-      case 3: CNN_RETURN_IF_ERROR(text(f, "the producer's version", &m->producer_version)); break;
-      case 6: CNN_RETURN_IF_ERROR(want_wire(f, 2, "the model's doc string")); break;
-      case 7:
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "the graph"));
+      case M::ir_version: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireVarint, "the IR version")); m->ir_version = as_int64(f.value); break;
+      case M::producer_name: CNN_RETURN_IF_ERROR(text(f, "the producer's name", &m->producer_name)); break;
+      case M::producer_version: CNN_RETURN_IF_ERROR(text(f, "the producer's version", &m->producer_version)); break;
+      case M::doc_string: CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "the model's doc string")); break;
+      case M::graph:
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "the graph"));
         m->graph = f.bytes;
         m->has_graph = true;
         break;
-      case 8: {
+      case M::opset_import: {
         if (m->opsets.size() >= kMaxOpsets) return Status::error("the model imports more than %zu opsets", kMaxOpsets);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "an opset import"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "an opset import"));
         std::string domain;
         int64_t version = 0;
         Wire o(f.bytes, "an opset import");
         while (!o.done()) {
           Field x;
           CNN_RETURN_IF_ERROR(o.next(&x));
-          if (x.number == 1) CNN_RETURN_IF_ERROR(text(x, "an opset's domain", &domain));
-          if (x.number == 2) {
-            CNN_RETURN_IF_ERROR(want_wire(x, 0, "an opset's version"));
+          if (x.number == onnx::OperatorSetIdProto::domain) CNN_RETURN_IF_ERROR(text(x, "an opset's domain", &domain));
+          if (x.number == onnx::OperatorSetIdProto::version) {
+            CNN_RETURN_IF_ERROR(want_wire(x, onnx::kWireVarint, "an opset's version"));
             version = as_int64(x.value);
           }
         }
         m->opsets.emplace_back(domain, version);
         break;
       }
-      case 14: {
+      case M::metadata_props: {
         if (m->props.size() >= kMaxMetadataProps)
           return Status::error("the model has more than %zu metadata entries", kMaxMetadataProps);
-        CNN_RETURN_IF_ERROR(want_wire(f, 2, "a metadata entry"));
+        CNN_RETURN_IF_ERROR(want_wire(f, onnx::kWireLengthDelimited, "a metadata entry"));
         std::string key, value;
         Wire e(f.bytes, "a metadata entry");
         while (!e.done()) {
           Field x;
           CNN_RETURN_IF_ERROR(e.next(&x));
-          if (x.number == 1) CNN_RETURN_IF_ERROR(text(x, "a metadata key", &key));
-          if (x.number == 2) CNN_RETURN_IF_ERROR(text(x, "a metadata value", &value));
+          if (x.number == onnx::StringStringEntryProto::key) CNN_RETURN_IF_ERROR(text(x, "a metadata key", &key));
+          if (x.number == onnx::StringStringEntryProto::value) CNN_RETURN_IF_ERROR(text(x, "a metadata value", &value));
         }
         m->props.emplace_back(key, value);
         break;
       }
-      case 25: m->functions = true; break;
+      case M::functions: m->functions = true; break;
       default: break;
     }
   }
@@ -1522,56 +1511,6 @@ Status Importer::node() {
                "onnx_unsupported_op");
 }
 
-// Labels from metadata: a JSON array of strings, or names separated by commas.
-// A decimal number as written in metadata ("0.1307", "-2e-1"): at most 18
-// significant digits and a scale within 1e-22..1e22, so that it is one
-// correctly rounded division or multiplication of two exact doubles (no
-// strtod, whose tables would double the size of this module's parsing).
-bool decimal(const std::string& t, double* out) {
-  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  size_t i = 0;
-  const bool negative = i < t.size() && t[i] == '-';
-  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-  uint64_t mantissa = 0;
-  int digits = 0, scale = 0;
-  bool any = false, point = false;
-  for (; i < t.size(); ++i) {
-    if (t[i] == '.' && !point) {
-      point = true;
-    } else if (t[i] >= '0' && t[i] <= '9') {
-      any = true;
-      if (mantissa == 0 && t[i] == '0') {
-        if (point) --scale;
-        continue;
-      }
-      if (++digits > 18) return false;
-      mantissa = mantissa * 10 + uint64_t(t[i] - '0');
-      if (point) --scale;
-    } else {
-      break;
-    }
-  }
-  if (!any) return false;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-    ++i;
-    const bool minus = i < t.size() && t[i] == '-';
-    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-    int e = 0;
-    const size_t start = i;
-    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
-      if ((e = e * 10 + (t[i] - '0')) > 1000) return false;
-    if (i == start) return false;
-    scale += minus ? -e : e;
-  }
-  if (i != t.size()) return false;
-  if (mantissa == 0) scale = 0;
-  if (scale < -22 || scale > 22) return false;
-  const double m = double(mantissa);
-  *out = (negative ? -1 : 1) * (scale >= 0 ? m * kPow10[scale] : m / kPow10[-scale]);
-  return true;
-}
-
 // The input normalisation from metadata, written as transforms.Normalize's
 // arguments ("(0.1307,), (0.3081,)") or as the numbers alone, the means
 // first ("0.1307, 0.3081"); check_normalization() then holds it to the input.
@@ -1584,7 +1523,7 @@ Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vect
     const size_t end = s.find_first_of(" \t\r\n()[],", i);
     const std::string token = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
     double x = 0;
-    if (!decimal(token, &x) || v.size() >= 2 * 4096)
+    if (!read_decimal(token, &x) || v.size() >= 2 * 4096)
       return Status::error("the metadata \"normalize\" holds \"%s\", which is not a finite number: it lists the means, "
                            "then the standard deviations, as transforms.Normalize((0.1307,), (0.3081,))",
                            token.substr(0, 32).c_str());
@@ -1599,6 +1538,56 @@ Status parse_normalize(const std::string& s, std::vector<float>* mean, std::vect
   return Status::ok();
 }
 
+// Four hex digits of a JSON \u escape at s[at...].
+bool hex4(const std::string& s, size_t at, uint32_t* out) {
+  if (at + 4 > s.size()) return false;
+  uint32_t v = 0;
+  for (size_t k = at; k < at + 4; ++k) {
+    const char c = s[k];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return false;
+    v = v * 16 + uint32_t(d);
+  }
+  *out = v;
+  return true;
+}
+
+// A JSON \uXXXX escape (s[*i] is its 'u'; a character beyond the BMP is a
+// surrogate pair, \ud83d\ude00, as json.dumps writes it), appended as UTF-8;
+// *i is left on its last digit.
+Status json_unicode_escape(const std::string& s, size_t* i, std::string* out) {
+  uint32_t cp = 0, low = 0;
+  if (!hex4(s, *i + 1, &cp))
+    return Status::error("the metadata \"labels\" has a \\u escape without four hex digits");
+  *i += 4;
+  if (cp >= 0xD800 && cp < 0xDC00 && s.compare(*i + 1, 2, "\\u") == 0 && hex4(s, *i + 3, &low) && low >= 0xDC00 &&
+      low < 0xE000) {
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    *i += 6;
+  } else if (cp >= 0xD800 && cp < 0xE000) {
+    return Status::error("the metadata \"labels\" has a \\u escape of half a surrogate pair (U+%04X)", unsigned(cp));
+  } else if (cp == 0) {
+    return Status::error("the metadata \"labels\" has a label with a NUL character (\\u0000)");
+  }
+  if (cp < 0x80) {
+    *out += char(cp);
+  } else if (cp < 0x800) {
+    *out += char(0xC0 | (cp >> 6));
+    *out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += char(0xE0 | (cp >> 12));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  } else {
+    *out += char(0xF0 | (cp >> 18));
+    *out += char(0x80 | ((cp >> 12) & 0x3F));
+    *out += char(0x80 | ((cp >> 6) & 0x3F));
+    *out += char(0x80 | (cp & 0x3F));
+  }
+  return Status::ok();
+}
+
+// Labels from metadata: a JSON array of strings, or names separated by commas.
 Status parse_labels(const std::string& s, std::vector<std::string>* out) {
   std::vector<std::string> v;
   size_t i = 0;
@@ -1620,7 +1609,11 @@ Status parse_labels(const std::string& s, std::vector<std::string>* out) {
           const char e = s[i];
           if (e == 'n') l += '\n';
           else if (e == 't') l += '\t';
+          else if (e == 'r') l += '\r';
+          else if (e == 'b') l += '\b';
+          else if (e == 'f') l += '\f';
           else if (e == '"' || e == '\\' || e == '/') l += e;
+          else if (e == 'u') CNN_RETURN_IF_ERROR(json_unicode_escape(s, &i, &l));
           else return Status::error("the metadata \"labels\" uses an escape (\\%c) the importer does not read", e);
         } else {
           l += s[i];

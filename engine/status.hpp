@@ -96,25 +96,68 @@ class Status {
   std::vector<StatusValue> params_;
 };
 
+// A decimal number as text ("0.1307", "-2e-1", "4294967296"), read without
+// strtod (whose tables would add to the wasm modules): at most 18 significant
+// digits and a scale within 1e-22..1e22, so that the value is the digits times
+// or divided by an exact power of ten. With up to 15 digits (any integer below
+// 2^53) the digits are exact too and the value is correctly rounded; with more,
+// within a rounding of it. Other text, more digits or a wider scale: false.
+inline bool read_decimal(const std::string& t, double* out) {
+  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = i < t.size() && t[i] == '-';
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+  uint64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool any = false, point = false;
+  for (; i < t.size(); ++i) {
+    if (t[i] == '.' && !point) {
+      point = true;
+    } else if (t[i] >= '0' && t[i] <= '9') {
+      any = true;
+      if (mantissa == 0 && t[i] == '0') {
+        if (point) --scale;
+        continue;
+      }
+      if (++digits > 18) return false;
+      mantissa = mantissa * 10 + uint64_t(t[i] - '0');
+      if (point) --scale;
+    } else {
+      break;
+    }
+  }
+  if (!any) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    const bool minus = i < t.size() && t[i] == '-';
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    int e = 0;
+    const size_t start = i;
+    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
+      if ((e = e * 10 + (t[i] - '0')) > 1000) return false;
+    if (i == start) return false;
+    scale += minus ? -e : e;
+  }
+  if (i != t.size()) return false;
+  if (mantissa == 0) scale = 0;
+  if (scale < -22 || scale > 22) return false;
+  const double m = double(mantissa);
+  *out = (negative ? -1 : 1) * (scale >= 0 ? m * kPow10[scale] : m / kPow10[-scale]);
+  return true;
+}
+
 // Text that reads back as exactly v, for messages that echo a value as it
 // was given: the 15-digit form when it is exact ("4294967296", "0.1",
-// "2000000"; every decimal of up to 15 digits is), else 17 digits. The check
-// needs no strtod (which would add its tables to the wasm module): a 15-digit
-// mantissa times a power of ten up to 1e22 is one correctly rounded operation.
+// "2000000"; every decimal of up to 15 digits is), else 17 digits. Whether
+// it is exact, read_decimal tells: 15 digits read back correctly rounded.
 inline std::string exact_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.14e", std::fabs(v));  // d.dddddddddddddde±x: 15 digits
-  long long mantissa = 0;
-  for (const char* p = buf; *p && *p != 'e'; ++p)
-    if (*p >= '0' && *p <= '9') mantissa = mantissa * 10 + (*p - '0');
-  const int k = std::atoi(std::strchr(buf, 'e') + 1) - 14;
-  static const double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  const bool exact15 = k >= -22 && k <= 22 &&
-                       (k >= 0 ? double(mantissa) * kPow10[k] : double(mantissa) / kPow10[-k]) == std::fabs(v);
-  std::snprintf(buf, sizeof buf, exact15 ? "%.15g" : "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  double back = 0;
+  if (!(read_decimal(buf, &back) && back == v)) std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 

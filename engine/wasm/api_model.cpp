@@ -160,7 +160,7 @@ CNN_EXPORT int cnn_net_save_model(int h, int float16) {
 // UTF-8 at `text`, the labels one after another, each ending in a NUL (so
 // `len` 0 clears them). save_model checks that there is one per output.
 CNN_EXPORT int cnn_net_set_labels(int h, const char* text, int len) {
-  return net_value(h, -1, [&](NetSlot& s, int* out) {
+  return with_net(h, [&](NetSlot& s) {
     if (len < 0 || (!text && len > 0)) return Status::error("no label bytes given");
     if (len > 0 && text[len - 1] != '\0') return Status::error("the labels must each end in a NUL byte");
     std::vector<std::string> labels;
@@ -170,17 +170,15 @@ CNN_EXPORT int cnn_net_set_labels(int h, const char* text, int len) {
       labels.push_back(label);
     }
     description(s).labels = std::move(labels);
-    *out = 0;
     return Status::ok();
   });
 }
 
 // One metadata key and value (UTF-8, NUL-terminated) a saved model file carries.
 CNN_EXPORT int cnn_net_set_meta(int h, const char* key, const char* value) {
-  return net_value(h, -1, [&](NetSlot& s, int* out) {
+  return with_net(h, [&](NetSlot& s) {
     if (!key || !*key || !value) return Status::error("a metadata entry needs a key and a value");
     description(s).set(key, value);
-    *out = 0;
     return Status::ok();
   });
 }

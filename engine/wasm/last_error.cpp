@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../json.hpp"
 #include "boundary.hpp"
 
 namespace cnn::wasm {
@@ -12,24 +13,6 @@ namespace {
 std::string g_last_error;
 std::string g_last_error_code;
 std::string g_last_error_params = "{}";
-
-void append_json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (const char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
 }  // namespace
 
 std::string params_json(const std::vector<StatusValue>& params) {

@@ -106,6 +106,14 @@ std::vector<uint8_t> export_bytes(const Network& net, const ModelInfo& info) {
   return bytes;
 }
 
+// The network and description that the importer reads from net's export.
+ModelInfo imported_back(const Network& net, const ModelInfo& info, std::unique_ptr<Network>* back) {
+  const std::vector<uint8_t> bytes = export_bytes(net, info);
+  ModelInfo got;
+  REQUIRE(import_onnx(bytes.data(), bytes.size(), back, &got).message() == "");
+  return got;
+}
+
 }  // namespace
 
 TEST_CASE("onnx export: every layer kind and option comes back from the importer with the same outputs",
@@ -113,11 +121,8 @@ TEST_CASE("onnx export: every layer kind and option comes back from the importer
   for (const Chain& c : kChains) {
     INFO("chain " << c.name);
     std::unique_ptr<Network> net = make(c, 7);
-    const std::vector<uint8_t> bytes = export_bytes(*net, info_of(c));
     std::unique_ptr<Network> back;
-    ModelInfo info;
-    const Status st = import_onnx(bytes.data(), bytes.size(), &back, &info);
-    REQUIRE(st.message() == "");
+    const ModelInfo info = imported_back(*net, info_of(c), &back);
     CHECK(info.in_c == c.c);
     CHECK(info.in_h == c.h);
     CHECK(info.in_w == c.w);
@@ -149,10 +154,8 @@ TEST_CASE("onnx export: labels and metadata are kept, the import's own notes are
   info.set("source", "onnx");
   info.set("producer", "pytorch 1.13");
   info.labels = {"zero", "one \"1\"", "two, 2", "3", "4", "5", "6", "7", "8", "nine\tback\\slash"};
-  const std::vector<uint8_t> bytes = export_bytes(*net, info);
   std::unique_ptr<Network> back;
-  ModelInfo got;
-  REQUIRE(import_onnx(bytes.data(), bytes.size(), &back, &got).message() == "");
+  const ModelInfo got = imported_back(*net, info, &back);
   CHECK(got.labels == info.labels);
   CHECK(got.get("name") == "digits");
   CHECK(got.norm_mean == info.norm_mean);
@@ -160,6 +163,15 @@ TEST_CASE("onnx export: labels and metadata are kept, the import's own notes are
   CHECK(got.get("producer") == "cnn-playground " CNN_VERSION);
   CHECK(got.get("onnx_graph") == "digits");
   for (const auto& kv : got.metadata) CHECK(kv.first != "labels");
+}
+
+TEST_CASE("onnx export: labels with control characters and any UTF-8 come back from the importer", "[onnx-export]") {
+  const Chain& c = kChains[0];
+  std::unique_ptr<Network> net = make(c, 3);
+  ModelInfo info = info_of(c);
+  info.labels = {"line\nbreak", "carriage\rreturn", "bell\a", "\xEC\x88\xAB\xEC\x9E\x90", "4", "5", "6", "7", "8", "9"};
+  std::unique_ptr<Network> back;
+  CHECK(imported_back(*net, info, &back).labels == info.labels);
 }
 
 TEST_CASE("onnx export: a shipped model exports and imports with the same outputs", "[onnx-export]") {
@@ -170,10 +182,8 @@ TEST_CASE("onnx export: a shipped model exports and imports with the same output
     std::unique_ptr<Network> net;
     ModelInfo info;
     REQUIRE(load_model(file.data(), file.size(), &net, &info).is_ok());
-    const std::vector<uint8_t> bytes = export_bytes(*net, info);
     std::unique_ptr<Network> back;
-    ModelInfo got;
-    REQUIRE(import_onnx(bytes.data(), bytes.size(), &back, &got).message() == "");
+    const ModelInfo got = imported_back(*net, info, &back);
     CHECK(got.labels == info.labels);
     CHECK(got.get("name") == info.get("name"));
     const Shape in = nchw(4, 1, 28, 28);

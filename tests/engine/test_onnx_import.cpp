@@ -269,6 +269,54 @@ TEST_CASE("onnx: the flatten of x.view(x.size(0), -1), labels and metadata", "[o
   CHECK_THAT(import_error(model(nodes, inits)), Catch::Contains("node 6 \"ls\" (LogSoftmax)") && Catch::Contains("last layer"));
 }
 
+TEST_CASE("onnx: packed runs of ints, dims and floats read as the unpacked fields", "[onnx]") {
+  // small_model() with every repeated number packed into one length-delimited
+  // field: the attributes' ints, the initializers' dims, the bias as float_data.
+  auto varints = [](const std::vector<int64_t>& v) { return std::vector<uint8_t>(v.begin(), v.end()); };  // all < 128
+  auto attr = [&](const std::string& name, std::vector<int64_t> v) {
+    const std::vector<uint8_t> run = varints(v);
+    return Proto().str(1, name).num(20, 7).bytes(8, run.data(), run.size());
+  };
+  auto tensor = [&](const std::string& name, std::vector<int64_t> dims, const std::vector<float>& v, bool raw) {
+    const std::vector<uint8_t> run = varints(dims);
+    return Proto().bytes(1, run.data(), run.size()).num(2, 1).str(8, name).bytes(raw ? 9 : 4, v.data(), v.size() * 4);
+  };
+  std::vector<float> w(3 * 2 * 9), b = {0.1f, -0.2f, 0.3f};
+  for (size_t i = 0; i < w.size(); ++i) w[i] = float(int(i % 7) - 3) * 0.25f;
+  const std::vector<uint8_t> packed =
+      model({node("Conv", "/conv/Conv", {"x", "w", "b"}, {"c"}, {attr("pads", {1, 1, 1, 1}), attr("kernel_shape", {3, 3})}),
+             node("Relu", "/act", {"c"}, {"r"}), node("GlobalAveragePool", "/gap", {"r"}, {"p"}),
+             node("Flatten", "/flat", {"p"}, {"y"})},
+            {tensor("w", {3, 2, 3, 3}, w, true), tensor("b", {3}, b, false)});
+  std::vector<float> x(32);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(int(i % 5) - 2) * 0.5f;
+  std::unique_ptr<Network> net;
+  const std::vector<float> y = run_import(packed, x, nullptr, &net);
+  CHECK(net->spec(0).conv.pad_h == 1);
+  CHECK(net->spec(0).conv.kernel_w == 3);
+  CHECK(net->bias(0)[2] == 0.3f);
+  CHECK(y == run_import(small_model(), x));
+}
+
+TEST_CASE("onnx: labels in JSON with \\u escapes, as json.dumps writes them, read as UTF-8", "[onnx]") {
+  auto with = [](const std::string& labels) {
+    std::vector<uint8_t> bytes = small_model();  // 3 outputs
+    Proto extra;
+    extra.msg(14, metadata("labels", labels));
+    bytes.insert(bytes.end(), extra.data.begin(), extra.data.end());
+    return bytes;
+  };
+  // json.dumps(["고양이", "dog 🐶", "a\rb"])
+  const auto bytes = with("[\"\\uace0\\uc591\\uc774\", \"dog \\ud83d\\udc36\", \"a\\rb\"]");
+  std::unique_ptr<Network> net;
+  ModelInfo info;
+  REQUIRE(import_onnx(bytes.data(), bytes.size(), &net, &info).message() == "");
+  CHECK(info.labels == std::vector<std::string>{"\xEA\xB3\xA0\xEC\x96\x91\xEC\x9D\xB4", "dog \xF0\x9F\x90\xB6", "a\rb"});
+  CHECK_THAT(import_error(with("[\"\\ud83d\", \"b\", \"c\"]")), Catch::Contains("half a surrogate pair (U+D83D)"));
+  CHECK_THAT(import_error(with("[\"\\u00g1\", \"b\", \"c\"]")), Catch::Contains("without four hex digits"));
+  CHECK_THAT(import_error(with("[\"\\u0000\", \"b\", \"c\"]")), Catch::Contains("NUL"));
+}
+
 TEST_CASE("onnx: the metadata \"normalize\" becomes the model's input normalisation, checked", "[onnx]") {
   auto with = [](const std::string& value) {
     std::vector<uint8_t> bytes = small_model();  // a 2-channel input
