@@ -9,16 +9,14 @@
 // knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
-import { FIELDS, parseState, shown } from './state.js';
+import { URL_KEYS, parseState, shown } from './state.js';
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
 import { labModel } from '../models.js';
 
-const URL_FIELDS = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
-
 /** Whether a URL query key is one of the lab's settings. */
 export function isLabKey(key) {
-  return Object.hasOwn(URL_FIELDS, key);
+  return Object.hasOwn(URL_KEYS, key);
 }
 
 /**
@@ -31,10 +29,10 @@ export function labStateFromUrl(search) {
   const q = new URLSearchParams(search);
   let state = parseState({});
   const problems = [];
-  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_FIELDS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
+  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_KEYS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
   for (const [k, v] of pairs) {
     try {
-      state = parseState({ [URL_FIELDS[k]]: v }, state);
+      state = parseState({ [URL_KEYS[k]]: v }, state);
     } catch (e) {
       problems.push({ key: k, value: shown(v), why: e.message });
     }
@@ -65,7 +63,7 @@ export function mountLab(container, options = {}) {
   const lab = new ConvLab(container, { client, lang, state: options.state ?? fromUrl.state, onRetrain: options.onRetrain });
   lab.addEventListener('change', (e) => {
     const url = new URL(location.href);
-    for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);
+    for (const key of Object.keys(URL_KEYS)) url.searchParams.delete(key);
     for (const [key, value] of new URLSearchParams(e.detail.query)) url.searchParams.set(key, value);
     history.replaceState(history.state, '', url);
   });
