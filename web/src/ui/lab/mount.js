@@ -9,7 +9,8 @@
 // knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
-import { URL_KEYS, parseState, shown } from './state.js';
+import { FIELDS, URL_KEYS, parseState, shown } from './state.js';
+import { lengthProblems } from './layer.js';
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
 import { labModel } from '../models.js';
@@ -21,9 +22,9 @@ export function isLabKey(key) {
 
 /**
  * The lab's settings in a URL query (other keys are the page's): { state,
- * problems }, each setting checked on its own by the state table, a refused
- * one left out and named with its value in `problems` ({ key, value, why }:
- * why is the table's message).
+ * problems }, each setting checked on its own by the state table, then the
+ * lists of numbers against the other settings; a refused one is left out
+ * and named with its value in `problems` ({ key, value, why }).
  */
 export function labStateFromUrl(search) {
   const q = new URLSearchParams(search);
@@ -36,6 +37,14 @@ export function labStateFromUrl(search) {
     } catch (e) {
       problems.push({ key: k, value: shown(v), why: e.message });
     }
+  }
+  // a list of numbers that does not fit the other settings is left out too, as the widgets' attributes are
+  const defaults = parseState({});
+  for (const { field, got, want } of lengthProblems(state)) {
+    const key = FIELDS[field].url;
+    const why = want ? `${field}: ${got} values, these settings need ${want}` : `${field}: the numbers of input=grid, but the input is ${state.input}`;
+    problems.push({ key, value: shown(q.getAll(key).at(-1)), why });
+    state = { ...state, [field]: defaults[field] };
   }
   return { state, problems };
 }
