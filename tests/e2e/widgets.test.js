@@ -73,6 +73,17 @@ async function open(path, options = {}) {
 }
 
 const state = (locator) => locator.evaluate((el) => el.state);
+/** The page's shared engine Worker's count of what is alive: { networks, engine: { networks, trainers }, memoryBytes }. */
+const liveObjects = (p) => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+/** Waits (at most 5 s) until the Worker holds no network; returns its count. */
+async function nothingLive(p) {
+  for (let i = 0; i < 50; i++) {
+    const l = await liveObjects(p);
+    if (l.engine.networks === 0) return l;
+    await p.waitForTimeout(100);
+  }
+  return liveObjects(p);
+}
 const messages = (locator) => locator.locator('[data-testid=widget-messages] li').allTextContents();
 
 async function compressedSize(requests) {
@@ -185,6 +196,17 @@ test('model="x.onnx": the importer comes from the folder on the first import onl
   await p.waitForFunction(() => document.querySelector('cnn-draw-classify').dataset.state === 'predicted');
   await p.waitForTimeout(500);
   assert.match(await widget.locator('[data-testid=prediction]').textContent(), /^1/, 'the exported digit model reads the bar as a 1');
+  // removed, the imported network is freed; put back, it imports the file again, without fetching the importer again
+  assert.equal((await liveObjects(p)).networks, 1);
+  await widget.evaluate((el) => { globalThis.__onnxWidget = el; el.remove(); });
+  assert.deepEqual((await nothingLive(p)).engine, { networks: 0, trainers: 0 }, 'the imported network is freed');
+  await p.evaluate(() => document.body.append(globalThis.__onnxWidget));
+  await rendered(widget);
+  await widget.locator('[data-testid=status]').filter({ hasText: 'your file' }).waitFor({ timeout: 60000 });
+  assert.equal((await liveObjects(p)).networks, 1);
+  assert.equal(p.requests.filter((r) => new URL(r.url()).pathname === '/cnn-onnx.wasm').length, 1, 'the importer is fetched once');
+  await widget.evaluate((el) => el.remove());
+  assert.deepEqual((await nothingLive(p)).engine, { networks: 0, trainers: 0 }, 'the imported network is freed again');
   assert.deepEqual(pageErrors, []);
   await p.close();
 });
@@ -217,16 +239,9 @@ test('two widgets on one page share one Worker and work independently', async ()
 test('a widget that leaves the page frees its networks; 100 replacements leave nothing behind; a moved one keeps working', async () => {
   const p = await open('replace.html');
   // the page's one shared engine client: its Worker counts the live networks
-  const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
-  // a network still being created when its widget goes is destroyed when it arrives: wait for that (at most 5 s)
-  const liveAfterwards = async () => {
-    for (let i = 0; i < 50; i++) {
-      const l = await live();
-      if (l.engine.networks === 0) return l;
-      await p.waitForTimeout(100);
-    }
-    return live();
-  };
+  const live = () => liveObjects(p);
+  // a network still being created when its widget goes is destroyed when it arrives: wait for that
+  const liveAfterwards = () => nothingLive(p);
   const cdp = await context.newCDPSession(p);
   const heap = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -302,7 +317,7 @@ test('a widget that leaves the page frees its networks; 100 replacements leave n
 
 test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss falls; off screen it pauses and goes on when back; removed, it frees its run', async () => {
   const p = await open('lecture.html?lang=ko');
-  const live = () => p.evaluate(() => [...globalThis.__cnnEngineClients.values()][0].request('liveObjects'));
+  const live = () => liveObjects(p);
   const train = p.locator('cnn-train');
   await rendered(train);
   // more epochs than the page's one, so the run is still going when it leaves the screen
@@ -339,13 +354,18 @@ test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss fall
   await p.waitForFunction((n) => document.querySelector('cnn-train').view.progress.step > n + 20, again, { timeout: 30000 });
   await train.screenshot({ path: new URL('widgets-train-ko.png', OUT).pathname });
   // removed: its run is freed in the Worker
-  await train.evaluate((el) => el.remove());
+  await train.evaluate((el) => { globalThis.__train = { el, parent: el.parentNode, next: el.nextSibling }; el.remove(); });
   let after = await live();
   for (let i = 0; i < 50 && after.engine.trainers; i++) {
     await p.waitForTimeout(100);
     after = await live();
   }
   assert.deepEqual(after.engine, before.engine, 'the trainer and both networks are freed');
+  // put back, it is built again, and removed again it leaves nothing either
+  await p.evaluate(() => { const { el, parent, next } = globalThis.__train; parent.insertBefore(el, next); });
+  await rendered(train);
+  await train.evaluate((el) => el.remove());
+  assert.deepEqual((await nothingLive(p)).engine, before.engine, 'nothing is left after it comes back and goes again');
   assert.deepEqual(pageErrors, []);
   await p.close();
 });

@@ -147,4 +147,10 @@ test('the page\'s URL: the lab\'s keys are read beside the page\'s own, an examp
   assert.match(b.problems[0].why, /fullKernel: 12 is outside 1 to 11/);
   assert.equal(b.state.fullKernel, 7);
   assert.equal(b.state.example, 'kaist-28-f7');
+  // numbers that do not fit the kernel are left out and named, as the widgets' attributes are
+  const c = labStateFromUrl('?w=custom&wt=1,2&k=3');
+  assert.deepEqual(c.problems.map((p) => [p.key, p.value]), [['wt', '1,2']]);
+  assert.match(c.problems[0].why, /weights: 2 values, these settings need 9/);
+  assert.equal(c.state.weights, null);
+  assert.deepEqual(labStateFromUrl(`?k=3&wt=${Array(9).fill(1).join(',')}`).problems, []);
 });

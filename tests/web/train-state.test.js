@@ -11,7 +11,7 @@ import { createTrainingHandlers } from '../../web/src/engine/training-handlers.j
 import { STRINGS } from '../../web/src/ui/i18n.js';
 import {
   PRESETS, HYPER, defaultTrainState, toQuery, fromQuery, layersFromText, layersToText, newLayer, LAYER_TYPES,
-  COMPARISONS, comparison, layersFromSpecs,
+  COMPARISONS, comparison, fullyConnected, layersFromSpecs,
 } from '../../web/src/ui/train/state.js';
 import { pytorchListing } from '../../web/src/ui/pytorch.js';
 
@@ -126,7 +126,8 @@ test('each comparison changes one setting, and the engine agrees on the paramete
   assert.equal(layersToText(unpadded.b.layers), 'c8k5p2-r-m2-c16k5p2-r-m2-f-d64-r-d10-x', 'k // 2 on every conv');
   assert.deepEqual([unpadded.a.key, unpadded.b.key], ['train.compare.unpadded', 'train.compare.padded']);
   const cnn = h.describeArchitecture({ layers: lenet, inputShape: [1, 28, 28] }).result.paramCount;
-  const dense = comparison('dense', lenet, { paramCount: cnn });
+  const [one, two] = [1, 2].map((units) => h.describeArchitecture({ layers: fullyConnected(units), inputShape: [1, 28, 28] }).result.paramCount);
+  const dense = comparison('dense', lenet, { paramCount: cnn, fc: { fixed: 2 * one - two, perUnit: two - one } });
   assert.equal(layersToText(dense.b.layers), PRESETS.dense);
   const fc = h.describeArchitecture({ layers: dense.b.layers, inputShape: [1, 28, 28] }).result.paramCount;
   assert.ok(Math.abs(fc - cnn) / cnn < 0.02, `${fc} parameters against the CNN's ${cnn}`);

@@ -17,7 +17,7 @@
 // To add a widget option: add it to OPTION_TYPES (and to the widget's
 // static `options`). To add a lab setting: add a field to state.js; a
 // training setting: a row in ui/train/state.js's HYPER.
-import { FIELDS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
+import { FIELDS, URL_KEYS, PAD_MODES, LIMITS, parseState, parseBool, shown } from '../ui/lab/state.js';
 import { lengthProblems } from '../ui/lab/layer.js';
 import { LANGS, t } from '../ui/i18n.js';
 import { parseNormalize, normalizeText, isLabelsFile, parseLabelList, MODEL_FILE_PATTERN } from '../ui/model-source.js';
@@ -39,7 +39,7 @@ export function camel(name) {
 export const LAB_ATTRIBUTES = Object.freeze(Object.fromEntries(Object.keys(FIELDS).map((k) => [kebab(k), k])));
 
 /** The lab's URL keys: short name -> state field. */
-export const LAB_URL_KEYS = Object.freeze(Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k])));
+export const LAB_URL_KEYS = URL_KEYS;
 
 /** A widget's colour themes (styles.js applies them). */
 export const THEMES = Object.freeze(['auto', 'light', 'dark']);

@@ -26,6 +26,11 @@ function depthOf(c) {
   return Math.round(3 + 5 * Math.log2(Math.max(1, c)));
 }
 
+/** The height and width of a layer's input with the engine's padding around it. */
+function paddedSize({ shape: [, , h, w], geometry: { pad } }) {
+  return [h + pad.top + pad.bottom, w + pad.left + pad.right];
+}
+
 /** 1, 2, 3 ... as "7" or "6 and 7" or "5 to 7". */
 function span(lang, from, to) {
   if (from === to) return String(from);
@@ -76,9 +81,7 @@ export class LabFullView {
     this.renderLayers(r.layers, !!r.stackFailure);
     const g = r.layers[0].geometry;
     if (g.unusedRows || g.unusedCols) {
-      const [, , h, w] = r.layers[0].shape;
-      const ph = h + g.pad.top + g.pad.bottom;
-      const pw = w + g.pad.left + g.pad.right;
+      const [ph, pw] = paddedSize(r.layers[0]);
       const parts = [];
       if (g.unusedRows) parts.push(t(L, 'lab.full.unreachedRows', { n: g.unusedRows, which: span(L, ph - g.unusedRows + 1, ph) }));
       if (g.unusedCols) parts.push(t(L, 'lab.full.unreachedCols', { n: g.unusedCols, which: span(L, pw - g.unusedCols + 1, pw) }));
@@ -93,7 +96,7 @@ export class LabFullView {
     const first = layers[0];
     const g0 = first.geometry;
     const [, c0, h0, w0] = first.shape;
-    const padded = [h0 + g0.pad.top + g0.pad.bottom, w0 + g0.pad.left + g0.pad.right];
+    const padded = paddedSize(first);
     const sizes = [padded[0], padded[1], ...layers.flatMap((l) => l.geometry.outShape.slice(2))];
     const scale = Math.min(CELL_MAX, FRONT_MAX / Math.max(...sizes));
     const figures = [];

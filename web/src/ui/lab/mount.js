@@ -9,35 +9,42 @@
 // knows nothing of the page.
 import { EngineClient } from '../../engine/client.js';
 import { ConvLab } from './lab.js';
-import { FIELDS, parseState, shown } from './state.js';
+import { FIELDS, URL_KEYS, parseState, shown } from './state.js';
+import { lengthProblems } from './layer.js';
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
 import { labModel } from '../models.js';
 
-const URL_FIELDS = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
-
 /** Whether a URL query key is one of the lab's settings. */
 export function isLabKey(key) {
-  return Object.hasOwn(URL_FIELDS, key);
+  return Object.hasOwn(URL_KEYS, key);
 }
 
 /**
  * The lab's settings in a URL query (other keys are the page's): { state,
- * problems }, each setting checked on its own by the state table, a refused
- * one left out and named with its value in `problems` ({ key, value, why }:
- * why is the table's message).
+ * problems }, each setting checked on its own by the state table, then the
+ * lists of numbers against the other settings; a refused one is left out
+ * and named with its value in `problems` ({ key, value, why }).
  */
 export function labStateFromUrl(search) {
   const q = new URLSearchParams(search);
   let state = parseState({});
   const problems = [];
-  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_FIELDS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
+  const pairs = [...q].filter(([k]) => Object.hasOwn(URL_KEYS, k)).sort(([a], [b]) => (b === 'ex') - (a === 'ex'));
   for (const [k, v] of pairs) {
     try {
-      state = parseState({ [URL_FIELDS[k]]: v }, state);
+      state = parseState({ [URL_KEYS[k]]: v }, state);
     } catch (e) {
       problems.push({ key: k, value: shown(v), why: e.message });
     }
+  }
+  // a list of numbers that does not fit the other settings is left out too, as the widgets' attributes are
+  const defaults = parseState({});
+  for (const { field, got, want } of lengthProblems(state)) {
+    const key = FIELDS[field].url;
+    const why = want ? `${field}: ${got} values, these settings need ${want}` : `${field}: the numbers of input=grid, but the input is ${state.input}`;
+    problems.push({ key, value: shown(q.getAll(key).at(-1)), why });
+    state = { ...state, [field]: defaults[field] };
   }
   return { state, problems };
 }
@@ -65,7 +72,7 @@ export function mountLab(container, options = {}) {
   const lab = new ConvLab(container, { client, lang, state: options.state ?? fromUrl.state, onRetrain: options.onRetrain });
   lab.addEventListener('change', (e) => {
     const url = new URL(location.href);
-    for (const key of Object.keys(URL_FIELDS)) url.searchParams.delete(key);
+    for (const key of Object.keys(URL_KEYS)) url.searchParams.delete(key);
     for (const [key, value] of new URLSearchParams(e.detail.query)) url.searchParams.set(key, value);
     history.replaceState(history.state, '', url);
   });

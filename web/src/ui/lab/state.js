@@ -239,14 +239,16 @@ export function toQuery(state) {
   return q.toString();
 }
 
+/** The settings' URL query keys: key -> field (e.g. k -> kernel). */
+export const URL_KEYS = Object.freeze(Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k])));
+
 /** A state from a URL query string (or URLSearchParams); refuses unknown keys. */
 export function fromQuery(query, base = defaultState()) {
   const q = query instanceof URLSearchParams ? query : new URLSearchParams(String(query ?? ''));
-  const byUrl = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [f.url, k]));
   const partial = {};
   for (const [k, v] of q) {
-    if (!Object.hasOwn(byUrl, k)) throw new RangeError(`unknown setting ${JSON.stringify(k.slice(0, 40))}`);
-    partial[byUrl[k]] = v;
+    if (!Object.hasOwn(URL_KEYS, k)) throw new RangeError(`unknown setting ${JSON.stringify(k.slice(0, 40))}`);
+    partial[URL_KEYS[k]] = v;
   }
   return parseState(partial, base);
 }

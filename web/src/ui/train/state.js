@@ -197,6 +197,12 @@ export const COMPARISONS = Object.freeze(['activation', 'padding', 'dense']);
 
 const has = (layers, type) => layers.some((l) => l.type === type);
 
+/** The fully connected net the 'dense' comparison sets against a CNN: one hidden layer of `units` ReLUs. */
+export function fullyConnected(units, classes = 10, softmax = true) {
+  return [{ type: 'flatten' }, { type: 'dense', out_features: units }, { type: 'relu' }, { type: 'dense', out_features: classes },
+    ...(softmax ? [{ type: 'softmax' }] : [])];
+}
+
 /**
  * The two sides of a comparison for the current layers: { a, b }, each
  * { layers, key, params } (key and params: the side's name in i18n.js, where
@@ -204,13 +210,15 @@ const has = (layers, type) => layers.some((l) => l.type === type);
  * `a` is the current network; `b` differs in one setting:
  *   activation  ReLU and sigmoid swapped (every one of them);
  *   padding     every conv padded to keep its size (k // 2), or not at all;
- *   dense       a CNN against a fully connected net with one hidden layer
- *               of about as many parameters (paramCount: the CNN's), or,
- *               from a fully connected net, the LeNet-style preset.
+ *   dense       a CNN against fullyConnected() with as many hidden units as
+ *               bring its parameters closest to paramCount (the CNN's);
+ *               fc: { fixed, perUnit }, the engine's count for that net is
+ *               fixed + perUnit * units; or, from a fully connected net,
+ *               the LeNet-style preset.
  * A RangeError when the layers have nothing to change (no ReLU or sigmoid,
  * no conv layer).
  */
-export function comparison(kind, layers, { inputShape = [1, 28, 28], classes = 10, paramCount = 0 } = {}) {
+export function comparison(kind, layers, { classes = 10, paramCount = 0, fc = null } = {}) {
   const copy = layers.map((l) => ({ ...l }));
   switch (kind) {
     case 'activation': {
@@ -233,14 +241,13 @@ export function comparison(kind, layers, { inputShape = [1, 28, 28], classes = 1
       return padded ? { a: sides[0], b: sides[1] } : { a: sides[1], b: sides[0] };
     }
     case 'dense': {
-      const softmax = layers.at(-1)?.type === 'softmax' ? [{ type: 'softmax' }] : [];
+      const softmax = layers.at(-1)?.type === 'softmax';
       if (has(layers, 'conv2d')) {
-        // (in + 1) * h + (h + 1) * classes parameters: as close to the CNN's as a whole h gets
-        const inputs = inputShape.reduce((x, y) => x * y, 1);
-        const units = Math.min(LAYER_LIMITS.units[1], Math.max(1, Math.round((paramCount - classes) / (inputs + 1 + classes))));
+        if (!fc) throw new RangeError('the fully connected net\'s parameter count per hidden unit (fc) is needed');
+        const units = Math.min(LAYER_LIMITS.units[1], Math.max(1, Math.round((paramCount - fc.fixed) / fc.perUnit)));
         return {
           a: { layers: copy, key: 'train.compare.cnn' },
-          b: { layers: [{ type: 'flatten' }, { type: 'dense', out_features: units }, { type: 'relu' }, { type: 'dense', out_features: classes }, ...softmax], key: 'train.compare.fc' },
+          b: { layers: fullyConnected(units, classes, softmax), key: 'train.compare.fc' },
         };
       }
       return { a: { layers: copy, key: 'train.compare.fc' }, b: { layers: layersFromText(PRESETS.lenet), key: 'train.compare.cnn' } };

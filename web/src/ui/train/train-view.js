@@ -26,7 +26,7 @@ import { ArchitectureEditor } from './editor.js';
 import { CurveChart } from './curves.js';
 import { FiltersView } from './filters.js';
 import { ConfusionView } from './confusion.js';
-import { HYPER, checkHyper, defaultTrainState, layersToText, COMPARISONS, comparison } from './state.js';
+import { HYPER, checkHyper, defaultTrainState, layersToText, COMPARISONS, comparison, fullyConnected } from './state.js';
 import { pytorchProgram } from '../pytorch.js';
 import { CodeListing } from '../code-listing.js';
 
@@ -505,17 +505,21 @@ export class TrainView extends EventTarget {
   /** One click of a comparison (state.js's COMPARISONS): the current network, then the same with one setting changed. */
   async compare(kind) {
     this.cancelCompare();  // the charts no longer show the comparison named before
+    const paramCount = (layers) => this.client.request('describeArchitecture', { layers, inputShape: INPUT_SHAPE }).then((d) => d.paramCount);
+    // the fully connected net's parameter count grows by the same number with each hidden unit: the engine's counts at 1 and 2
+    const fc = kind === 'dense' ? await Promise.all([1, 2].map((units) => paramCount(fullyConnected(units, CLASSES))))
+      .then(([one, two]) => ({ fixed: 2 * one - two, perUnit: two - one })) : null;
     let plan;
     try {
-      plan = comparison(kind, this.state.layers, { inputShape: INPUT_SHAPE, classes: CLASSES, paramCount: this.description?.paramCount ?? 0 });
+      plan = comparison(kind, this.state.layers, { classes: CLASSES, paramCount: this.description?.paramCount ?? 0, fc });
     } catch {
       this.showMessage(t(this.lang, `train.compare.cannot.${kind}`));
       return undefined;
     }
     // the parameter counts in the names come from the engine
-    const other = await this.client.request('describeArchitecture', { layers: plan.b.layers, inputShape: INPUT_SHAPE });
+    const other = await paramCount(plan.b.layers);
     const label = (side, count) => ({ key: side.key, params: { ...side.params, count: count ?? 0 } });
-    return this.compareWith({ layers: plan.b.layers, labelA: label(plan.a, this.description?.paramCount), labelB: label(plan.b, other.paramCount) });
+    return this.compareWith({ layers: plan.b.layers, labelA: label(plan.a, this.description?.paramCount), labelB: label(plan.b, other) });
   }
 
   /** A run's name: text, or { key, params } of i18n.js (a comparison's side), said in the view's language. */
