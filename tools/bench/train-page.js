@@ -9,8 +9,8 @@
 //             client directly, and nothing is drawn.
 // Either way the bench itself asks the Worker for the weights 4 times a
 // second (a copy, answered between training slices); after the run, each copy
-// is evaluated on all 2,000 held-out digits (web/build/data/mnist.cnnd) in
-// the page, with no clock running. Time is wall time from pressing start (the
+// is evaluated on all 10,000 held-out digits (MNIST's test set, the page's
+// web/build/data/mnist.cnndz) in the page, with no clock running. Time is wall time from pressing start (the
 // data is fetched then, as for a learner), read when the copy arrives, so a
 // figure is never earlier than the weights it is based on. images/s is the
 // run's own (images seen / the run's clock, as the view shows it); the views'
@@ -79,10 +79,10 @@ async function trainInPage({ views, checkMs, maxSeconds }) {
 async function evaluateInPage() {
   const { loadEngine } = await import('/web/src/engine/engine.js');
   const { TrainingRun } = await import('/web/src/engine/training.js');
-  const { readDataset } = await import('/web/src/engine/dataset.js');
+  const { fetchTrainingData } = await import('/web/src/engine/training-data.js');
   const { layersFromText, PRESETS } = await import('/web/src/ui/train/state.js');
   const engine = await loadEngine({ moduleUrl: new URL('/web/build/cnn.js', location.href).href });
-  const data = readDataset(new Uint8Array(await (await fetch('/web/build/data/mnist.cnnd')).arrayBuffer()));
+  const { data } = await fetchTrainingData('mnist', '/web/build/data/');
   const run = new TrainingRun(engine, { layers: layersFromText(PRESETS.lenet), inputShape: [1, 28, 28], classes: 10 });
   run.setData(data);
   return globalThis.benchWeights.map((params) => {

@@ -1,8 +1,11 @@
 // The training data of the page, fetched by the Worker when training starts:
 // compact CNNDATA files (dataset.js) in one folder beside the page, listed in
-// that folder's manifest.json ({ sets: { name: { file, bytes, sha256 } } },
-// written by `node tools/prepare_data.js page`). Only the page's own origin is
-// read, and a file is used only if its size and SHA-256 match the manifest.
+// that folder's manifest.json ({ sets: { name: { file, bytes, sha256,
+// compression?, rawBytes? } } }, written by `node tools/prepare_data.js
+// page`). Only the page's own origin is read; a file is used only if its
+// size and SHA-256 match the manifest, and a gzipped one (compression
+// "gzip", the browser's DecompressionStream) only if it unpacks to exactly
+// rawBytes.
 
 import { EngineError } from './errors.js';
 import { readDataset } from './dataset.js';
@@ -64,5 +67,36 @@ export async function fetchTrainingData(name, folderUrl, { fetchFn = globalThis.
   if (loaded !== entry.bytes) throw new EngineError(`${entry.file} has ${loaded} bytes, but its manifest gives ${entry.bytes}: it was not used`);
   const sha256 = hex(await globalThis.crypto.subtle.digest('SHA-256', bytes));
   if (sha256 !== entry.sha256) throw new EngineError(`${entry.file} does not match its checksum (SHA-256 ${sha256}, expected ${entry.sha256}): it was not used`);
-  return { data: readDataset(bytes), bytes: entry.bytes, sha256 };
+  return { data: readDataset(await unpacked(bytes, entry)), bytes: entry.bytes, sha256 };
+}
+
+/** The file's bytes as the manifest entry says they are stored: as they are, or gzipped to be unpacked to entry.rawBytes. */
+async function unpacked(bytes, entry) {
+  if (entry.compression === undefined) return bytes;
+  if (entry.compression !== 'gzip') {
+    throw new EngineError(`${entry.file} is stored as ${JSON.stringify(entry.compression)}, which this page cannot unpack (it reads "gzip"): it was not used`);
+  }
+  if (!Number.isInteger(entry.rawBytes) || entry.rawBytes < 1) {
+    throw new EngineError(`the manifest gives ${entry.file} an unpacked size (rawBytes) of ${JSON.stringify(entry.rawBytes)}, not a whole number of bytes: it was not used`);
+  }
+  const out = new Uint8Array(entry.rawBytes);
+  let n = 0;
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (n + value.length > out.length) {
+        await reader.cancel();
+        throw new EngineError(`${entry.file} unpacks to more than the ${entry.rawBytes} bytes its manifest gives: it was not used`);
+      }
+      out.set(value, n);
+      n += value.length;
+    }
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new EngineError(`${entry.file} could not be unpacked (${e.message}): it was not used`);
+  }
+  if (n !== out.length) throw new EngineError(`${entry.file} unpacks to ${n} bytes, but its manifest gives ${entry.rawBytes}: it was not used`);
+  return out;
 }
