@@ -18,6 +18,15 @@ export function el(tag, props = {}, ...children) {
 }
 
 /** svg('path', { d: 'M0 0L1 1', class: 'x' }, child, ...): an SVG element with its attributes. */
+/**
+ * Sets a node's text only when it differs: writing the same text still
+ * replaces the text node, and the page is laid out again for it (a view
+ * updated several times a second would re-lay out the page every time).
+ */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null && v !== false) node.setAttribute(k, String(v));

@@ -100,7 +100,12 @@ export class CurveChart {
       }
     }
     ctx.setLineDash([]);
-    this.legend.replaceChildren(...this.series.map((s) => el('span', { class: 'train-key' },
-      el('span', { class: `train-swatch${s.dashed ? ' dashed' : ''}`, style: { borderColor: s.color } }), s.label)));
+    // the legend is rebuilt only when it changes: new nodes on every frame would lay the page out again
+    const legendKey = JSON.stringify(this.series.map((s) => [s.label, s.color, !!s.dashed]));
+    if (legendKey !== this.legendKey) {
+      this.legendKey = legendKey;
+      this.legend.replaceChildren(...this.series.map((s) => el('span', { class: 'train-key' },
+        el('span', { class: `train-swatch${s.dashed ? ' dashed' : ''}`, style: { borderColor: s.color } }), s.label)));
+    }
   }
 }

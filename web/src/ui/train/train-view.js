@@ -7,8 +7,9 @@
 // and comparisons: one click trains the network again with one setting
 // changed (ReLU against sigmoid, padding against none, CNN against a fully
 // connected net of as many parameters) and overlays both runs' curves. The run lives in the engine Worker
-// (training.js); this view holds its id and polls its progress 10 times a
-// second while it trains.
+// (training.js); this view holds its id and polls its progress about 5.5
+// times a second while it trains (every view is redrawn then; each frame of
+// the page takes time from training on a one-core device).
 //
 // Given a container and options { lang, client, state (state.js), dataUrl
 // (the folder of the training data), controls (the parts shown, a list of
@@ -19,7 +20,7 @@
 // null; the feature maps can then show it) }.
 // Events: 'run' { id, specs } when a run is made, 'progress' (the Worker's
 // progress) after every poll, 'maps' after the feature maps are repainted.
-import { el, formatNumber, downloadBytes, fileName } from '../dom.js';
+import { el, setText, formatNumber, downloadBytes, fileName } from '../dom.js';
 import { t } from '../i18n.js';
 import { NetworkView } from '../network-view.js';
 import { ArchitectureEditor } from './editor.js';
@@ -30,7 +31,7 @@ import { HYPER, checkHyper, defaultTrainState, layersToText, COMPARISONS, compar
 import { pytorchProgram } from '../pytorch.js';
 import { CodeListing } from '../code-listing.js';
 
-const POLL_MS = 100;
+const POLL_MS = 180;
 const INPUT_SHAPE = [1, 28, 28];
 const CLASSES = 10;
 // this run's curves, and the previous (or compared) run's
@@ -232,8 +233,8 @@ export class TrainView extends EventTarget {
     }
     this.mapsView.update(m.activations.slice(0, layers.length + 1));
     const name = (c) => this.progress?.classes?.[c] ?? String(c);
-    this.mapsLabel.textContent = m.label === null ? t(this.lang, 'train.maps.ofDrawing')
-      : t(this.lang, 'train.maps.label', { n: this.mapsSource.index + 1, label: name(m.label) });
+    setText(this.mapsLabel, m.label === null ? t(this.lang, 'train.maps.ofDrawing')
+      : t(this.lang, 'train.maps.label', { n: this.mapsSource.index + 1, label: name(m.label) }));
     this.mapsUpdates = (this.mapsUpdates ?? 0) + 1;
     this.dispatchEvent(new CustomEvent('maps'));
   }
@@ -675,17 +676,17 @@ export class TrainView extends EventTarget {
     const p = this.progress;
     const stale = this.run && this.run.key !== this.runKey();
     const running = !!p?.running && !stale;
-    this.startButton.textContent = t(L, running ? 'train.pause' : p && p.step > 0 && !stale && p.state !== 'done' ? 'train.resume' : 'train.start');
+    setText(this.startButton, t(L, running ? 'train.pause' : p && p.step > 0 && !stale && p.state !== 'done' ? 'train.resume' : 'train.start'));
     this.startButton.disabled = !running && !!this.blocked();
     this.loadBar.hidden = p?.state !== 'loading';
     if (p?.state === 'loading') {
       this.loadBar.max = p.totalBytes || 1;
       this.loadBar.value = p.loadedBytes;
-      this.status.textContent = t(L, 'train.loading', { mb: (p.loadedBytes / 2 ** 20).toFixed(1), total: (p.totalBytes / 2 ** 20).toFixed(1) });
+      setText(this.status, t(L, 'train.loading', { mb: (p.loadedBytes / 2 ** 20).toFixed(1), total: (p.totalBytes / 2 ** 20).toFixed(1) }));
       return;
     }
     if (!p) {
-      this.status.textContent = this.blocked() ?? t(L, this.shows.has('step') ? 'train.idle' : 'train.idleStart');
+      setText(this.status, this.blocked() ?? t(L, this.shows.has('step') ? 'train.idle' : 'train.idleStart'));
       return;
     }
     const pct = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
