@@ -24,11 +24,12 @@ export const DATASETS = Object.freeze(['mnist', 'fashion']);
 
 const num = (min, max, def, url) => ({ type: 'number', min, max, default: def, url });
 const int = (min, max, def, url) => ({ type: 'int', min, max, default: def, url });
-// The defaults are the recipe that reaches 98% held-out soonest on the page's
-// 8,000 digits among those tried (npm run bench:train measures it; the README
-// gives the figures): Adam at 0.004, the learning rate falling along a cosine
-// over 8 epochs. Shifting the images does as well on the held-out digits but
-// worse on the draw pad's, which are centred as MNIST's are.
+// The defaults are the recipe that reaches 98.5% on MNIST's 10,000 test
+// digits soonest among those tried (npm run bench:train measures it; the
+// README gives the figures): Adam at 0.004, batches of 32, the learning rate
+// falling along a cosine over 2 epochs of the 60,000 training digits (98.5%
+// after one epoch, 99.1% at the end). Shifting the images does as well on the
+// held-out digits but worse on the draw pad's, which are centred as MNIST's are.
 export const HYPER = Object.freeze({
   dataset: { type: 'enum', values: DATASETS, default: 'mnist', url: 'data' },
   optimizer: { type: 'enum', values: ['adam', 'sgd'], default: 'adam', url: 'opt' },
@@ -36,7 +37,7 @@ export const HYPER = Object.freeze({
   schedule: { type: 'enum', values: ['cosine', 'constant'], default: 'cosine', url: 'sched' },
   momentum: num(0, 0.99, 0.9, 'mom'),
   batchSize: int(1, 256, 32, 'batch'),
-  epochs: int(1, 50, 8, 'epochs'),
+  epochs: int(1, 50, 2, 'epochs'),
   augment: { type: 'bool', default: false, url: 'aug' },
   seed: int(0, 999999, 1, 'seed'),
 });
