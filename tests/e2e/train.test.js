@@ -101,7 +101,7 @@ test('a small network built in the editor learns: the loss falls and held-out ac
   const wall = Date.now() - t0;
   await until(() => document.querySelector('[data-testid=train-heldout-accuracy]'));
   const p = await page.evaluate(() => ({ ...globalThis.cnnTrain.progress, curve: globalThis.cnnTrain.curve }));
-  assert.equal(p.step, 250);
+  assert.equal(p.step, Math.floor(60000 / 32), 'one epoch of the 60,000 training digits in batches of 32');
   const first = p.curve[0].loss;
   const last = p.curve[p.curve.length - 1].loss;
   assert.ok(last < first / 3, `the loss fell from ${first} to ${last}`);
@@ -203,7 +203,10 @@ test('one click compares ReLU with sigmoid: both runs\' training and held-out cu
     const view = globalThis.cnnTrain;
     return { prev: view.previous.curve.length, prevHeldOut: view.previous.heldOut.length, now: view.curve.length, heldOut: view.heldOut.length };
   });
-  assert.deepEqual(v, { prev: 25, prevHeldOut: 3, now: 25, heldOut: 3 }, '250 steps each: a training point every 10, held out every 100 and at the end');
+  const steps = Math.floor(60000 / 32);
+  const points = Math.floor(steps / 10);
+  const heldOut = Math.floor(steps / 100) + (steps % 100 ? 1 : 0);
+  assert.deepEqual(v, { prev: points, prevHeldOut: heldOut, now: points, heldOut }, `${steps} steps each: a training point every 10, held out every 100 and at the end`);
   assert.match(page.url(), /arch=c4k5p2-g-m2-f-d10-x/, 'the second run is the same network with sigmoid');
   assert.equal(await legend(), 'ReLU: training batchesReLU: held-out imagesSigmoid: training batchesSigmoid: held-out images');
   assert.match(await $('train-compare-note').textContent(), /Comparing “ReLU” \(purple and green\) with “Sigmoid” \(blue and orange\)/);
@@ -270,6 +273,9 @@ test('the lab\'s network probe retrains a network its settings no longer fit, an
   await compared();
   assert.match(page.url(), /^[^?]*\?(?!.*arch=)/, 'the original network: the default architecture');
   assert.equal(await legend(), 'stride 2: training batchesstride 2: held-out imagesthe original network: training batchesthe original network: held-out images');
+  await page.selectOption('#lang', 'ko');
+  assert.equal(await legend(), '스트라이드 2: 학습 배치스트라이드 2: 검증 이미지원래 신경망: 학습 배치원래 신경망: 검증 이미지', 'the runs\' names follow the language');
+  await page.selectOption('#lang', 'en');
   await $('lab-net-apply').uncheck();
   assert.deepEqual(errors, []);
 });
@@ -283,10 +289,12 @@ test('the training view in Korean', async () => {
   assert.match(await $('train-totals').textContent(), /파라미터 29,738개/);
   await setHyper('epochs', 1);
   await $('train-start').click();
-  await until(() => globalThis.cnnTrain.progress?.state === 'done');
-  await until(() => document.querySelector('[data-testid=train-heldout-accuracy]'));
+  // this run's end, not the end of the run before it (the view holds that one's progress until Start is answered)
+  await until(() => globalThis.cnnTrain.progress?.running === true);
+  await until(() => globalThis.cnnTrain.progress?.state === 'done' && document.querySelector('[data-testid=train-heldout-accuracy]'));
   const p = await page.evaluate(() => globalThis.cnnTrain.progress);
-  console.log(`LeNet-style, 1 epoch of 8,000 digits: ${p.imagesPerSecond.toFixed(0)} images/s in Chromium, held out ${(100 * p.heldOutAccuracy).toFixed(1)}%`);
+  assert.match(await $('train-status').textContent(), /^1,875단계 중 1,875단계/);
+  console.log(`LeNet-style, 1 epoch of 60,000 digits: ${p.imagesPerSecond.toFixed(0)} images/s in Chromium, held out ${(100 * p.heldOutAccuracy).toFixed(1)}%`);
   await page.locator('#train').screenshot({ path: new URL('train-ko.png', OUT).pathname });
   await page.selectOption('#lang', 'en');
   assert.deepEqual(errors, []);

@@ -80,7 +80,9 @@ export class NetworkProbe {
       this.message.textContent = t(this.lang, 'lab.net.cannotRetrain', { message: e.message });
       return;
     }
-    this.onRetrain({ layers, original, labels: { changed: this.describeChanges(v.adapted.changes), original: t(this.lang, 'lab.net.originalRun') } });
+    // the names are said in the training view's language, also after it changes
+    const { changes } = v.adapted;
+    this.onRetrain({ layers, original, labels: { changed: (lang) => this.describeChanges(changes, lang), original: (lang) => t(lang, 'lab.net.originalRun') } });
   }
 
   setLang(lang) {
@@ -214,8 +216,7 @@ export class NetworkProbe {
     return { n: index + 1, name: t(this.lang, `layer.${specs[index].type}`) };
   }
 
-  describeChanges(changes) {
-    const L = this.lang;
+  describeChanges(changes, L = this.lang) {
     const parts = changes.map((c) => t(L, `lab.net.change.${c.key}`, { v: c.key === 'pool' ? t(L, `lab.net.poolKind.${c.to}`) : pad(c.to, L) }));
     return parts.length ? parts.join(t(L, 'lab.net.and')) : t(L, 'lab.net.noChange');
   }

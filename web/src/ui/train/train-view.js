@@ -523,9 +523,14 @@ export class TrainView extends EventTarget {
     return this.compareWith({ layers: plan.b.layers, labelA: label(plan.a, this.description?.paramCount), labelB: label(plan.b, other) });
   }
 
-  /** A run's name: text, or { key, params } of i18n.js (a comparison's side), said in the view's language. */
+  /**
+   * A run's name: text, (lang) => text (a name in words, e.g. the lab's "the
+   * original network"), or { key, params } of i18n.js (a comparison's side),
+   * said in the view's language.
+   */
   labelText(label) {
     if (typeof label === 'string') return label;
+    if (typeof label === 'function') return label(this.lang);
     return t(this.lang, label.key, { ...label.params, count: formatNumber(label.params.count ?? 0, this.lang) });
   }
 
