@@ -40,7 +40,7 @@
 // (11 MB, 6 MB gzipped), with manifest.json giving each file's size and
 // SHA-256 and its size unpacked, which the Worker checks before use
 // (web/src/engine/training-data.js).
-import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
@@ -239,6 +239,7 @@ function writePageData(ifMissing) {
     const bytes = gzipSync(raw, { level: 9 });
     const file = `${key}.cnndz`;
     writeAtomic(join(dir, file), bytes);
+    rmSync(join(dir, `${key}.cnnd`), { force: true });  // the set unpacked (manifest format 1): not served any more
     sets[key] = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), compression: 'gzip',
       rawBytes: raw.length, name: set.name, train: set.trainCount, heldOut: set.labels.length - set.trainCount };
   }
