@@ -241,8 +241,8 @@ test('the feature maps of a held-out image change as the network trains', async 
   });
   await until(() => globalThis.cnnTrain.mapsUpdates > 3);
   const first = await conv();
-  await page.waitForFunction((n) => globalThis.cnnTrain.progress.step > n + 100, first.step, { timeout: 60000 });
   const t0 = Date.now();
+  await page.waitForFunction((n) => globalThis.cnnTrain.progress.step > n + 100, first.step, { timeout: 60000 });
   await page.waitForFunction((n) => globalThis.cnnTrain.mapsUpdates > n + 3, (await conv()).updates, { timeout: 20000 });
   const later = await conv();
   assert.notEqual(later.pixels, first.pixels, `the first conv layer's maps changed from step ${first.step} to ${later.step}`);
