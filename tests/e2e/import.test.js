@@ -265,3 +265,38 @@ test('the widget opens model="..." from its site, and names the attribute when t
     await p.close();
   }
 });
+
+test('a picture dragged away from the draw pad is refused, not opened by the browser in place of the page; a file the photo input answers is answered once', async () => {
+  const url = page.url();
+  const status = await page.locator('[data-testid=model-import-status]').textContent();
+  const r = await page.evaluate(() => {
+    const dragged = (name, type, bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(bytes)], name, { type }));
+      return dt;
+    };
+    const send = (target, type, dt) => {
+      const ev = new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, composed: true });
+      target.dispatchEvent(ev);
+      return { prevented: ev.defaultPrevented, effect: dt.dropEffect };
+    };
+    const picture = dragged('digit.png', 'image/png', [137, 80, 78, 71, 13, 10, 26, 10]);
+    const lab = document.querySelector('#lab');
+    const pad = globalThis.cnnPlayground.root;
+    const notes = dragged('notes.txt', 'text/plain', [104, 105]);
+    return {
+      overLab: send(lab, 'dragover', picture),
+      dropOnLab: send(lab, 'drop', picture),
+      overPad: send(pad, 'dragover', picture).prevented,
+      notesOnPad: [send(pad, 'dragover', notes).prevented, send(pad, 'drop', notes).prevented],
+    };
+  });
+  assert.deepEqual(r.overLab, { prevented: true, effect: 'none' }, 'over the lab the page refuses the picture: the browser would open it in place of the page');
+  assert.equal(r.dropOnLab.prevented, true, 'a picture dropped there all the same is not the browser\'s to open');
+  assert.equal(r.overPad, true, 'the draw pad takes pictures');
+  assert.deepEqual(r.notesOnPad, [true, true]);
+  await page.waitForFunction(() => /notes\.txt/.test(document.querySelector('[data-testid=photo-error]')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.match(await page.locator('[data-testid=photo-error]').textContent(), /not a picture/);
+  assert.equal(await page.locator('[data-testid=model-import-status]').textContent(), status, 'the model import says nothing of a file the photo input answered');
+  assert.equal(page.url(), url);
+});

@@ -17,7 +17,6 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** svg('path', { d: 'M0 0L1 1', class: 'x' }, child, ...): an SVG element with its attributes. */
 /**
  * Sets a node's text only when it differs: writing the same text still
  * replaces the text node, and the page is laid out again for it (a view
@@ -27,6 +26,7 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** svg('path', { d: 'M0 0L1 1', class: 'x' }, child, ...): an SVG element with its attributes. */
 export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null && v !== false) node.setAttribute(k, String(v));

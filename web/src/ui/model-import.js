@@ -1,7 +1,10 @@
 // "Your own model": a .onnx or .cnnm file dropped anywhere on the page (or
 // picked with the button) becomes the Playground's model, with the input
-// normalisation and labels typed beside it. Files of other kinds are left
-// alone: an image dropped on the page is the photo input's, not this piece's.
+// normalisation and labels typed beside it. Pictures are the photo input's
+// (its drop target, the draw section, takes them first); a picture dragged
+// anywhere else on the page is refused (the browser would open it in place of
+// the page, and what the learner did there would be lost), and a file the
+// photo input already answered is not answered twice.
 // Given a container and options { lang, playground, page (the element or
 // document that takes drops; none: only the picker) }.
 import { el, formatNumber } from './dom.js';
@@ -69,22 +72,32 @@ export class ModelImport {
     this.texts();
   }
 
-  /** Takes drops of model files on `target`; shows the drop target while one is dragged over the page. */
+  /** Takes drops of model files on `target` (the page); shows the drop target while one is dragged over it. */
   listen(target) {
-    const carriesFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files')
+    const isFileDrag = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+    const carriesFiles = (e) => isFileDrag(e)
       && ![...(e.dataTransfer?.items ?? [])].some((i) => i.kind === 'file' && i.type.startsWith('image/'));
     let depth = 0;
     const show = (on) => this.root.classList.toggle('is-dragging', on);
     this.handlers = {
       dragenter: (e) => { if (carriesFiles(e)) { depth++; show(true); } },
       dragleave: (e) => { if (carriesFiles(e) && --depth <= 0) { depth = 0; show(false); } },
-      dragover: (e) => { if (carriesFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } },
+      dragover: (e) => {
+        if (carriesFiles(e)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        } else if (isFileDrag(e) && !e.defaultPrevented) {  // a picture away from the photo input's target
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'none';
+        }
+      },
       drop: (e) => {
         depth = 0;
         show(false);
+        if (e.defaultPrevented || !isFileDrag(e)) return;  // taken by the photo input, or no file
+        e.preventDefault();  // never the browser's to open
         const files = [...(e.dataTransfer?.files ?? [])].filter((f) => !f.type.startsWith('image/'));
-        if (!files.length) return;  // images (or nothing): someone else's
-        e.preventDefault();
+        if (!files.length) return;
         const model = files.find((f) => MODEL_FILE_PATTERN.test(f.name));
         if (model) this.open(model);
         else this.say('import.notModel', { file: files[0].name }, true);
