@@ -246,7 +246,7 @@ function smallestText(root) {
   });
 }
 
-test('on a phone, in both languages: every control of the labs and the drawing is at least 44 px, nothing scrolls sideways, no text is too small to read', async () => {
+test('on a phone, in both languages: every control of the labs, the drawing and the training view is at least 44 px, nothing scrolls sideways, no text is too small to read', async () => {
   const report = [];
   const check = async (pageName) => {
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
@@ -273,7 +273,19 @@ test('on a phone, in both languages: every control of the labs and the drawing i
     await page.waitForFunction(() => globalThis.cnnLab?.settled, null, { timeout: 30000 });
     await measure(`${lang}: the page's draw section`, page.locator('#draw'));
     await measure(`${lang}: the page's lab`, page.locator('#lab'));
+    await measure(`${lang}: the page's training view, idle`, page.locator('#train'));
     await check(`${lang}: the playground page`);
+    if (lang === 'en') {
+      // after a run: the confusion matrix's cells and its images are pressed too
+      await page.goto(`${base}/?lang=en&arch=c4k5p2-r-m2-f-d10-x&epochs=1#train`);
+      await page.waitForFunction(() => globalThis.cnnTrain && !document.querySelector('#train [data-testid=train-start]').disabled, null, { timeout: 30000 });
+      await page.locator('#train [data-testid=train-start]').tap();
+      await page.waitForFunction(() => globalThis.cnnTrain.progress?.state === 'done' && document.querySelector('#train button[data-cell]'), null, { timeout: 120000 });
+      await page.locator('#train button[data-cell="3,3"]').tap();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=train-examples] canvas').length > 0, null, { timeout: 20000 });
+      await measure('en: the page\'s training view after a run (the confusion matrix)', page.locator('#train'));
+      await check('en: the playground page after a run');
+    }
     await page.goto(`${base}/lecture.html?lang=${lang}`);
     const widgets = page.locator('cnn-conv-lab, cnn-pool-lab, cnn-draw-classify, cnn-network-view');
     for (let i = 0; i < await widgets.count(); i++) await rendered(widgets.nth(i));
