@@ -40,7 +40,7 @@
 // (11 MB, 6 MB gzipped), with manifest.json giving each file's size and
 // SHA-256 and its size unpacked, which the Worker checks before use
 // (web/src/engine/training-data.js).
-import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync, rmSync, openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
@@ -250,8 +250,14 @@ function writePageData(ifMissing) {
 /** Whether the data file at `path` holds `count` images of which `trainCount` train (its header). */
 function isCurrent(path, { count, trainCount }) {
   if (!existsSync(path)) return false;
-  const head = readFileSync(path).subarray(0, 20);
-  return head.length === 20 && head.toString('latin1', 0, 8) === 'CNNDATA\0' && head.readUInt32LE(12) === count && head.readUInt32LE(16) === trainCount;
+  const head = Buffer.alloc(20);
+  const fd = openSync(path, 'r');
+  try {
+    head.fill(0, readSync(fd, head, 0, head.length, 0));  // the header only, not the 47 MB behind it
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString('latin1', 0, 8) === 'CNNDATA\0' && head.readUInt32LE(12) === count && head.readUInt32LE(16) === trainCount;
 }
 
 const BUILD_COUNTS = { mnist: { count: MNIST_TRAINING, trainCount: MNIST_TRAINING - MNIST_HELD_OUT }, fashion: { count: 70000, trainCount: 60000 } };
